@@ -1,0 +1,36 @@
+"""The Python API: `cleaner.clean(source) -> Result`. Pure and thread-safe; rules compile once."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+from .model import Result
+from .pipeline import run
+from .sites import ruleset
+
+
+def clean(
+    source: str | bytes,
+    *,
+    url: str | None = None,
+    site: str | None = None,
+    rules: Iterable[str | Path] = (),
+    site_rules: bool = True,
+    name: str | None = None,
+) -> Result:
+    """Clean one scraped page (text, markdown or HTML; `bytes` are decoded) into article text.
+
+    url/site force the site instead of identifying it; `rules` adds directories of rule files
+    (a user file replaces the built-in one for the same site); `site_rules=False` runs the
+    generic heuristics alone; `name` (a file name) helps tell the input format.
+    """
+    rule_set = ruleset(tuple(str(Path(d)) for d in rules), builtin=True) if site_rules else None
+    return run(
+        source,
+        rule_set if rule_set is not None else ruleset((), builtin=False),
+        url=url,
+        site=site,
+        name=name,
+        site_rules=site_rules,
+    )

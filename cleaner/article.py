@@ -1,0 +1,193 @@
+"""Find the article itself: the dense run of prose paragraphs, its title, and its closing credit.
+
+Every unit is classed as prose ("good"), a short sentence ("near") or not prose ("short").
+Runs of prose that tolerate small gaps (a subheading, a removed insert) are the article
+candidates; the largest is the article, and runs of comparable size are kept with it. What lies
+before the first kept run is the page header (the title is picked from it), what follows the
+last is the footer.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import regex
+
+from .document import Doc
+from .segment import ends_sentence
+
+# Thresholds, each a named default with its reason.
+GOOD_MIN_WORDS = 10  # a sentence of ten words that ends in punctuation is prose, not chrome
+NEAR_MIN_WORDS = 4  # shorter sentences ("He said no.") only join a run, they never start one
+LONG_MIN_WORDS = 30  # thirty words without final punctuation are still a paragraph
+ITEM_MIN_WORDS = 4  # list items of four words and more are content; shorter ones are menus
+MAX_GAP = 2  # a run survives two non-prose units in a row (subheading + caption, say)
+OTHER_RUN_MIN_SHARE = 0.5  # a second run half the size of the main one is part of the article
+CREDIT_MIN_SHARE_BEFORE = 0.5  # a credit line ends the article only once most prose is above it
+CREDIT_MAX_WORDS = 50
+TITLE_MAX_WORDS = 30
+TITLE_SEARCH_UNITS = 12  # the title sits within a few units of where the article starts
+
+_WORD = regex.compile(r"\w+")
+_CREDIT = regex.compile(
+    r"^\(?(?:with (?:additional )?reporting (?:by|from)|(?:additional )?reporting by|writing by"
+    r"|editing by|compiled by|translated by|additional reporting)\b"
+    r"|\bcontributed (?:to )?(?:this|the) (?:report|story|article)\b|\breported from\b",
+    regex.I,
+)
+_TITLE_END_BAD = regex.compile(r"[.,;:]$")
+_STARTS_UPPER = regex.compile(r"^[\p{Lu}\p{Lo}\d\"“‘'«(\[]")
+
+KEEP_CREDIT = ("K001", "credit line that belongs to the article")
+BEFORE = ("G401", "page header before the article")
+AFTER = ("G402", "page footer after the article")
+AFTER_CREDIT = ("G403", "after the article's closing credit line")
+REPEATED_TITLE = ("G201", "the title printed again")
+
+
+def words(text: str) -> int:
+    return len(_WORD.findall(text))
+
+
+def classify(text: str, kind: str) -> str:
+    n = words(text)
+    if kind == "heading":
+        return "short"
+    if kind == "item":
+        return "near" if n >= ITEM_MIN_WORDS else "short"
+    if ends_sentence(text):
+        if n >= GOOD_MIN_WORDS:
+            return "good"
+        if n >= NEAR_MIN_WORDS:
+            return "near"
+        return "short"
+    return "good" if n >= LONG_MIN_WORDS else "short"
+
+
+@dataclass(slots=True)
+class Run:
+    start: int
+    end: int
+    chars: int = 0
+
+
+def find_runs(classes: list[str], lengths: list[int]) -> list[Run]:
+    runs: list[Run] = []
+    cur: Run | None = None
+    gap = 0
+    for i, cls in enumerate(classes):
+        if cls in ("good", "near"):
+            if cur is not None and gap <= MAX_GAP:
+                cur.end = i
+                cur.chars += lengths[i]
+            elif cls == "good":
+                cur = Run(i, i, lengths[i])
+                runs.append(cur)
+            else:
+                cur = None
+                continue
+            gap = 0
+        elif cur is not None:
+            gap += 1
+            if gap > MAX_GAP:
+                cur = None
+    return runs
+
+
+def find_article(doc: Doc) -> None:
+    units = doc.units
+    classes = ["removed" if not u.alive else classify(u.text, u.kind) for u in units]
+    lengths = [len(u.text) for u in units]
+    for i, u in enumerate(units):
+        if u.alive and words(u.text) <= CREDIT_MAX_WORDS and _CREDIT.search(u.text):
+            u.protected = True
+            doc.kept_by[i] = KEEP_CREDIT[0]
+    runs = find_runs(classes, lengths)
+    if not runs:
+        doc.warnings.append("no run of article prose found: boundary rules not applied")
+        _pick_title(doc, len(units))
+        return
+    main = max(runs, key=lambda r: r.chars)
+    kept = [r for r in runs if r is main or r.chars >= OTHER_RUN_MIN_SHARE * main.chars]
+    start, end = kept[0].start, kept[-1].end
+    end_rule = AFTER
+
+    # A credit line right after (or inside) the body closes the article.
+    total = sum(r.chars for r in kept)
+    for i in range(main.start, min(len(units), end + MAX_GAP + 2)):
+        if units[i].protected:
+            before = sum(lengths[j] for j in range(start, i) if classes[j] in ("good", "near"))
+            if before >= CREDIT_MIN_SHARE_BEFORE * total:
+                end, end_rule = i, AFTER_CREDIT
+                break
+    # Credit lines just below the last paragraph stay with it.
+    j = end + 1
+    while end_rule is AFTER and j < len(units) and j <= end + MAX_GAP + 1:
+        if units[j].protected:
+            end = j
+        j += 1
+
+    for i in range(end + 1, len(units)):
+        doc.remove(i, *end_rule)
+    title = _pick_title(doc, start)
+    for i in range(start):
+        if i != title:
+            doc.remove(i, *BEFORE)
+    if doc.meta.title:
+        key = doc.meta.title.casefold()
+        for i in range(start, end + 1):
+            if i != title and units[i].alive and units[i].text.casefold() == key:
+                doc.remove(i, *REPEATED_TITLE)
+
+
+def _title_like(text: str, kind: str) -> bool:
+    n = words(text)
+    if kind == "heading":
+        return 1 <= n <= TITLE_MAX_WORDS
+    return (
+        3 <= n <= TITLE_MAX_WORDS
+        and not _TITLE_END_BAD.search(text)
+        and _STARTS_UPPER.match(text) is not None
+    )
+
+
+_META_CODES = {"G301", "G302"}
+
+
+def _pick_title(doc: Doc, start: int) -> int | None:
+    """The title is a headline-shaped unit just above the article; one sitting next to the byline or
+    date, or printed again further down, wins over one that merely comes last."""
+    units = doc.units
+    if doc.meta.title:
+        for i in range(start):
+            if units[i].alive and units[i].text.casefold() == doc.meta.title.casefold():
+                doc.title_index = i
+                return i
+    best, best_score = None, None
+    lo = max(0, start - TITLE_SEARCH_UNITS)
+    later = {u.text.casefold() for u in units[start:]}
+    for i in range(lo, start):
+        u = units[i]
+        if not u.alive or u.protected or not _title_like(u.text, u.kind):
+            continue
+        score = -(start - i)  # nearer the article is likelier
+        if u.kind == "heading":
+            score += 20
+        if u.text.casefold() in later:
+            score += 20
+        for j in (i - 1, i + 1):
+            if 0 <= j < len(units) and units[j].removed and _is_meta(units[j].removed.rule, doc):
+                score += 15
+                break
+        if best_score is None or score > best_score:
+            best, best_score = i, score
+    if best is not None:
+        doc.title_index = best
+        doc.meta.title = units[best].text
+    return best
+
+
+def _is_meta(code: str, doc: Doc) -> bool:
+    if code in _META_CODES:
+        return True
+    return doc.site is not None and any(m.code == code for m in doc.site.meta)

@@ -1,0 +1,34 @@
+"""The document as the rules see it: its units, metadata so far, and the removal bookkeeping."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .model import Metadata, Removal, Unit
+from .rulefile import SiteRules
+
+
+@dataclass(slots=True)
+class Doc:
+    units: list[Unit]
+    markdown: bool = False
+    site: SiteRules | None = None
+    meta: Metadata = field(default_factory=Metadata)
+    kept_by: dict[int, str] = field(default_factory=dict)  # unit index -> code of the rule that kept it
+    title_index: int | None = None
+    warnings: list[str] = field(default_factory=list)
+    spans: list[tuple[str, str, int, str]] = field(default_factory=list)  # (code, reason, line, text)
+
+    def remove(self, i: int, code: str, reason: str) -> None:
+        """Mark unit i removed, unless an earlier rule already did (the first rule is the one named)."""
+        unit = self.units[i]
+        if unit.removed is None and i != self.title_index:
+            unit.removed = Removal(code, reason, unit.line, unit.text)
+
+    def alive(self) -> list[int]:
+        return [i for i, u in enumerate(self.units) if u.removed is None]
+
+    def set_meta(self, name: str, value: str | None) -> None:
+        """First value found wins: the header of a page comes before its footer."""
+        if value and getattr(self.meta, name) is None:
+            setattr(self.meta, name, value)

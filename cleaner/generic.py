@@ -1,0 +1,347 @@
+"""Generic heuristics: named rules that work on any site, with no rule file.
+
+Each rule is a function registered with a code (G###) and a name; its docstring's first line is
+the reason `--explain` prints. Phrase rules match whole lines (or a line's start) so that a
+sentence of an article that merely mentions "subscribe" is never touched.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import regex
+
+from .document import Doc
+from .metadata import BYLINE_RE, DATE_LINE_RE, TIME_ONLY_RE, URL_RE, find_date, iso_date
+
+I = regex.IGNORECASE  # noqa: E741
+
+
+@dataclass(frozen=True, slots=True)
+class GenericRule:
+    code: str
+    name: str
+    reason: str
+    apply: Callable[[Doc], None]
+
+
+REGISTRY: dict[str, GenericRule] = {}
+
+
+def rule(code: str, name: str):
+    def register(fn: Callable[[Doc], None]) -> Callable[[Doc], None]:
+        reason = (fn.__doc__ or name).strip().splitlines()[0]
+        REGISTRY[code] = GenericRule(code, name, reason, fn)
+        return fn
+
+    return register
+
+
+def _phrase_rule(code: str, name: str, doc_line: str, pattern: str, max_words: int = 40):
+    """Register a rule that drops every line matching `pattern` (case-insensitive)."""
+    compiled = regex.compile(pattern, I)
+
+    def apply(doc: Doc) -> None:
+        reason = REGISTRY[code].reason
+        for i, unit in enumerate(doc.units):
+            if unit.alive and len(unit.text) < max_words * 12 and compiled.search(unit.text):
+                doc.remove(i, code, reason)
+
+    apply.__doc__ = doc_line
+    rule(code, name)(apply)
+
+
+# --- G1xx: boilerplate lines recognised by their wording ---------------------------------------
+
+_phrase_rule(
+    "G101", "skip-link",
+    "Skip and accessibility links (\"Skip to content\", \"Accessibility links\").",
+    r"^(?:skip|jump) (?:to|over) (?:the )?(?:main |primary )?(?:content|navigation|menu|search|footer|article)$"
+    r"|^(?:accessibility links|skip navigation|toggle navigation|open navigation menu)$",
+)
+_phrase_rule(
+    "G102", "newsletter-form",
+    "Subscribe and newsletter form text (\"* indicates required\", \"Enter your email to subscribe\").",
+    r"^\*?\s*indicates required\s*\*?$"
+    r"|^(?:please,?\s+)?(?:enter|type|provide)\s+(?:a\s+|your\s+)?(?:correct\s+|valid\s+)?e-?mail(?:\s+address)?(?:\s+(?:to subscribe|here|below))?\.?$"
+    r"|^succ?ess?ful+y subscribed!?\.?$"
+    r"|^(?:subscribe|sign up|sign me up|subscribe now|sign up now|subscribe today)!?$"
+    r"|^(?:e-?mail(?: address)?|your e-?mail(?: address)?)\s*\*?$"
+    r"|thank you for (?:signing up|subscribing)|we['’]ve sent you a confirmation e-?mail"
+    r"|^(?:sign up|subscribe) (?:for|to) (?:our|the|my) .{0,60}newsletters?\b"
+    r"|^.{0,50}\b(?:in|to) your inbox[.!]?$"
+    r"|^by (?:signing up|subscribing), you agree to",
+)
+_phrase_rule(
+    "G103", "membership-plea",
+    "Membership and donation pleas (\"Support independent journalism\", \"Become a member\").",
+    r"(?:^|[.!?]\s+)(?:support (?:us|independent journalism|our (?:work|journalism|newsroom|reporting))\b"
+    r"|become a (?:member|supporter|patron|paying subscriber)\b"
+    r"|join (?:us in this fight|our community of|\d[\d,.]*k?\+? .{0,40}\bmembers\b)"
+    r"|donate (?:now|today)\b|make a (?:one-time )?(?:donation|contribution)\b"
+    r"|want to partner with\b|(?:please )?consider (?:supporting|donating to) us\b"
+    r"|support us (?:just once|monthly|for as little as))",
+    max_words=60,
+)
+_phrase_rule(
+    "G104", "card-brands",
+    "Lists of payment card brands left from a donation form (\"visa masterCard americanExpress\").",
+    r"^(?:(?:visa|master\s?card|american\s?express|amex|discover|pay\s?pal|apple\s?pay|google\s?pay"
+    r"|maestro|jcb|union\s?pay|diners(?:\s?club)?)[\s,/|]*){2,}$",
+)
+_phrase_rule(
+    "G105", "share-prompt",
+    "Share and follow prompts (\"Share this article\", \"Follow us on Twitter\").",
+    r"^(?:share(?: this)?(?: article| story| post| page)?(?: on| via| to)?"
+    r"|follow us(?: on .{0,40})?|tweet|print(?: this)?(?: article)?|copy link|copied!?|e-?mail this"
+    r"|share on (?:facebook|twitter|x|linkedin|whatsapp|telegram|reddit|pinterest|email)"
+    r"|(?:(?:facebook|twitter|linkedin|whatsapp|telegram|reddit|pinterest|flipboard|e-?mail|print|x)[\s,|·•]*){2,})$",
+)
+_phrase_rule(
+    "G106", "comment-form",
+    "Comment form text (\"Leave a Comment\", \"Your email address will not be published\").",
+    r"^leave a (?:comment|reply)\b|your e-?mail address will not be published"
+    r"|required fields are marked|^(?:post|submit) (?:a )?comment$|^cancel reply$"
+    r"|^\d+\s+(?:comments?|responses?|replies)$|^(?:comments?|view comments|show comments|add a comment)$"
+    r"|^save my name, e-?mail,? and website"
+    r"|^(?:you must be )?logged in to (?:post|leave) a comment",
+)
+_phrase_rule(
+    "G107", "back-to-top",
+    "\"Scroll to Top\" and \"Back to top\" links.",
+    r"^(?:scroll|back|go|return|jump)(?: up)? to (?:the )?top\W*$|^top\s*[↑^]$|^[↑⬆]$",
+)
+_phrase_rule(
+    "G109", "related-link",
+    "\"Related article:\" and \"Read more:\" lines that point to another article.",
+    r"^(?:related(?: articles?| stories| story| content| coverage| reading| posts?| news)?"
+    r"|read (?:more|also|next)|see also|more on this(?: story| topic)?|recommended(?: reading| stories)?"
+    r"|also read|must read|don['’]t miss|you (?:may|might) (?:also )?(?:like|be interested in)"
+    r"|(?:more|latest) (?:from|on|in) .{1,40})\s*[:：]"
+    r"|^(?:related(?: articles| stories| content| coverage| posts)?|read more|see also|you may also like"
+    r"|you might also like|recommended|more stories|more news|latest news|most read|most popular"
+    r"|trending(?: now)?|editors['’]? picks)$",
+)
+_phrase_rule(
+    "G111", "audio-player",
+    "Audio player chrome (\"Listen to this article\", \"This audio is created with AI assistance\").",
+    r"^(?:this audio is (?:created|generated|produced) (?:with|by|using) (?:ai|artificial intelligence)(?: assistance)?"
+    r"|listen to (?:this )?(?:article|story|the article)(?: \d+ min(?:utes?)?)?|audio (?:version|player)"
+    r"|play audio|your browser does not support the audio element|\d{1,2}:\d{2}\s*/\s*\d{1,2}:\d{2})\.?$",
+)
+_phrase_rule(
+    "G113", "embed-lead-in",
+    "Lead-ins to an embed that the copy lost (\"check it out:-\", \"reading the below tweet:-\").",
+    r"[:：]\s*-\s*$|\b(?:check it out|the below (?:tweet|video|post)|the (?:tweet|video|post) below"
+    r"|watch the video below|see the (?:tweet|post|video) below)\W*$",
+)
+_phrase_rule(
+    "G114", "call-to-action",
+    "Calls to action aimed at the reader (\"click here\", \"keep yourself updated with our website\").",
+    r"^(?:to (?:find out|learn|read) more|for more (?:information|details)),? click here\.?$"
+    r"|^click here\b.{0,60}$|\bkeep yourself updated\b|\bstay tuned (?:to|with) (?:our|this) (?:website|site|blog)\b"
+    r"|^if you are interested in reading more\b|\bbookmark (?:our|this) (?:website|site|page)\b",
+)
+_phrase_rule(
+    "G115", "author-box",
+    "Author box headings (\"About The Author\", \"View all posts\").",
+    r"^(?:about the author|about author|author bio|more from (?:this|the) author|view all posts(?: by .{1,60})?"
+    r"|more articles by .{1,60}|see all articles by .{1,60})$",
+)
+_phrase_rule(
+    "G116", "page-chrome",
+    "Page and CMS chrome words on a line of their own (\"Edit post\", \"Menu\", \"Advertisement\").",
+    r"^(?:edit(?: post| page| this)?|menu|main menu|search|search for:|home|log ?in|sign ?in|log ?out"
+    r"|register|advertisement|advertising|ad|sponsored(?: content)?|breaking(?: news)?|close|open"
+    r"|loading\.*|toggle|more|show more|load more|see more|next|previous|prev|back|photo|video|image"
+    r"|gallery|\d+\s+photos?)$",
+)
+
+
+# --- G108: screen-size tokens ---------------------------------------------------------------------
+
+_SIZE_TOKEN = regex.compile(r"^(?:XXS|XS|SM|MD|LG|XL|XXL)$")
+_SIZE_LINE = regex.compile(r"^(?:(?:XXS|XS|SM|MD|LG|XL|XXL)\s+){1,}(?:XXS|XS|SM|MD|LG|XL|XXL)$")
+
+
+@rule("G108", "screen-size-tokens")
+def screen_size_tokens(doc: Doc) -> None:
+    """Responsive-layout size tokens left by a page's CSS helpers ("XS SM MD LG")."""
+    units = doc.units
+    for i, unit in enumerate(units):
+        if not unit.alive:
+            continue
+        if _SIZE_LINE.match(unit.text):
+            doc.remove(i, "G108", REGISTRY["G108"].reason)
+        elif _SIZE_TOKEN.match(unit.text):
+            neighbours = [units[j].text for j in (i - 1, i + 1) if 0 <= j < len(units)]
+            if any(_SIZE_TOKEN.match(t) for t in neighbours):
+                doc.remove(i, "G108", REGISTRY["G108"].reason)
+
+
+# --- G110: "Original url:" -----------------------------------------------------------------------
+
+_ORIGINAL_URL = regex.compile(
+    r"^(?:original (?:url|link|article|source)|source url|canonical(?: url)?|article url|url)\s*[:：]\s*(?P<url>\S+)?$",
+    I,
+)
+
+
+@rule("G110", "original-url")
+def original_url(doc: Doc) -> None:
+    """"Original url:" lines; the URL goes to metadata."""
+    units = doc.units
+    reason = REGISTRY["G110"].reason
+    for i, unit in enumerate(units):
+        m = _ORIGINAL_URL.match(unit.text) if unit.alive else None
+        if not m:
+            continue
+        doc.remove(i, "G110", reason)
+        url = m.group("url")
+        if url is None and i + 1 < len(units) and URL_RE.match(units[i + 1].text):
+            url = units[i + 1].text
+            doc.remove(i + 1, "G110", reason)
+        if url and URL_RE.match(url):
+            doc.set_meta("url", url)
+
+
+@rule("G117", "bare-url")
+def bare_url(doc: Doc) -> None:
+    """A line that is only a URL: a link whose text the copy lost."""
+    for i, unit in enumerate(doc.units):
+        if unit.alive and URL_RE.match(unit.text):
+            doc.remove(i, "G117", REGISTRY["G117"].reason)
+
+
+# --- G3xx: byline and date lines -> metadata ----------------------------------------------------
+
+
+@rule("G301", "byline")
+def byline(doc: Doc) -> None:
+    """Byline lines ("By AFP", "by X March 7, 2023 6:41 AM 2 min read"); name and date go to metadata."""
+    for i, unit in enumerate(doc.units):
+        if not unit.alive or len(unit.text) > 200:
+            continue
+        m = BYLINE_RE.match(unit.text)
+        if m:
+            doc.remove(i, "G301", REGISTRY["G301"].reason)
+            doc.set_meta("byline", m.group("byline").strip(" ,"))
+            if m.group("date"):
+                doc.set_meta("date", iso_date(m.group("date")))
+
+
+@rule("G302", "date-line")
+def date_line(doc: Doc) -> None:
+    """Lines that are only a date or a date label ("March 07, 2023", "Updated"); the date goes to metadata."""
+    for i, unit in enumerate(doc.units):
+        if not unit.alive or len(unit.text) > 80 or not DATE_LINE_RE.match(unit.text):
+            continue
+        if TIME_ONLY_RE.match(unit.text):
+            continue  # a bare time is a news-feed stamp (G203), not a publication date
+        doc.remove(i, "G302", REGISTRY["G302"].reason)
+        doc.set_meta("date", find_date(unit.text))
+
+
+# --- G2xx: structure -----------------------------------------------------------------------------
+
+_FEED_HEADER = regex.compile(r"^(?:news feed|latest(?: news)?|live(?: updates| feed)?|news|feed|just in|updates)$", I)
+FEED_MIN_STAMPS = 2  # one lone time is the article's own timestamp, not a feed
+FEED_SUMMARY_MIN_WORDS = 8  # an item's summary is a sentence, not another headline
+
+
+@rule("G203", "news-feed")
+def news_feed(doc: Doc) -> None:
+    """Timestamped feeds of other headlines ("10:01 PM" followed by an item and its summary)."""
+    from .segment import ends_sentence
+
+    units = doc.units
+    stamps = [i for i, u in enumerate(units) if u.alive and TIME_ONLY_RE.match(u.text)]
+    if len(stamps) < FEED_MIN_STAMPS:
+        return
+    reason = REGISTRY["G203"].reason
+    stamp_set = set(stamps)
+    for s in stamps:
+        doc.remove(s, "G203", reason)
+        j = s + 1
+        # The headline: the next live unit that is not another stamp.
+        while j < len(units) and not units[j].alive and j not in stamp_set:
+            j += 1
+        if j >= len(units) or j in stamp_set:
+            continue
+        doc.remove(j, "G203", reason)
+        k = j + 1
+        if k < len(units) and units[k].alive and k not in stamp_set:
+            summary = units[k].text
+            if ends_sentence(summary) and len(summary.split()) >= FEED_SUMMARY_MIN_WORDS:
+                doc.remove(k, "G203", reason)
+    first = stamps[0]
+    j = first - 1
+    while j >= 0 and not units[j].alive:
+        j -= 1
+    if j >= 0 and _FEED_HEADER.match(units[j].text):
+        doc.remove(j, "G203", reason)
+
+
+REPEAT_MAX_WORDS = 60  # a repeated line longer than this is prose, not a caption
+
+
+@rule("G202", "repeated-caption")
+def repeated_caption(doc: Doc) -> None:
+    """A caption printed twice in a row (image alt text and caption): both copies go."""
+    units = doc.units
+    reason = REGISTRY["G202"].reason
+    for i in range(1, len(units)):
+        a, b = units[i - 1], units[i]
+        if a.alive and b.alive and a.text == b.text and len(a.text.split()) <= REPEAT_MAX_WORDS:
+            doc.remove(i - 1, "G202", reason)
+            doc.remove(i, "G202", reason)
+
+
+_PAREN_CAPTION = regex.compile(r"^\([^()]{3,160}\)$")
+_CREDIT_TAIL = regex.compile(r"(?:\*\*|__)[^*_\n]{2,80}(?:\*\*|__)\s*$")
+_PHOTO_CREDIT = regex.compile(
+    r"^(?:photo|image|picture|illustration|video|graphic|credit|source|foto)s?(?:\s+(?:by|credit))?\s*[:/©]"
+    r"|^©|^(?:\(?(?:photo|image)s?:)|(?:/|\|)\s*(?:getty images|afp|reuters|ap|epa|shutterstock)\)?$",
+    I,
+)
+CAPTION_MAX_WORDS = 30
+
+
+@rule("G204", "caption")
+def caption(doc: Doc) -> None:
+    """Image captions and credits: a line in parentheses, "Photo: ...", a caption ending in a bold credit."""
+    reason = REGISTRY["G204"].reason
+    for i, unit in enumerate(doc.units):
+        if not unit.alive or len(unit.text.split()) > CAPTION_MAX_WORDS:
+            continue
+        text = unit.text
+        if _PAREN_CAPTION.match(text) or _PHOTO_CREDIT.search(text):
+            doc.remove(i, "G204", reason)
+        elif unit.raw and _CREDIT_TAIL.search(unit.raw) and not unit.raw.lstrip().startswith(("**", "__")):
+            doc.remove(i, "G204", reason)
+
+
+_IMAGE_PLACEHOLDER = regex.compile(
+    r"^[•·*\-]?\s*(?:\d+\s*[x×:]\s*\d+\s+)?(?:image|photo|picture|video|gallery|illustration|thumbnail|icon|logo)$",
+    I,
+)
+
+
+@rule("G205", "media-placeholder")
+def media_placeholder(doc: Doc) -> None:
+    """Placeholders where an image or video was ("16x9 Image")."""
+    for i, unit in enumerate(doc.units):
+        if unit.alive and _IMAGE_PLACEHOLDER.match(unit.text):
+            doc.remove(i, "G205", REGISTRY["G205"].reason)
+
+
+# Order matters only for which code is named when two rules match the same line.
+LINE_RULES = ("G101", "G110", "G117", "G301", "G302", "G102", "G103", "G104", "G105", "G106",
+              "G107", "G108", "G109", "G111", "G113", "G114", "G115", "G116")
+STRUCTURE_RULES = ("G203", "G202", "G204", "G205")
+
+
+def apply_generic(doc: Doc) -> None:
+    for code in (*LINE_RULES, *STRUCTURE_RULES):
+        REGISTRY[code].apply(doc)

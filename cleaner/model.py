@@ -1,0 +1,93 @@
+"""The data that flows through the pipeline: units (paragraph candidates), removals, results."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(slots=True)
+class Removal:
+    """One removed line (or span) and the rule that removed it."""
+
+    rule: str
+    reason: str
+    line: int  # 1-based line number in the normalised input
+    text: str
+
+    def as_dict(self) -> dict:
+        return {"rule": self.rule, "reason": self.reason, "line": self.line, "text": self.text}
+
+
+@dataclass(slots=True)
+class Unit:
+    """A paragraph candidate: one input line, or several joined when the scraper broke a sentence."""
+
+    text: str
+    line: int  # 1-based line number of its first input line
+    blank_before: bool = False  # a blank line separated it from the previous unit
+    kind: str = "text"  # text | heading | item | quote | rule (block markup of markdown copies)
+    raw: str = ""  # the line as it was, before inline markup was removed
+    removed: Removal | None = None
+    # A unit the article must keep even where the boundary rules would cut it (credit lines).
+    protected: bool = False
+
+    @property
+    def alive(self) -> bool:
+        return self.removed is None
+
+
+@dataclass(slots=True)
+class Metadata:
+    title: str | None = None
+    byline: str | None = None
+    date: str | None = None  # ISO 8601
+    url: str | None = None
+    site: str | None = None
+
+    def as_dict(self) -> dict:
+        return {
+            "title": self.title,
+            "byline": self.byline,
+            "date": self.date,
+            "site": self.site,
+            "url": self.url,
+        }
+
+
+@dataclass(slots=True)
+class Result:
+    """What `cleaner.clean` returns."""
+
+    text: str
+    title: str | None = None
+    byline: str | None = None
+    date: str | None = None
+    url: str | None = None
+    site: str | None = None
+    input_format: str = "text"  # text | markdown | html
+    removed: list[Removal] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    chars_in: int = 0
+
+    @property
+    def metadata(self) -> dict:
+        return {
+            "title": self.title,
+            "byline": self.byline,
+            "date": self.date,
+            "site": self.site,
+            "url": self.url,
+        }
+
+    @property
+    def rules_fired(self) -> list[str]:
+        return sorted({r.rule for r in self.removed})
+
+    def as_dict(self) -> dict:
+        return {
+            "text": self.text,
+            **self.metadata,
+            "format": self.input_format,
+            "removed": [r.as_dict() for r in self.removed],
+            "warnings": list(self.warnings),
+        }

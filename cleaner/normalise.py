@@ -1,0 +1,77 @@
+"""Canonical characters and whitespace, and markdown markup removed from text copies."""
+
+from __future__ import annotations
+
+import regex
+
+# Every Unicode space separator (NBSP, thin space, ideographic space...) and tabs become one space.
+_SPACES = regex.compile(r"[\t\f\v\p{Zs}]+")
+# Control characters other than newline and tab say nothing about the article; zero-width
+# space and BOM are invisible noise. (ZWJ/ZWNJ stay: scripts and emoji need them.)
+_INVISIBLE = regex.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f\u200b\ufeff]")
+_LONE_SURROGATE = regex.compile(r"[\ud800-\udfff]")
+
+# Inline markup that is unambiguous even on plain-text copies.
+_MD_IMAGE = regex.compile(r"!\[[^\]\n]*\]\([^)\n]*\)")
+_MD_LINK = regex.compile(r"\[([^\]\n]*)\]\((?:[^()\n]|\([^()\n]*\))*\)")
+_MD_AUTOLINK = regex.compile(r"<((?:https?|ftp)://[^>\s]+)>")
+_MD_STRONG = regex.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
+# Only on markdown copies: single-star/underscore emphasis, inline code, escapes.
+_MD_EM = regex.compile(r"(?<![\w*])\*(?=[^\s*])([^*\n]+?)(?<=[^\s*])\*(?![\w*])|(?<!\w)_(?=\S)([^_\n]+?)(?<=\S)_(?!\w)")
+_MD_CODE = regex.compile(r"`([^`\n]+)`")
+_MD_ESCAPE = regex.compile(r"\\([\\`*_{}\[\]()#+\-.!>|])")
+
+_MD_HEADING = regex.compile(r"^(#{1,6})\s+(.*?)(?:\s+#+)?$")
+_MD_ITEM = regex.compile(r"^(?:[*+\-•]|\d{1,3}[.)])\s+(?=\S)")
+_MD_QUOTE = regex.compile(r"^(?:>\s?)+")
+_MD_RULE = regex.compile(r"^(?:(?:\*\s*){3,}|(?:-\s*){3,}|(?:_\s*){3,}|=+)$")
+
+
+def normalise_text(text: str) -> str:
+    """Unix newlines, no invisible characters; line content otherwise untouched."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n").replace("\u2029", "\n")
+    text = _LONE_SURROGATE.sub("\ufffd", text)
+    return _INVISIBLE.sub("", text)
+
+
+def collapse_spaces(line: str) -> str:
+    """Whitespace inside a paragraph collapsed to single spaces, none at either end."""
+    return _SPACES.sub(" ", line).strip()
+
+
+def strip_inline(line: str, markdown: bool) -> str:
+    """Remove inline markdown: `[AFP](#)` -> `AFP`, `**x**` -> `x`; editorial `[Bakhmut]` stays."""
+    if "](" in line:
+        line = _MD_IMAGE.sub("", line)
+        line = _MD_LINK.sub(r"\1", line)
+    if "<" in line:
+        line = _MD_AUTOLINK.sub(r"\1", line)
+    if "**" in line or "__" in line:
+        line = _MD_STRONG.sub(r"\2", line)
+    if markdown:
+        if "*" in line or "_" in line:
+            line = _MD_EM.sub(lambda m: m.group(1) or m.group(2), line)
+        if "`" in line:
+            line = _MD_CODE.sub(r"\1", line)
+        if "\\" in line:
+            line = _MD_ESCAPE.sub(r"\1", line)
+    return line
+
+
+def block_kind(line: str) -> tuple[str, str]:
+    """Markdown block markup on one line: returns (kind, line without the marker).
+
+    kind is heading, item, quote, rule (a horizontal rule or setext underline) or text.
+    """
+    if _MD_RULE.match(line):
+        return "rule", ""
+    m = _MD_HEADING.match(line)
+    if m:
+        return "heading", m.group(2)
+    m = _MD_QUOTE.match(line)
+    if m:
+        return "quote", line[m.end():]
+    m = _MD_ITEM.match(line)
+    if m:
+        return "item", line[m.end():]
+    return "text", line

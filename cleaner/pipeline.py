@@ -1,0 +1,106 @@
+"""read -> normalise -> identify site -> extract/segment -> rules -> assemble."""
+
+from __future__ import annotations
+
+import regex
+
+from . import html as html_path
+from .article import find_article, words
+from .assemble import assemble
+from .document import Doc
+from .generic import apply_generic
+from .metadata import site_of_url
+from .model import Removal, Result
+from .normalise import normalise_text
+from .read import decode, sniff_format
+from .segment import segment
+from .site_rules import apply_site
+from .sites import RuleSet
+
+# A URL the copy itself names ("Original url:" and the like), looked up before the rules run so
+# that the site can be identified from it.
+_URL_IN_TEXT = regex.compile(
+    r"^\s*(?:original (?:url|link|article|source)|source url|canonical(?: url)?)\s*[:：]\s*\n?\s*<?(https?://[^\s>]+)",
+    regex.I | regex.M,
+)
+NEARLY_EMPTY_SHARE = 0.1  # output under a tenth of the input's words is worth a human look
+NEARLY_EMPTY_MIN_WORDS = 50  # ...unless the input was tiny anyway
+
+
+def run(
+    source: str | bytes,
+    rules: RuleSet,
+    *,
+    url: str | None = None,
+    site: str | None = None,
+    name: str | None = None,
+    site_rules: bool = True,
+) -> Result:
+    text = decode(source) if isinstance(source, bytes) else source
+    fmt = sniff_format(text, name)
+    site_spec = None
+    if site_rules:
+        site_spec = rules.for_domain(site) if site else None
+    html_meta = None
+    if fmt == "html":
+        if site_rules and site_spec is None and not site:
+            site_spec = rules.identify("", url or html_path.page_url(text))
+        extracted = html_path.extract(text, url=url, site=site_spec)
+        html_meta = extracted.meta
+        body = extracted.text
+    else:
+        body = text
+    body = normalise_text(body)
+
+    found_url = url or (html_meta.url if html_meta else None)
+    if found_url is None:
+        m = _URL_IN_TEXT.search(body)
+        found_url = m.group(1) if m else None
+    if site_rules and site_spec is None and not site:
+        site_spec = rules.identify(body, found_url)
+
+    markdown = fmt == "markdown"
+    doc = Doc(segment(body, markdown), markdown=markdown, site=site_spec)
+    if html_meta is not None:
+        doc.meta.title = html_meta.title
+        doc.meta.byline = html_meta.byline
+        doc.meta.date = html_meta.date
+    if url:
+        doc.meta.url = url
+    if site_spec is not None:
+        apply_site(doc, site_spec)
+    apply_generic(doc)
+    if fmt != "html":
+        find_article(doc)
+    elif doc.meta.title:
+        # The extractor gives the title apart; drop it where the body repeats it.
+        key = doc.meta.title.casefold()
+        for i, u in enumerate(doc.units):
+            if u.alive and u.text.casefold() == key:
+                doc.remove(i, "G201", "the title printed again")
+
+    doc.set_meta("url", found_url)
+    meta = doc.meta
+    meta.site = site or (site_spec.domain if site_spec else None) or site_of_url(meta.url)
+    out = assemble(doc, prepend_title=fmt == "html")
+    removed = [u.removed for u in doc.units if u.removed is not None]
+    removed += [Removal(code, reason, line, t) for code, reason, line, t in doc.spans]
+    removed.sort(key=lambda r: r.line)
+    result = Result(
+        text=out,
+        title=meta.title,
+        byline=meta.byline,
+        date=meta.date,
+        url=meta.url,
+        site=meta.site,
+        input_format=fmt,
+        removed=removed,
+        warnings=list(doc.warnings),
+        chars_in=len(text),
+    )
+    n_in = words(body)
+    if n_in >= NEARLY_EMPTY_MIN_WORDS and words(out) < NEARLY_EMPTY_SHARE * n_in:
+        result.warnings.append(
+            f"nearly empty: kept {words(out)} of {n_in} words; check the removed lines"
+        )
+    return result

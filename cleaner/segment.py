@@ -1,0 +1,73 @@
+"""Split a normalised text copy into units (paragraph candidates) and mend broken paragraphs."""
+
+from __future__ import annotations
+
+import regex
+
+from .metadata import BYLINE_RE
+from .model import Removal, Unit
+from .normalise import block_kind, collapse_spaces, strip_inline
+
+# A line "ends a sentence" when its last visible character is terminal punctuation, possibly
+# followed by closing quotes or brackets.
+TERMINAL = regex.compile(r"[.!?…:;。！？][\"'”’»)\]]*$")
+_STARTS_LOWER = regex.compile(r"^\p{Ll}")
+
+MARKUP_RULE = ("M001", "markdown markup with no text (image, horizontal rule)")
+
+
+def ends_sentence(text: str) -> bool:
+    return TERMINAL.search(text) is not None
+
+
+def segment(text: str, markdown: bool) -> list[Unit]:
+    """One unit per non-empty line; lines broken mid-sentence are joined again."""
+    units: list[Unit] = []
+    blank = False
+    for number, raw in enumerate(text.split("\n"), start=1):
+        line = collapse_spaces(raw)
+        if not line:
+            blank = True
+            continue
+        kind = "text"
+        if markdown:
+            kind, line = block_kind(line)
+        stripped = collapse_spaces(strip_inline(line, markdown))
+        if not stripped:
+            units.append(
+                Unit(raw.strip(), number, blank, "rule", Removal(*MARKUP_RULE, number, raw.strip()))
+            )
+            blank = False
+            continue
+        if kind == "rule":
+            # Setext underline: the previous line was a heading.
+            if units and units[-1].alive and not blank:
+                units[-1].kind = "heading"
+            units.append(Unit(raw.strip(), number, blank, "rule", Removal(*MARKUP_RULE, number, raw.strip())))
+            blank = False
+            continue
+        units.append(Unit(stripped, number, blank, kind, raw=line))
+        blank = False
+    return _join_broken(units)
+
+
+def _join_broken(units: list[Unit]) -> list[Unit]:
+    """A line ending without terminal punctuation, followed by one starting in lower case, is one
+    paragraph the scraper broke: join them with a space."""
+    out: list[Unit] = []
+    for unit in units:
+        prev = out[-1] if out else None
+        if (
+            prev is not None
+            and prev.alive
+            and unit.alive
+            and prev.kind in ("text", "quote")
+            and unit.kind == prev.kind
+            and not ends_sentence(prev.text)
+            and _STARTS_LOWER.match(unit.text)
+            and not BYLINE_RE.match(unit.text)  # "by X" under a headline is a byline, not a tail
+        ):
+            prev.text = f"{prev.text} {unit.text}"
+            continue
+        out.append(unit)
+    return out

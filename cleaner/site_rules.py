@@ -1,0 +1,93 @@
+"""Applying one site's compiled rule file to a document."""
+
+from __future__ import annotations
+
+from .document import Doc
+from .metadata import iso_date
+from .rulefile import SiteRules
+
+
+def apply_site(doc: Doc, site: SiteRules) -> None:
+    _meta(doc, site)
+    _lines(doc, site)
+    _blocks(doc, site)
+    _article_markers(doc, site)
+
+
+def _meta(doc: Doc, site: SiteRules) -> None:
+    for rule in site.meta:
+        for i, unit in enumerate(doc.units):
+            if not unit.alive:
+                continue
+            m = rule.search(unit.text)
+            if not m:
+                continue
+            groups = {k: v for k, v in m.groupdict().items() if v}
+            if "byline" in groups:
+                doc.set_meta("byline", groups["byline"].strip(" ,"))
+            if "date" in groups:
+                doc.set_meta("date", iso_date(groups["date"]))
+            if "url" in groups:
+                doc.set_meta("url", groups["url"])
+            if "title" in groups:
+                doc.set_meta("title", groups["title"].strip())
+            if rule.drop:
+                doc.remove(i, rule.code, rule.reason)
+
+
+def _lines(doc: Doc, site: SiteRules) -> None:
+    for rule in site.lines:
+        for i, unit in enumerate(doc.units):
+            if not unit.alive or not rule.matcher.matches(unit.text):
+                continue
+            if rule.span:
+                rest, parts = rule.matcher.remove_spans(unit.text)
+                rest = " ".join(rest.split())
+                if rest:
+                    unit.text = rest
+                    doc.spans.extend((rule.code, rule.reason, unit.line, p) for p in parts)
+                    continue
+            doc.remove(i, rule.code, rule.reason)
+
+
+def _blocks(doc: Doc, site: SiteRules) -> None:
+    units = doc.units
+    for rule in site.blocks:
+        i = 0
+        while i < len(units):
+            if not (units[i].alive and rule.start.matches(units[i].text)):
+                i += 1
+                continue
+            last = None
+            if rule.end is None:
+                last = min(len(units) - 1, i + rule.max_lines - 1)
+            else:
+                for j in range(i + 1, min(len(units), i + rule.max_lines)):
+                    if units[j].alive and rule.end.matches(units[j].text):
+                        last = j if rule.include_end else j - 1
+                        break
+            if last is None:  # no end marker within the bound: keep the text
+                i += 1
+                continue
+            for j in range(i, last + 1):
+                doc.remove(j, rule.code, rule.reason)
+            i = last + 1
+
+
+def _article_markers(doc: Doc, site: SiteRules) -> None:
+    art = site.article
+    if art is None:
+        return
+    units = doc.units
+    if art.start_after is not None:
+        for i, unit in enumerate(units):
+            if unit.alive and art.start_after.matches(unit.text):
+                for j in range(i + 1):
+                    doc.remove(j, art.code, art.reason)
+                break
+    if art.end_before is not None:
+        for i, unit in enumerate(units):
+            if unit.alive and art.end_before.matches(unit.text):
+                for j in range(i, len(units)):
+                    doc.remove(j, art.code, art.reason)
+                break

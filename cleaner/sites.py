@@ -1,0 +1,69 @@
+"""Which site a copy comes from, and the rule files known for each site."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from .metadata import site_of_url
+from .rulefile import RuleFileError, SiteRules, load_rule_file
+
+FINGERPRINT_SCAN_CHARS = 200_000  # fingerprints sit in page chrome; no need to scan a whole book
+
+
+def builtin_rules_dir() -> Path:
+    """Installed wheels carry the rules inside the package; a source checkout has them beside it."""
+    here = Path(__file__).resolve().parent
+    packaged = here / "_builtin_rules"
+    return packaged if packaged.is_dir() else here.parent / "rules"
+
+
+def load_dir(directory: Path) -> list[SiteRules]:
+    if not directory.is_dir():
+        raise RuleFileError(f"{directory}: not a directory of rule files")
+    return [load_rule_file(p) for p in sorted(directory.glob("*.toml"))]
+
+
+@dataclass(frozen=True)
+class RuleSet:
+    """All site rule files in force; a later file for the same domain replaces an earlier one."""
+
+    sites: tuple[SiteRules, ...]
+
+    @classmethod
+    def from_dirs(cls, dirs: tuple[Path, ...], builtin: bool = True) -> RuleSet:
+        by_domain: dict[str, SiteRules] = {}
+        for directory in ((builtin_rules_dir(),) if builtin else ()) + tuple(dirs):
+            for site in load_dir(directory):
+                by_domain[site.domain] = site
+        return cls(tuple(by_domain.values()))
+
+    def for_domain(self, domain: str | None) -> SiteRules | None:
+        if not domain:
+            return None
+        domain = domain.lower().removeprefix("www.")
+        for site in self.sites:
+            for d in site.domains:
+                if domain == d or domain.endswith("." + d):
+                    return site
+        return None
+
+    def identify(self, text: str, url: str | None) -> SiteRules | None:
+        """By URL when there is one, else by the fingerprint phrases in the copy."""
+        site = self.for_domain(site_of_url(url))
+        if site is not None or url:
+            return site
+        head = text[:FINGERPRINT_SCAN_CHARS].casefold()
+        best, best_hits = None, 0
+        for candidate in self.sites:
+            hits = sum(1 for f in candidate.fingerprints if f.casefold() in head)
+            if hits >= candidate.min_fingerprints and hits > best_hits:
+                best, best_hits = candidate, hits
+        return best
+
+
+@lru_cache(maxsize=32)
+def ruleset(dirs: tuple[str, ...] = (), builtin: bool = True) -> RuleSet:
+    """Rule files are parsed and compiled once per process for each combination of directories."""
+    return RuleSet.from_dirs(tuple(Path(d) for d in dirs), builtin=builtin)
