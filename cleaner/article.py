@@ -104,8 +104,8 @@ def find_article(doc: Doc) -> None:
             doc.kept_by[i] = KEEP_CREDIT[0]
     runs = find_runs(classes, lengths)
     if not runs:
+        # Nothing reads like an article: keep every line, name no title, and say so.
         doc.warnings.append("no run of article prose found: boundary rules not applied")
-        _pick_title(doc, len(units))
         return
     main = max(runs, key=lambda r: r.chars)
     kept = [r for r in runs if r is main or r.chars >= OTHER_RUN_MIN_SHARE * main.chars]

@@ -14,10 +14,14 @@ class Doc:
     markdown: bool = False
     site: SiteRules | None = None
     meta: Metadata = field(default_factory=Metadata)
-    kept_by: dict[int, str] = field(default_factory=dict)  # unit index -> code of the rule that kept it
+    kept_by: dict[int, str] = field(
+        default_factory=dict
+    )  # unit index -> code of the rule that kept it
     title_index: int | None = None
     warnings: list[str] = field(default_factory=list)
-    spans: list[tuple[str, str, int, str]] = field(default_factory=list)  # (code, reason, line, text)
+    spans: list[tuple[str, str, int, str]] = field(
+        default_factory=list
+    )  # (code, reason, line, text)
 
     def remove(self, i: int, code: str, reason: str) -> None:
         """Mark unit i removed, unless an earlier rule already did (the first rule is the one named)."""

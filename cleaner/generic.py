@@ -29,9 +29,13 @@ class GenericRule:
 REGISTRY: dict[str, GenericRule] = {}
 
 
+_EXAMPLES = regex.compile(r"\s*\((?:\"|e\.g\.|\d)[^()]*\)\.?$|\.$")
+
+
 def rule(code: str, name: str):
     def register(fn: Callable[[Doc], None]) -> Callable[[Doc], None]:
-        reason = (fn.__doc__ or name).strip().splitlines()[0]
+        # The reason printed per removed line is the docstring without its examples.
+        reason = _EXAMPLES.sub("", (fn.__doc__ or name).strip().splitlines()[0])
         REGISTRY[code] = GenericRule(code, name, reason, fn)
         return fn
 
@@ -55,14 +59,18 @@ def _phrase_rule(code: str, name: str, doc_line: str, pattern: str, max_words: i
 # --- G1xx: boilerplate lines recognised by their wording ---------------------------------------
 
 _phrase_rule(
-    "G101", "skip-link",
-    "Skip and accessibility links (\"Skip to content\", \"Accessibility links\").",
+    "G101",
+    "skip-link",
+    'Skip and accessibility links ("Skip to content", "Accessibility links").',
     r"^(?:skip|jump) (?:to|over) (?:the )?(?:main |primary )?(?:content|navigation|menu|search|footer|article)$"
-    r"|^(?:accessibility links|skip navigation|toggle navigation|open navigation menu)$",
+    r"|^(?:accessibility links|skip navigation|toggle navigation|open navigation menu)$"
+    r"|^(?:zum inhalt springen|aller au contenu(?: principal)?|saltar al contenido(?: principal)?"
+    r"|passa al contenuto(?: principale)?|перейти к (?:содержанию|основному содержанию)|перейти до змісту)$",
 )
 _phrase_rule(
-    "G102", "newsletter-form",
-    "Subscribe and newsletter form text (\"* indicates required\", \"Enter your email to subscribe\").",
+    "G102",
+    "newsletter-form",
+    'Subscribe and newsletter form text ("* indicates required", "Enter your email to subscribe").',
     r"^\*?\s*indicates required\s*\*?$"
     r"|^(?:please,?\s+)?(?:enter|type|provide)\s+(?:a\s+|your\s+)?(?:correct\s+|valid\s+)?e-?mail(?:\s+address)?(?:\s+(?:to subscribe|here|below))?\.?$"
     r"|^succ?ess?ful+y subscribed!?\.?$"
@@ -74,8 +82,9 @@ _phrase_rule(
     r"|^by (?:signing up|subscribing), you agree to",
 )
 _phrase_rule(
-    "G103", "membership-plea",
-    "Membership and donation pleas (\"Support independent journalism\", \"Become a member\").",
+    "G103",
+    "membership-plea",
+    'Membership and donation pleas ("Support independent journalism", "Become a member").',
     r"(?:^|[.!?]\s+)(?:support (?:us|independent journalism|our (?:work|journalism|newsroom|reporting))\b"
     r"|become a (?:member|supporter|patron|paying subscriber)\b"
     r"|join (?:us in this fight|our community of|\d[\d,.]*k?\+? .{0,40}\bmembers\b)"
@@ -85,22 +94,25 @@ _phrase_rule(
     max_words=60,
 )
 _phrase_rule(
-    "G104", "card-brands",
-    "Lists of payment card brands left from a donation form (\"visa masterCard americanExpress\").",
+    "G104",
+    "card-brands",
+    'Lists of payment card brands left from a donation form ("visa masterCard americanExpress").',
     r"^(?:(?:visa|master\s?card|american\s?express|amex|discover|pay\s?pal|apple\s?pay|google\s?pay"
     r"|maestro|jcb|union\s?pay|diners(?:\s?club)?)[\s,/|]*){2,}$",
 )
 _phrase_rule(
-    "G105", "share-prompt",
-    "Share and follow prompts (\"Share this article\", \"Follow us on Twitter\").",
+    "G105",
+    "share-prompt",
+    'Share and follow prompts ("Share this article", "Follow us on Twitter").',
     r"^(?:share(?: this)?(?: article| story| post| page)?(?: on| via| to)?"
     r"|follow us(?: on .{0,40})?|tweet|print(?: this)?(?: article)?|copy link|copied!?|e-?mail this"
     r"|share on (?:facebook|twitter|x|linkedin|whatsapp|telegram|reddit|pinterest|email)"
     r"|(?:(?:facebook|twitter|linkedin|whatsapp|telegram|reddit|pinterest|flipboard|e-?mail|print|x)[\s,|·•]*){2,})$",
 )
 _phrase_rule(
-    "G106", "comment-form",
-    "Comment form text (\"Leave a Comment\", \"Your email address will not be published\").",
+    "G106",
+    "comment-form",
+    'Comment form text ("Leave a Comment", "Your email address will not be published").',
     r"^leave a (?:comment|reply)\b|your e-?mail address will not be published"
     r"|required fields are marked|^(?:post|submit) (?:a )?comment$|^cancel reply$"
     r"|^\d+\s+(?:comments?|responses?|replies)$|^(?:comments?|view comments|show comments|add a comment)$"
@@ -108,13 +120,15 @@ _phrase_rule(
     r"|^(?:you must be )?logged in to (?:post|leave) a comment",
 )
 _phrase_rule(
-    "G107", "back-to-top",
-    "\"Scroll to Top\" and \"Back to top\" links.",
+    "G107",
+    "back-to-top",
+    '"Scroll to Top" and "Back to top" links.',
     r"^(?:scroll|back|go|return|jump)(?: up)? to (?:the )?top\W*$|^top\s*[↑^]$|^[↑⬆]$",
 )
 _phrase_rule(
-    "G109", "related-link",
-    "\"Related article:\" and \"Read more:\" lines that point to another article.",
+    "G109",
+    "related-link",
+    '"Related article:" and "Read more:" lines that point to another article.',
     r"^(?:related(?: articles?| stories| story| content| coverage| reading| posts?| news)?"
     r"|read (?:more|also|next)|see also|more on this(?: story| topic)?|recommended(?: reading| stories)?"
     r"|also read|must read|don['’]t miss|you (?:may|might) (?:also )?(?:like|be interested in)"
@@ -124,34 +138,39 @@ _phrase_rule(
     r"|trending(?: now)?|editors['’]? picks)$",
 )
 _phrase_rule(
-    "G111", "audio-player",
-    "Audio player chrome (\"Listen to this article\", \"This audio is created with AI assistance\").",
+    "G111",
+    "audio-player",
+    'Audio player chrome ("Listen to this article", "This audio is created with AI assistance").',
     r"^(?:this audio is (?:created|generated|produced) (?:with|by|using) (?:ai|artificial intelligence)(?: assistance)?"
     r"|listen to (?:this )?(?:article|story|the article)(?: \d+ min(?:utes?)?)?|audio (?:version|player)"
     r"|play audio|your browser does not support the audio element|\d{1,2}:\d{2}\s*/\s*\d{1,2}:\d{2})\.?$",
 )
 _phrase_rule(
-    "G113", "embed-lead-in",
-    "Lead-ins to an embed that the copy lost (\"check it out:-\", \"reading the below tweet:-\").",
+    "G113",
+    "embed-lead-in",
+    'Lead-ins to an embed that the copy lost ("check it out:-", "reading the below tweet:-").',
     r"[:：]\s*-\s*$|\b(?:check it out|the below (?:tweet|video|post)|the (?:tweet|video|post) below"
     r"|watch the video below|see the (?:tweet|post|video) below)\W*$",
 )
 _phrase_rule(
-    "G114", "call-to-action",
-    "Calls to action aimed at the reader (\"click here\", \"keep yourself updated with our website\").",
+    "G114",
+    "call-to-action",
+    'Calls to action aimed at the reader ("click here", "keep yourself updated with our website").',
     r"^(?:to (?:find out|learn|read) more|for more (?:information|details)),? click here\.?$"
     r"|^click here\b.{0,60}$|\bkeep yourself updated\b|\bstay tuned (?:to|with) (?:our|this) (?:website|site|blog)\b"
     r"|^if you are interested in reading more\b|\bbookmark (?:our|this) (?:website|site|page)\b",
 )
 _phrase_rule(
-    "G115", "author-box",
-    "Author box headings (\"About The Author\", \"View all posts\").",
+    "G115",
+    "author-box",
+    'Author box headings ("About The Author", "View all posts").',
     r"^(?:about the author|about author|author bio|more from (?:this|the) author|view all posts(?: by .{1,60})?"
     r"|more articles by .{1,60}|see all articles by .{1,60})$",
 )
 _phrase_rule(
-    "G116", "page-chrome",
-    "Page and CMS chrome words on a line of their own (\"Edit post\", \"Menu\", \"Advertisement\").",
+    "G116",
+    "page-chrome",
+    'Page and CMS chrome words on a line of their own ("Edit post", "Menu", "Advertisement").',
     r"^(?:edit(?: post| page| this)?|menu|main menu|search|search for:|home|log ?in|sign ?in|log ?out"
     r"|register|advertisement|advertising|ad|sponsored(?: content)?|breaking(?: news)?|close|open"
     r"|loading\.*|toggle|more|show more|load more|see more|next|previous|prev|back|photo|video|image"
@@ -190,7 +209,7 @@ _ORIGINAL_URL = regex.compile(
 
 @rule("G110", "original-url")
 def original_url(doc: Doc) -> None:
-    """"Original url:" lines; the URL goes to metadata."""
+    """ "Original url:" lines; the URL goes to metadata."""
     units = doc.units
     reason = REGISTRY["G110"].reason
     for i, unit in enumerate(units):
@@ -206,12 +225,12 @@ def original_url(doc: Doc) -> None:
             doc.set_meta("url", url)
 
 
-@rule("G117", "bare-url")
+@rule("G112", "bare-url")
 def bare_url(doc: Doc) -> None:
     """A line that is only a URL: a link whose text the copy lost."""
     for i, unit in enumerate(doc.units):
         if unit.alive and URL_RE.match(unit.text):
-            doc.remove(i, "G117", REGISTRY["G117"].reason)
+            doc.remove(i, "G112", REGISTRY["G112"].reason)
 
 
 # --- G3xx: byline and date lines -> metadata ----------------------------------------------------
@@ -245,7 +264,9 @@ def date_line(doc: Doc) -> None:
 
 # --- G2xx: structure -----------------------------------------------------------------------------
 
-_FEED_HEADER = regex.compile(r"^(?:news feed|latest(?: news)?|live(?: updates| feed)?|news|feed|just in|updates)$", I)
+_FEED_HEADER = regex.compile(
+    r"^(?:news feed|latest(?: news)?|live(?: updates| feed)?|news|feed|just in|updates)$", I
+)
 FEED_MIN_STAMPS = 2  # one lone time is the article's own timestamp, not a feed
 FEED_SUMMARY_MIN_WORDS = 8  # an item's summary is a sentence, not another headline
 
@@ -298,7 +319,9 @@ def repeated_caption(doc: Doc) -> None:
             doc.remove(i, "G202", reason)
 
 
-_PAREN_CAPTION = regex.compile(r"^\([^()]{3,160}\)$")
+_PAREN_CAPTION = regex.compile(
+    r"^\([^()]{2,160}[^()\s.!?…]\)$"
+)  # a sentence in brackets ends in "."
 _CREDIT_TAIL = regex.compile(r"(?:\*\*|__)[^*_\n]{2,80}(?:\*\*|__)\s*$")
 _PHOTO_CREDIT = regex.compile(
     r"^(?:photo|image|picture|illustration|video|graphic|credit|source|foto)s?(?:\s+(?:by|credit))?\s*[:/©]"
@@ -316,9 +339,15 @@ def caption(doc: Doc) -> None:
         if not unit.alive or len(unit.text.split()) > CAPTION_MAX_WORDS:
             continue
         text = unit.text
-        if _PAREN_CAPTION.match(text) or _PHOTO_CREDIT.search(text):
-            doc.remove(i, "G204", reason)
-        elif unit.raw and _CREDIT_TAIL.search(unit.raw) and not unit.raw.lstrip().startswith(("**", "__")):
+        if (
+            _PAREN_CAPTION.match(text)
+            or _PHOTO_CREDIT.search(text)
+            or (
+                unit.raw
+                and _CREDIT_TAIL.search(unit.raw)
+                and not unit.raw.lstrip().startswith(("**", "__"))
+            )
+        ):
             doc.remove(i, "G204", reason)
 
 
@@ -337,8 +366,26 @@ def media_placeholder(doc: Doc) -> None:
 
 
 # Order matters only for which code is named when two rules match the same line.
-LINE_RULES = ("G101", "G110", "G117", "G301", "G302", "G102", "G103", "G104", "G105", "G106",
-              "G107", "G108", "G109", "G111", "G113", "G114", "G115", "G116")
+LINE_RULES = (
+    "G101",
+    "G110",
+    "G112",
+    "G301",
+    "G302",
+    "G102",
+    "G103",
+    "G104",
+    "G105",
+    "G106",
+    "G107",
+    "G108",
+    "G109",
+    "G111",
+    "G113",
+    "G114",
+    "G115",
+    "G116",
+)
 STRUCTURE_RULES = ("G203", "G202", "G204", "G205")
 
 

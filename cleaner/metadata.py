@@ -14,17 +14,17 @@ _MONTH = (
 )
 _WEEKDAY = r"(?:(?:Mon|Tue|Tues|Wed|Thu|Thur|Thurs|Fri|Sat|Sun)(?:day|nesday|urday|sday)?\.?,?\s+)"
 DATE = (
-    rf"(?:{_WEEKDAY}?(?:{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}"
+    rf"(?i:{_WEEKDAY}?(?:{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}"
     rf"|\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH},?\s+\d{{4}}"
     r"|\d{4}-\d{2}-\d{2}|\d{1,2}\.\d{1,2}\.\d{4}|\d{1,2}/\d{1,2}/\d{4}))"
 )
 TIME = r"(?:\d{1,2}[:.]\d{2}(?::\d{2})?\s*(?:[AaPp]\.?[Mm]\.?)?(?:\s*(?:UTC|GMT|[A-Z]{2,4}T?)(?:[+-]\d{1,2})?)?)"
-READ_TIME = r"(?:\d+\s*(?:min(?:ute)?s?)\.?\s*(?:read|listen))"
+READ_TIME = r"(?i:\d+\s*(?:min(?:ute)?s?)\.?\s*(?:read|listen))"
 
 DATE_RE = regex.compile(DATE, regex.I)
 TIME_ONLY_RE = regex.compile(rf"^{TIME}$")
 
-_DATE_LABEL = r"(?:(?:last\s+)?(?:updated|published|posted|modified|date)(?:\s+on)?\s*:?\s*)"
+_DATE_LABEL = r"(?i:(?:last\s+)?(?:updated|published|posted|modified|date)(?:\s+on)?\s*:?\s*)"
 # A line that is only a date: "March 07, 2023", "Updated: 7 March 2023 10:00 GMT", "Updated".
 DATE_LINE_RE = regex.compile(
     rf"^{_DATE_LABEL}?{DATE}(?:\s*(?:at|,|\||-|–|•|·)?\s*{TIME})?(?:\s*[|•·]?\s*{READ_TIME})?\.?$"
@@ -39,13 +39,12 @@ _NAME_CONNECTORS = (
 )
 _NAME_WORD = rf"(?:\p{{Lu}}[\p{{L}}'’.\-]*|{_NAME_CONNECTORS}|\p{{Lu}}\.)"
 _NAME = rf"(?P<byline>{_NAME_WORD}(?:,?\s+{_NAME_WORD}){{0,9}})"
-_BY = r"(?:by|written by|posted by|words by|author:|von|par|por|di|door|av|автор:?)"
+_BY = r"(?i:by|written by|posted by|words by|author:|von|par|por|di|door|av|автор:?)"
 BYLINE_RE = regex.compile(
     rf"^{_BY}\s+{_NAME}"
     rf"(?:\s*[|•·,–—-]?\s*(?:{_DATE_LABEL})?(?P<date>{DATE})(?:\s*(?:at|,)?\s*{TIME})?)?"
     rf"(?:\s*[|•·]?\s*{READ_TIME})?\s*\.?$",
-    regex.I,
-)
+)  # no IGNORECASE: a name is capitalised, and \p{Lu} would match any letter under it
 
 URL_RE = regex.compile(r"^(?:https?://|www\.)\S+$", regex.I)
 

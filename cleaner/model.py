@@ -66,6 +66,7 @@ class Result:
     site: str | None = None
     input_format: str = "text"  # text | markdown | html
     removed: list[Removal] = field(default_factory=list)
+    kept: list[Removal] = field(default_factory=list)  # lines a keep rule (K###) protected
     warnings: list[str] = field(default_factory=list)
     chars_in: int = 0
 
@@ -89,5 +90,6 @@ class Result:
             **self.metadata,
             "format": self.input_format,
             "removed": [r.as_dict() for r in self.removed],
+            "kept": [r.as_dict() for r in self.kept],
             "warnings": list(self.warnings),
         }

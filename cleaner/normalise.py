@@ -17,7 +17,9 @@ _MD_LINK = regex.compile(r"\[([^\]\n]*)\]\((?:[^()\n]|\([^()\n]*\))*\)")
 _MD_AUTOLINK = regex.compile(r"<((?:https?|ftp)://[^>\s]+)>")
 _MD_STRONG = regex.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
 # Only on markdown copies: single-star/underscore emphasis, inline code, escapes.
-_MD_EM = regex.compile(r"(?<![\w*])\*(?=[^\s*])([^*\n]+?)(?<=[^\s*])\*(?![\w*])|(?<!\w)_(?=\S)([^_\n]+?)(?<=\S)_(?!\w)")
+_MD_EM = regex.compile(
+    r"(?<![\w*])\*(?=[^\s*])([^*\n]+?)(?<=[^\s*])\*(?![\w*])|(?<!\w)_(?=\S)([^_\n]+?)(?<=\S)_(?!\w)"
+)
 _MD_CODE = regex.compile(r"`([^`\n]+)`")
 _MD_ESCAPE = regex.compile(r"\\([\\`*_{}\[\]()#+\-.!>|])")
 
@@ -29,7 +31,12 @@ _MD_RULE = regex.compile(r"^(?:(?:\*\s*){3,}|(?:-\s*){3,}|(?:_\s*){3,}|=+)$")
 
 def normalise_text(text: str) -> str:
     """Unix newlines, no invisible characters; line content otherwise untouched."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n").replace("\u2029", "\n")
+    text = (
+        text.replace("\r\n", "\n")
+        .replace("\r", "\n")
+        .replace("\u2028", "\n")
+        .replace("\u2029", "\n")
+    )
     text = _LONE_SURROGATE.sub("\ufffd", text)
     return _INVISIBLE.sub("", text)
 
@@ -70,8 +77,8 @@ def block_kind(line: str) -> tuple[str, str]:
         return "heading", m.group(2)
     m = _MD_QUOTE.match(line)
     if m:
-        return "quote", line[m.end():]
+        return "quote", line[m.end() :]
     m = _MD_ITEM.match(line)
     if m:
-        return "item", line[m.end():]
+        return "item", line[m.end() :]
     return "text", line

@@ -5,7 +5,7 @@ from __future__ import annotations
 import regex
 
 from . import html as html_path
-from .article import find_article, words
+from .article import KEEP_CREDIT, find_article, words
 from .assemble import assemble
 from .document import Doc
 from .generic import apply_generic
@@ -23,6 +23,7 @@ _URL_IN_TEXT = regex.compile(
     r"^\s*(?:original (?:url|link|article|source)|source url|canonical(?: url)?)\s*[:：]\s*\n?\s*<?(https?://[^\s>]+)",
     regex.I | regex.M,
 )
+KEEP_REASONS = dict([KEEP_CREDIT])
 NEARLY_EMPTY_SHARE = 0.1  # output under a tenth of the input's words is worth a human look
 NEARLY_EMPTY_MIN_WORDS = 50  # ...unless the input was tiny anyway
 
@@ -42,12 +43,18 @@ def run(
     if site_rules:
         site_spec = rules.for_domain(site) if site else None
     html_meta = None
+    pruned: list[Removal] = []
     if fmt == "html":
         if site_rules and site_spec is None and not site:
             site_spec = rules.identify("", url or html_path.page_url(text))
         extracted = html_path.extract(text, url=url, site=site_spec)
         html_meta = extracted.meta
         body = extracted.text
+        if site_spec is not None and site_spec.html_code:
+            pruned = [
+                Removal(site_spec.html_code, site_spec.html_reason or "", 0, t)
+                for t in extracted.pruned
+            ]
     else:
         body = text
     body = normalise_text(body)
@@ -83,7 +90,7 @@ def run(
     meta = doc.meta
     meta.site = site or (site_spec.domain if site_spec else None) or site_of_url(meta.url)
     out = assemble(doc, prepend_title=fmt == "html")
-    removed = [u.removed for u in doc.units if u.removed is not None]
+    removed = pruned + [u.removed for u in doc.units if u.removed is not None]
     removed += [Removal(code, reason, line, t) for code, reason, line, t in doc.spans]
     removed.sort(key=lambda r: r.line)
     result = Result(
@@ -95,6 +102,11 @@ def run(
         site=meta.site,
         input_format=fmt,
         removed=removed,
+        kept=[
+            Removal(code, KEEP_REASONS.get(code, ""), doc.units[i].line, doc.units[i].text)
+            for i, code in sorted(doc.kept_by.items())
+            if doc.units[i].alive
+        ],
         warnings=list(doc.warnings),
         chars_in=len(text),
     )

@@ -13,7 +13,9 @@ _HTML_SNIFF = regex.compile(
     regex.I | regex.S,
 )
 # A text copy that is really HTML without a doctype: many block tags early on.
-_HTML_TAGS = regex.compile(r"</?(?:div|p|span|a|script|style|article|section|table|li|ul|br)\b", regex.I)
+_HTML_TAGS = regex.compile(
+    r"</?(?:div|p|span|a|script|style|article|section|table|li|ul|br)\b", regex.I
+)
 
 # Unambiguous markdown constructs (a scraper's markdown copy, even when saved as .txt).
 _MD_SIGNALS = regex.compile(
@@ -62,9 +64,7 @@ def sniff_format(text: str, name: str | None = None) -> str:
         return "html"
     if suffix in ("md", "markdown"):
         return "markdown"
-    signals = 0
-    for _ in _MD_SIGNALS.finditer(text):
-        signals += 1
-        if signals >= MD_SIGNALS_NEEDED:
+    for seen, _ in enumerate(_MD_SIGNALS.finditer(text), start=1):
+        if seen >= MD_SIGNALS_NEEDED:
             return "markdown"
     return "text"

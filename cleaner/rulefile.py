@@ -111,7 +111,9 @@ class MetaSpec(_Coded):
         except regex.error as exc:
             raise ValueError(f"invalid regex {v!r}: {exc}") from None
         if not set(compiled.groupindex) & {"byline", "date", "url", "title"}:
-            raise ValueError("needs a named group: (?P<byline>...), (?P<date>...), (?P<url>...) or (?P<title>...)")
+            raise ValueError(
+                "needs a named group: (?P<byline>...), (?P<date>...), (?P<url>...) or (?P<title>...)"
+            )
         return v
 
 
@@ -207,7 +209,9 @@ class Matcher:
             parts = [m.group(0) for m in self.pattern.finditer(text, timeout=REGEX_TIMEOUT)]
             return self.pattern.sub("", text, timeout=REGEX_TIMEOUT), parts
         except TimeoutError:
-            raise RuleTimeout(f"rule {self.code}: regex {self.pattern.pattern!r} timed out") from None
+            raise RuleTimeout(
+                f"rule {self.code}: regex {self.pattern.pattern!r} timed out"
+            ) from None
 
 
 @dataclass(frozen=True, slots=True)
@@ -277,7 +281,9 @@ class SiteRules:
 def _format_error(path: Path, exc: ValidationError) -> str:
     lines = []
     for err in exc.errors():
-        loc = ".".join(str(p) if not isinstance(p, int) else f"[{p}]" for p in err["loc"]).replace(".[", "[")
+        loc = ".".join(str(p) if not isinstance(p, int) else f"[{p}]" for p in err["loc"]).replace(
+            ".[", "["
+        )
         msg = err["msg"].removeprefix("Value error, ")
         lines.append(f"{path}: {loc or '(top level)'}: {msg}")
     return "\n".join(lines)
@@ -322,7 +328,9 @@ def compile_rules(spec: RuleFile, path: str) -> SiteRules:
             for b in spec.block
         ),
         meta=tuple(
-            MetaRule(m.code, m.reason, regex.compile(m.regex, regex.I if m.ignore_case else 0), m.drop)
+            MetaRule(
+                m.code, m.reason, regex.compile(m.regex, regex.I if m.ignore_case else 0), m.drop
+            )
             for m in spec.meta
         ),
         article=ArticleRule(

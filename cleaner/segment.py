@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import regex
 
-from .metadata import BYLINE_RE
+from .metadata import BYLINE_RE, URL_RE
 from .model import Removal, Unit
 from .normalise import block_kind, collapse_spaces, strip_inline
 
@@ -12,6 +12,7 @@ from .normalise import block_kind, collapse_spaces, strip_inline
 # followed by closing quotes or brackets.
 TERMINAL = regex.compile(r"[.!?…:;。！？][\"'”’»)\]]*$")
 _STARTS_LOWER = regex.compile(r"^\p{Ll}")
+JOIN_MIN_WORDS = 8  # a broken sentence is long; "Donate now" + "visa mastercard" is two widgets
 
 MARKUP_RULE = ("M001", "markdown markup with no text (image, horizontal rule)")
 
@@ -35,7 +36,13 @@ def segment(text: str, markdown: bool) -> list[Unit]:
         stripped = collapse_spaces(strip_inline(line, markdown))
         if not stripped:
             units.append(
-                Unit(raw.strip(), number, blank, "rule", Removal(*MARKUP_RULE, number, raw.strip()))
+                Unit(
+                    raw.strip(),
+                    number,
+                    blank,
+                    "rule",
+                    removed=Removal(*MARKUP_RULE, number, raw.strip()),
+                )
             )
             blank = False
             continue
@@ -43,7 +50,15 @@ def segment(text: str, markdown: bool) -> list[Unit]:
             # Setext underline: the previous line was a heading.
             if units and units[-1].alive and not blank:
                 units[-1].kind = "heading"
-            units.append(Unit(raw.strip(), number, blank, "rule", Removal(*MARKUP_RULE, number, raw.strip())))
+            units.append(
+                Unit(
+                    raw.strip(),
+                    number,
+                    blank,
+                    "rule",
+                    removed=Removal(*MARKUP_RULE, number, raw.strip()),
+                )
+            )
             blank = False
             continue
         units.append(Unit(stripped, number, blank, kind, raw=line))
@@ -65,7 +80,9 @@ def _join_broken(units: list[Unit]) -> list[Unit]:
             and unit.kind == prev.kind
             and not ends_sentence(prev.text)
             and _STARTS_LOWER.match(unit.text)
+            and len(prev.text.split()) >= JOIN_MIN_WORDS
             and not BYLINE_RE.match(unit.text)  # "by X" under a headline is a byline, not a tail
+            and not URL_RE.match(unit.text)
         ):
             prev.text = f"{prev.text} {unit.text}"
             continue

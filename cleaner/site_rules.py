@@ -9,8 +9,8 @@ from .rulefile import SiteRules
 
 def apply_site(doc: Doc, site: SiteRules) -> None:
     _meta(doc, site)
+    _blocks(doc, site)  # before line rules, which would otherwise take a block's start marker
     _lines(doc, site)
-    _blocks(doc, site)
     _article_markers(doc, site)
 
 

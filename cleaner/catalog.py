@@ -1,0 +1,27 @@
+"""Every rule code the cleaner can name in a report: generic heuristics and site rule files."""
+
+from __future__ import annotations
+
+from . import article, generic, segment
+from .sites import RuleSet
+
+
+def generic_codes() -> list[tuple[str, str, str]]:
+    """(code, name, reason) for every generic rule, sorted by code."""
+    rows = [(r.code, r.name, r.reason) for r in generic.REGISTRY.values()]
+    rows += [
+        (article.REPEATED_TITLE[0], "repeated-title", article.REPEATED_TITLE[1]),
+        (article.BEFORE[0], "before-article", article.BEFORE[1]),
+        (article.AFTER[0], "after-article", article.AFTER[1]),
+        (article.AFTER_CREDIT[0], "after-credit", article.AFTER_CREDIT[1]),
+        (article.KEEP_CREDIT[0], "credit-line (keeps)", article.KEEP_CREDIT[1]),
+        (segment.MARKUP_RULE[0], "markdown-markup", segment.MARKUP_RULE[1]),
+    ]
+    return sorted(rows)
+
+
+def site_codes(rules: RuleSet) -> list[tuple[str, str, str]]:
+    """(code, site, reason) for every rule in the site files in force."""
+    return sorted(
+        (code, site.domain, reason) for site in rules.sites for code, reason in site.codes()
+    )

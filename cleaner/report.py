@@ -1,0 +1,55 @@
+"""Human-readable reports: the per-file `--explain` listing and the end-of-run summary."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .model import Result
+
+EXPLAIN_TEXT_CHARS = 90  # enough of a removed line to recognise it
+
+
+def explain(name: str, result: Result) -> str:
+    """One line per removed line, like a linter: `file:line: CODE reason | text`."""
+    head = f"{name}: {result.input_format}, site {result.site or '-'}, removed {len(result.removed)} line(s)"
+    meta = ", ".join(f"{k} {v!r}" for k, v in result.metadata.items() if v and k != "site")
+    lines = [head + (f"; {meta}" if meta else "")]
+    for r in result.removed:
+        text = (
+            r.text if len(r.text) <= EXPLAIN_TEXT_CHARS else r.text[: EXPLAIN_TEXT_CHARS - 1] + "…"
+        )
+        lines.append(f"{name}:{r.line}: {r.rule} {r.reason} | {text}")
+    lines.extend(
+        f"{name}:{k.line}: kept by {k.rule} {k.reason} | {k.text[:EXPLAIN_TEXT_CHARS]}"
+        for k in result.kept
+    )
+    lines.extend(f"{name}: warning: {w}" for w in result.warnings)
+    return "\n".join(lines)
+
+
+@dataclass
+class Summary:
+    read: int = 0
+    written: int = 0
+    skipped: int = 0
+    failed: int = 0
+    chars_in: int = 0
+    chars_out: int = 0
+    failures: list[tuple[str, str]] = field(default_factory=list)
+    skips: list[tuple[str, str]] = field(default_factory=list)
+    warnings: list[tuple[str, str]] = field(default_factory=list)
+
+    def add(self, result: Result) -> None:
+        self.chars_in += result.chars_in
+        self.chars_out += len(result.text)
+
+    def render(self) -> str:
+        removed = 1 - self.chars_out / self.chars_in if self.chars_in else 0.0
+        lines = [f"{name}: failed: {why}" for name, why in self.failures]
+        lines += [f"{name}: skipped: {why}" for name, why in self.skips]
+        lines += [f"{name}: warning: {why}" for name, why in self.warnings]
+        lines.append(
+            f"read {self.read}, written {self.written}, skipped {self.skipped}, failed {self.failed}; "
+            f"{removed:.1%} of text removed"
+        )
+        return "\n".join(lines)

@@ -1,0 +1,174 @@
+"""Each generic rule, firing and not firing, on a probe line placed inside a small article."""
+
+from __future__ import annotations
+
+import pytest
+
+from cleaner import clean
+
+TITLE = "Harbour authority approves new ferry terminal"
+PARAS = [
+    "The harbour authority approved plans on Monday for a new ferry terminal on the eastern pier, replacing a building that has stood since the 1960s.",
+    "The new terminal will have room for two ships at once and a waiting hall with space for four hundred passengers, according to the published plans.",
+    "Local businesses welcomed the decision, saying the current terminal was too small for the growing number of summer visitors.",
+    "Construction is expected to start in the autumn and last about two years, during which ferries will use a temporary berth.",
+]
+
+
+def doc_with(probe: str, position: int = 2) -> str:
+    """Title, then the article with `probe` inserted before paragraph `position`."""
+    paras = [*PARAS[:position], probe, *PARAS[position:]]
+    return TITLE + "\n\n" + "\n\n".join(paras) + "\n"
+
+
+def removed_by(text: str, probe: str, **kwargs) -> str | None:
+    result = clean(text, site_rules=False, **kwargs)
+    codes = {r.rule for r in result.removed if r.text == probe}
+    assert len(codes) <= 1
+    if not codes:
+        assert probe in result.text, f"{probe!r} neither removed nor kept"
+    return codes.pop() if codes else None
+
+
+FIRES = [
+    ("G101", "Skip to content"),
+    ("G101", "Zum Inhalt springen"),
+    ("G102", "* indicates required"),
+    ("G102", "Enter your email to subscribe"),
+    ("G102", "Successfuly subscribed"),
+    ("G102", "Get the best stories in your inbox"),
+    ("G103", "Support independent journalism. Become a member today."),
+    ("G103", "Join 10,000+ readers who are already members"),
+    ("G104", "visa masterCard americanExpress"),
+    ("G105", "Share this article"),
+    ("G105", "Facebook Twitter Email"),
+    ("G106", "Leave a Comment"),
+    ("G106", "Your email address will not be published. Required fields are marked *"),
+    ("G107", "Scroll to Top"),
+    ("G107", "Back to top"),
+    ("G108", "XS SM MD LG"),
+    ("G109", "Related article: Ferry operators raise fares"),
+    ("G109", "Read more: Why the old terminal failed"),
+    ("G110", "Original url: https://example.org/ferry"),
+    ("G111", "This audio is created with AI assistance"),
+    ("G111", "Listen to this article"),
+    ("G113", "You can also find more information by reading the below tweet:-"),
+    ("G114", "To find out more, click here."),
+    ("G114", "Till then, keep yourself updated with the latest news from our website."),
+    ("G115", "About The Author"),
+    ("G116", "Edit post"),
+    ("G116", "Advertisement"),
+    ("G112", "https://example.org/ferry/gallery"),
+    ("G204", "(Harbour authority via Facebook)"),
+    ("G204", "Photo: Harbour Authority"),
+    ("G205", "16x9 Image"),
+    ("G302", "March 07, 2023"),
+    ("G302", "Updated: 7 March 2023 10:00 GMT"),
+]
+
+KEPT = [
+    # Wording that merely mentions the topic of a rule, inside a sentence, stays.
+    "Readers who subscribe to the harbour newsletter were told about the plans a week early.",
+    "The authority said it would support independent operators who want to use the new berths.",
+    "Passengers can pay with Visa or Mastercard at the new ticket machines, the authority said.",
+    "A related article in the same newspaper described the history of the old terminal in detail.",
+    "By the end of the decade, the harbour expects to handle twice as many passengers as today.",
+    "(The old terminal will be turned into a maritime museum once the new one opens.)",
+    "The plans were shown to residents at a meeting on 7 March 2023 in the town hall, where most spoke in favour.",
+    "Click the map on the authority's website to see the planned route of the access road.",
+]
+
+
+@pytest.mark.parametrize(("code", "probe"), FIRES, ids=[f"{c}:{p[:30]}" for c, p in FIRES])
+def test_rule_fires(code, probe):
+    assert removed_by(doc_with(probe), probe) == code
+
+
+@pytest.mark.parametrize("probe", KEPT, ids=[p[:40] for p in KEPT])
+def test_prose_mentioning_a_rule_topic_is_kept(probe):
+    assert removed_by(doc_with(probe), probe) is None
+
+
+def test_byline_goes_to_metadata():
+    text = TITLE + "\n\nBy Anna Kowalska | March 3, 2024\n\n" + "\n\n".join(PARAS) + "\n"
+    result = clean(text, site_rules=False)
+    assert result.byline == "Anna Kowalska"
+    assert result.date == "2024-03-03"
+    assert [r.rule for r in result.removed] == ["G301"]
+
+
+def test_original_url_on_next_line_goes_to_metadata():
+    text = doc_with("Original url:", position=4) + "\nhttps://example.org/ferry-terminal\n"
+    result = clean(text, site_rules=False)
+    assert result.url == "https://example.org/ferry-terminal"
+    assert [r.rule for r in result.removed] == ["G110", "G110"]
+
+
+def test_repeated_title_removed_but_first_kept():
+    result = clean(doc_with(TITLE), site_rules=False)
+    assert result.text.startswith(TITLE + "\n\n")
+    assert result.text.count(TITLE) == 1
+    assert [r.rule for r in result.removed] == ["G201"]
+
+
+def test_repeated_caption_both_copies_go():
+    cap = "Ferries wait at the eastern pier."
+    text = doc_with(cap + "\n" + cap)
+    result = clean(text, site_rules=False)
+    assert [r.rule for r in result.removed] == ["G202", "G202"]
+    assert cap not in result.text
+
+
+def test_identical_prose_paragraphs_far_apart_are_not_captions():
+    text = doc_with(PARAS[0], position=3)
+    result = clean(text, site_rules=False)
+    assert result.text.count(PARAS[0]) == 2
+
+
+def test_news_feed_needs_two_stamps():
+    one = doc_with("10:01 PM")
+    assert removed_by(one, "10:01 PM") is None
+    feed = "10:01 PM\n\nFerry strike called off.\n\n7:20 PM\n\nPort reopens after storm."
+    result = clean(TITLE + "\n\n" + "\n\n".join(PARAS) + "\n\n" + feed + "\n", site_rules=False)
+    assert {r.rule for r in result.removed} == {"G203"}
+    assert "Ferry strike" not in result.text
+
+
+def test_size_token_alone_is_not_removed():
+    assert removed_by(doc_with("MD"), "MD") is None
+
+
+def test_header_and_footer_debris_goes_with_boundary_codes():
+    text = "Home World Sport\n\n" + TITLE + "\n\n" + "\n\n".join(PARAS) + "\n\nTerms\nPrivacy\n"
+    result = clean(text, site_rules=False)
+    assert [(r.rule, r.text) for r in result.removed] == [
+        ("G401", "Home World Sport"),
+        ("G402", "Terms"),
+        ("G402", "Privacy"),
+    ]
+    assert result.title == TITLE
+
+
+def test_credit_line_is_kept_and_closes_the_article():
+    text = doc_with("With reporting by Reuters and AP", position=4) + (
+        "\nThe Courier is owned by a media group that publishes newspapers in twelve cities across the region.\n"
+    )
+    result = clean(text, site_rules=False)
+    assert result.text.rstrip().endswith("With reporting by Reuters and AP")
+    assert [k.rule for k in result.kept] == ["K001"]
+    assert [r.rule for r in result.removed] == ["G403"]
+
+
+def test_markdown_image_and_rule_lines_are_m001():
+    text = (
+        "# "
+        + TITLE
+        + "\n\n![a ferry](x.jpg)\n\n"
+        + "\n\n".join(PARAS[:2])
+        + "\n\n---\n\n"
+        + "\n\n".join(PARAS[2:])
+        + "\n"
+    )
+    result = clean(text, name="page.md", site_rules=False)
+    assert [r.rule for r in result.removed] == ["M001", "M001"]
+    assert result.title == TITLE

@@ -1,0 +1,34 @@
+"""A rule that never fires on a fixture is dead code: every code must show up in some fixture."""
+
+from __future__ import annotations
+
+import json
+
+from fixture_cases import cases
+
+from cleaner.catalog import generic_codes, site_codes
+from cleaner.sites import ruleset
+
+
+def _fired() -> set[str]:
+    seen: set[str] = set()
+    for case in cases():
+        meta = json.loads(case.expected_meta.read_text(encoding="utf-8"))
+        seen.update(meta["rules"])
+        seen.update(meta.get("kept", []))
+    return seen
+
+
+def test_every_generic_rule_fires_on_a_fixture():
+    missing = sorted(code for code, _, _ in generic_codes() if code not in _fired())
+    assert not missing, f"generic rules that no fixture exercises: {missing}"
+
+
+def test_every_builtin_site_rule_fires_on_a_fixture():
+    missing = sorted(code for code, _, _ in site_codes(ruleset()) if code not in _fired())
+    assert not missing, f"site rules that no fixture exercises: {missing}"
+
+
+def test_codes_are_unique_across_generic_and_site_rules():
+    codes = [c for c, _, _ in generic_codes()] + [c for c, _, _ in site_codes(ruleset())]
+    assert len(codes) == len(set(codes))
