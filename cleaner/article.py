@@ -94,6 +94,49 @@ def find_runs(classes: list[str], lengths: list[int]) -> list[Run]:
     return runs
 
 
+import os
+MERGE_GAP = int(os.environ.get("MERGE_GAP", 4))
+FAR_GAP = int(os.environ.get("FAR_GAP", 30))
+ANCHOR = float(os.environ.get("ANCHOR", 2.0))
+ANCHOR_WINDOW = int(os.environ.get("ANCHOR_WINDOW", 4))
+OTHER_RUN_MIN_SHARE = float(os.environ.get("SHARE", 0.5))
+
+
+def _anchored(run: Run, doc: Doc) -> bool:
+    units = doc.units
+    seen = 0
+    i = run.start - 1
+    while i >= 0 and seen < ANCHOR_WINDOW:
+        u = units[i]
+        if u.removed is not None and _is_meta(u.removed.rule, doc):
+            return True
+        if u.alive:
+            seen += 1
+        i -= 1
+    return False
+
+
+def select_runs(runs: list[Run], doc: Doc) -> list[Run]:
+    """The main run (the most prose, preferring one that follows a byline or date), and the
+    neighbouring runs that belong with it."""
+    units = doc.units
+    main = max(runs, key=lambda r: r.chars * (ANCHOR if _anchored(r, doc) else 1.0))
+    kept = [main]
+    at = runs.index(main)
+    for step in (-1, 1):
+        edge, j = main, at + step
+        while 0 <= j < len(runs):
+            r = runs[j]
+            lo, hi = (r.end, edge.start) if step < 0 else (edge.end, r.start)
+            gap = sum(1 for k in range(lo + 1, hi) if units[k].alive)
+            if gap <= MERGE_GAP or (r.chars >= OTHER_RUN_MIN_SHARE * main.chars and gap <= FAR_GAP):
+                kept.append(r)
+                edge, j = r, j + step
+            else:
+                break
+    return sorted(kept, key=lambda r: r.start)
+
+
 def find_article(doc: Doc) -> None:
     units = doc.units
     classes = ["removed" if not u.alive else classify(u.text, u.kind) for u in units]
@@ -107,8 +150,8 @@ def find_article(doc: Doc) -> None:
         # Nothing reads like an article: keep every line, name no title, and say so.
         doc.warnings.append("no run of article prose found: boundary rules not applied")
         return
-    main = max(runs, key=lambda r: r.chars)
-    kept = [r for r in runs if r is main or r.chars >= OTHER_RUN_MIN_SHARE * main.chars]
+    kept = select_runs(runs, doc)
+    main = max(kept, key=lambda r: r.chars)
     start, end = kept[0].start, kept[-1].end
     end_rule = AFTER
 

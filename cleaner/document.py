@@ -27,7 +27,8 @@ class Doc:
         """Mark unit i removed, unless an earlier rule already did (the first rule is the one named)."""
         unit = self.units[i]
         if unit.removed is None and i != self.title_index:
-            unit.removed = Removal(code, reason, unit.line, unit.text)
+            # Reports show the line as it was, bullets and markup included.
+            unit.removed = Removal(code, reason, unit.line, unit.raw or unit.text)
 
     def alive(self) -> list[int]:
         return [i for i, u in enumerate(self.units) if u.removed is None]

@@ -13,7 +13,16 @@ from dataclasses import dataclass
 import regex
 
 from .document import Doc
-from .metadata import BYLINE_RE, DATE_LINE_RE, TIME_ONLY_RE, URL_RE, find_date, iso_date
+from .metadata import (
+    BYLINE_RE,
+    DATE,
+    DATE_LINE_RE,
+    TIME,
+    TIME_ONLY_RE,
+    URL_RE,
+    find_date,
+    iso_date,
+)
 
 I = regex.IGNORECASE  # noqa: E741
 
@@ -172,9 +181,21 @@ _phrase_rule(
     "page-chrome",
     'Page and CMS chrome words on a line of their own ("Edit post", "Menu", "Advertisement").',
     r"^(?:edit(?: post| page| this)?|menu|main menu|search|search for:|home|log ?in|sign ?in|log ?out"
-    r"|register|advertisement|advertising|ad|sponsored(?: content)?|breaking(?: news)?|close|open"
+    r"|register|advertisement|advertising|advert|ads?|sponsored(?: content)?|breaking(?: news)?|close|open"
     r"|loading\.*|toggle|more|show more|load more|see more|next|previous|prev|back|photo|video|image"
-    r"|gallery|\d+\s+photos?)$",
+    r"|gallery|\d+\s+photos?|post navigation|anzeige|werbung|publicidade|publicidad|publicité"
+    r"|pubblicità|реклама|(?:previous|next|older|newer) (?:post|article|story|entry)\b.{0,150})$",
+)
+_phrase_rule(
+    "G118",
+    "cookie-consent",
+    'Cookie consent banners ("This website uses cookies...", "Necessary Always Enabled").',
+    r"\bcookies?\b.{0,300}\b(?:consent|accept|settings|preferences|opt[- ]out|necessary|essential"
+    r"|your browser|browsing experience|improve your experience|(?:this|our) (?:web)?site)\b"
+    r"|\b(?:consent|accept|(?:this|our) (?:web)?site|we use|uses)\b.{0,300}\bcookies?\b"
+    r"|^(?:privacy overview|(?:non-)?necessary(?: always enabled)?|always enabled|accept(?: all)?(?: cookies)?"
+    r"|reject(?: all)?|cookie (?:settings|policy|preferences)|manage (?:cookies|preferences|consent))$",
+    max_words=120,
 )
 
 
@@ -365,6 +386,79 @@ def media_placeholder(doc: Doc) -> None:
             doc.remove(i, "G205", REGISTRY["G205"].reason)
 
 
+_COMMENT_HEADER = regex.compile(
+    rf"^.{{1,80}}?\s+(?:on\s+)?{DATE}(?:\s*(?:at|,|-)?\s*{TIME})?\s*(?:said|says|wrote)\s*:?$"
+    r"|^.{1,80}?\s(?:says|said|wrote)\s*:$",
+)
+COMMENT_MIN_HEADERS = 2  # one "X says:" line may be a quote; two dated ones are a thread
+
+
+@rule("G206", "comment-thread")
+def comment_thread(doc: Doc) -> None:
+    """Reader comments ("X on September 12, 2018 at 4:47 pm said:"): the thread to the end goes."""
+    units = doc.units
+    heads = [i for i, u in enumerate(units) if u.alive and len(u.text) < 200 and _COMMENT_HEADER.match(u.text)]
+    if len(heads) < COMMENT_MIN_HEADERS:
+        return
+    start = heads[0]
+    # The thread's own heading ("10 Comments", "Leave a Reply") just above it goes too.
+    for j in range(start - 1, max(-1, start - 4), -1):
+        if units[j].removed is not None and units[j].removed.rule == "G106":
+            start = j
+            break
+    if not any(u.alive and len(u.text.split()) >= 10 for u in units[:start]):
+        return  # nothing above the thread reads like an article: keep it
+    for i in range(start, len(units)):
+        doc.remove(i, "G206", REGISTRY["G206"].reason)
+
+
+STORY_LIST_MIN_ITEMS = 3  # three items with the same shape are a list, two may be chance
+STORY_LIST_MAX_PERIOD = 6  # an item is headline, byline, date, summary and a label or two
+_STAMP_CODES = frozenset({"G301", "G302", "G203"})
+
+
+def _shape(unit) -> tuple:
+    from .article import classify
+
+    if unit.removed is not None:
+        return ("removed", unit.removed.rule)
+    return (classify(unit.text, unit.kind),)
+
+
+@rule("G207", "story-list")
+def story_list(doc: Doc) -> None:
+    """Lists of other stories: items of the same shape, each with its own date or byline line."""
+    units = doc.units
+    stamps = [
+        i for i, u in enumerate(units) if u.removed is not None and u.removed.rule in _STAMP_CODES
+    ]
+    reason = REGISTRY["G207"].reason
+    k = 0
+    while k + STORY_LIST_MIN_ITEMS <= len(stamps):
+        period = stamps[k + 1] - stamps[k]
+        n = 1
+        while k + n < len(stamps) and stamps[k + n] - stamps[k + n - 1] == period:
+            n += 1
+        if n < STORY_LIST_MIN_ITEMS or not 2 <= period <= STORY_LIST_MAX_PERIOD:
+            k += 1
+            continue
+        first, last = stamps[k], stamps[k + n - 1]
+        lo, hi = first, last
+        # Extend over the first item's leading units and the last item's trailing units
+        # where they have the shape of the corresponding units of the neighbouring item.
+        for j in range(1, period):
+            if first - j < 0 or _shape(units[first - j]) != _shape(units[first + period - j]):
+                break
+            lo = first - j
+        for j in range(1, period):
+            if last + j >= len(units) or _shape(units[last + j]) != _shape(units[last - period + j]):
+                break
+            hi = last + j
+        for i in range(lo, hi + 1):
+            doc.remove(i, "G207", reason)
+        k += n
+
+
 # Order matters only for which code is named when two rules match the same line.
 LINE_RULES = (
     "G101",
@@ -385,8 +479,9 @@ LINE_RULES = (
     "G114",
     "G115",
     "G116",
+    "G118",
 )
-STRUCTURE_RULES = ("G203", "G202", "G204", "G205")
+STRUCTURE_RULES = ("G206", "G203", "G207", "G202", "G204", "G205")
 
 
 def apply_generic(doc: Doc) -> None:

@@ -25,6 +25,9 @@ _MD_ESCAPE = regex.compile(r"\\([\\`*_{}\[\]()#+\-.!>|])")
 
 _MD_HEADING = regex.compile(r"^(#{1,6})\s+(.*?)(?:\s+#+)?$")
 _MD_ITEM = regex.compile(r"^(?:[*+\-•]|\d{1,3}[.)])\s+(?=\S)")
+# Bullets of plain-text copies (inscriptis draws "*", "+", "o" by nesting level); the weaker
+# markers count only before a capital or digit, so a sentence starting "o presidente" stays.
+_TEXT_BULLET = regex.compile(r"^(?:[*•·▪◦‣]\s+|[+o\-]\s+(?=[\p{Lu}\d\"“‘'(]))")
 _MD_QUOTE = regex.compile(r"^(?:>\s?)+")
 _MD_RULE = regex.compile(r"^(?:(?:\*\s*){3,}|(?:-\s*){3,}|(?:_\s*){3,}|=+)$")
 
@@ -63,6 +66,14 @@ def strip_inline(line: str, markdown: bool) -> str:
         if "\\" in line:
             line = _MD_ESCAPE.sub(r"\1", line)
     return line
+
+
+def bullet(line: str) -> tuple[str, str]:
+    """A plain-text list item: ("item", text without its bullet), else ("text", line)."""
+    m = _TEXT_BULLET.match(line)
+    if m and m.end() < len(line):
+        return "item", line[m.end():]
+    return "text", line
 
 
 def block_kind(line: str) -> tuple[str, str]:

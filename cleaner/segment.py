@@ -6,7 +6,7 @@ import regex
 
 from .metadata import BYLINE_RE, URL_RE
 from .model import Removal, Unit
-from .normalise import block_kind, collapse_spaces, strip_inline
+from .normalise import block_kind, bullet, collapse_spaces, strip_inline
 
 # A line "ends a sentence" when its last visible character is terminal punctuation, possibly
 # followed by closing quotes or brackets.
@@ -30,9 +30,8 @@ def segment(text: str, markdown: bool) -> list[Unit]:
         if not line:
             blank = True
             continue
-        kind = "text"
-        if markdown:
-            kind, line = block_kind(line)
+        original = line
+        kind, line = block_kind(line) if markdown else bullet(line)
         stripped = collapse_spaces(strip_inline(line, markdown))
         if not stripped:
             units.append(
@@ -61,7 +60,7 @@ def segment(text: str, markdown: bool) -> list[Unit]:
             )
             blank = False
             continue
-        units.append(Unit(stripped, number, blank, kind, raw=line))
+        units.append(Unit(stripped, number, blank, kind, raw=original))
         blank = False
     return _join_broken(units)
 
@@ -85,6 +84,7 @@ def _join_broken(units: list[Unit]) -> list[Unit]:
             and not URL_RE.match(unit.text)
         ):
             prev.text = f"{prev.text} {unit.text}"
+            prev.raw = f"{prev.raw} {unit.raw}"
             continue
         out.append(unit)
     return out
