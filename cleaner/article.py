@@ -9,6 +9,7 @@ last is the footer.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 
 import regex
@@ -29,6 +30,9 @@ TITLE_MAX_WORDS = 30
 TITLE_SEARCH_UNITS = 12  # the title sits within a few units of where the article starts
 
 _WORD = regex.compile(r"\w+")
+# Scripts written without spaces: a run of ideographs or kana is many words, not one.
+_UNSPACED = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Thai}\p{Lao}\p{Khmer}\p{Myanmar}]")
+CHARS_PER_UNSPACED_WORD = 2  # about two characters a word in Chinese and Japanese
 _CREDIT = regex.compile(
     r"^\(?(?:with (?:additional )?reporting (?:by|from)|(?:additional )?reporting by|writing by"
     r"|editing by|compiled by|translated by|additional reporting)\b"
@@ -46,10 +50,19 @@ REPEATED_TITLE = ("G201", "the title printed again")
 
 
 def words(text: str) -> int:
-    return len(_WORD.findall(text))
+    n = len(_WORD.findall(text))
+    if text.isascii():
+        return n
+    unspaced = len(_UNSPACED.findall(text))
+    return n + unspaced // CHARS_PER_UNSPACED_WORD if unspaced else n
 
 
-def classify(text: str, kind: str) -> str:
+MAX_LINK_SHARE = float(os.environ.get("MAX_LINK_SHARE", 0.5))  # a line mostly made of link text is navigation or a teaser, not prose
+
+
+def classify(text: str, kind: str, link: float = 0.0) -> str:
+    if link > MAX_LINK_SHARE:
+        return "short"
     n = words(text)
     if kind == "heading":
         return "short"
@@ -94,7 +107,6 @@ def find_runs(classes: list[str], lengths: list[int]) -> list[Run]:
     return runs
 
 
-import os
 MERGE_GAP = int(os.environ.get("MERGE_GAP", 4))
 FAR_GAP = int(os.environ.get("FAR_GAP", 30))
 ANCHOR = float(os.environ.get("ANCHOR", 2.0))
@@ -139,7 +151,7 @@ def select_runs(runs: list[Run], doc: Doc) -> list[Run]:
 
 def find_article(doc: Doc) -> None:
     units = doc.units
-    classes = ["removed" if not u.alive else classify(u.text, u.kind) for u in units]
+    classes = ["removed" if not u.alive else classify(u.text, u.kind, u.link_share) for u in units]
     lengths = [len(u.text) for u in units]
     for i, u in enumerate(units):
         if u.alive and words(u.text) <= CREDIT_MAX_WORDS and _CREDIT.search(u.text):

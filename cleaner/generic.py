@@ -124,7 +124,8 @@ _phrase_rule(
     'Comment form text ("Leave a Comment", "Your email address will not be published").',
     r"^leave a (?:comment|reply)\b|your e-?mail address will not be published"
     r"|required fields are marked|^(?:post|submit) (?:a )?comment$|^cancel reply$"
-    r"|^\d+\s+(?:comments?|responses?|replies)$|^(?:comments?|view comments|show comments|add a comment)$"
+    r"|^[\[(]?\s*\d+\s+(?:comments?|responses?|replies)\s*[\])]?$"
+    r"|^(?:comments?|view (?:all )?comments|show comments|add a comment|top rated comments|(?:reader )?comments \(\d+\)|discussion)$"
     r"|^save my name, e-?mail,? and website"
     r"|^(?:you must be )?logged in to (?:post|leave) a comment",
 )
@@ -244,14 +245,6 @@ def original_url(doc: Doc) -> None:
             doc.remove(i + 1, "G110", reason)
         if url and URL_RE.match(url):
             doc.set_meta("url", url)
-
-
-@rule("G112", "bare-url")
-def bare_url(doc: Doc) -> None:
-    """A line that is only a URL: a link whose text the copy lost."""
-    for i, unit in enumerate(doc.units):
-        if unit.alive and URL_RE.match(unit.text):
-            doc.remove(i, "G112", REGISTRY["G112"].reason)
 
 
 # --- G3xx: byline and date lines -> metadata ----------------------------------------------------
@@ -393,14 +386,31 @@ _COMMENT_HEADER = regex.compile(
 COMMENT_MIN_HEADERS = 2  # one "X says:" line may be a quote; two dated ones are a thread
 
 
-@rule("G206", "comment-thread")
-def comment_thread(doc: Doc) -> None:
-    """Reader comments ("X on September 12, 2018 at 4:47 pm said:"): the thread to the end goes."""
+COMMENT_STAMP_WINDOW = 25  # a comments heading followed this closely by dated lines opens a thread
+
+
+def _thread_start(doc: Doc) -> int | None:
     units = doc.units
     heads = [i for i, u in enumerate(units) if u.alive and len(u.text) < 200 and _COMMENT_HEADER.match(u.text)]
-    if len(heads) < COMMENT_MIN_HEADERS:
+    if len(heads) >= COMMENT_MIN_HEADERS:
+        return heads[0]
+    for i, u in enumerate(units):
+        if u.removed is None or u.removed.rule != "G106":
+            continue
+        window = units[i + 1 : i + 1 + COMMENT_STAMP_WINDOW]
+        if sum(1 for w in window if w.removed is not None and w.removed.rule == "G302") >= COMMENT_MIN_HEADERS:
+            return i
+    return None
+
+
+@rule("G206", "comment-thread")
+def comment_thread(doc: Doc) -> None:
+    """Reader comments ("X on September 12, 2018 at 4:47 pm said:", or a comments heading followed
+    by dated posts): the thread and what follows it go."""
+    units = doc.units
+    start = _thread_start(doc)
+    if start is None:
         return
-    start = heads[0]
     # The thread's own heading ("10 Comments", "Leave a Reply") just above it goes too.
     for j in range(start - 1, max(-1, start - 4), -1):
         if units[j].removed is not None and units[j].removed.rule == "G106":
@@ -422,7 +432,7 @@ def _shape(unit) -> tuple:
 
     if unit.removed is not None:
         return ("removed", unit.removed.rule)
-    return (classify(unit.text, unit.kind),)
+    return (classify(unit.text, unit.kind, unit.link_share),)
 
 
 @rule("G207", "story-list")
@@ -463,7 +473,6 @@ def story_list(doc: Doc) -> None:
 LINE_RULES = (
     "G101",
     "G110",
-    "G112",
     "G301",
     "G302",
     "G102",

@@ -28,7 +28,9 @@ _DATE_LABEL = r"(?i:(?:last\s+)?(?:updated|published|posted|modified|date)(?:\s+
 # A line that is only a date: "March 07, 2023", "Updated: 7 March 2023 10:00 GMT", "Updated".
 DATE_LINE_RE = regex.compile(
     rf"^{_DATE_LABEL}?{DATE}(?:\s*(?:at|,|\||-|–|•|·)?\s*{TIME})?(?:\s*[|•·]?\s*{READ_TIME})?\.?$"
-    rf"|^{READ_TIME}$|^(?:last\s+)?(?:updated|published|posted)\s*:?$",
+    rf"|^{READ_TIME}$|^(?:last\s+)?(?:updated|published|posted)\s*:?$"
+    rf"|^(?:(?:updated|posted)\s+)?(?:\d+|an?|one)\s+(?:second|sec|minute|min|hour|hr|day|week|month|year)s?\s+ago"
+    rf"(?:\s+at\s+{TIME})?$|^(?:yesterday|today|just now)(?:\s+at\s+{TIME})?$",
     regex.I,
 )
 

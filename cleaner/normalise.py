@@ -24,7 +24,9 @@ _MD_CODE = regex.compile(r"`([^`\n]+)`")
 _MD_ESCAPE = regex.compile(r"\\([\\`*_{}\[\]()#+\-.!>|])")
 
 _MD_HEADING = regex.compile(r"^(#{1,6})\s+(.*?)(?:\s+#+)?$")
-_MD_ITEM = regex.compile(r"^(?:[*+\-•]|\d{1,3}[.)])\s+(?=\S)")
+_MD_ITEM = regex.compile(r"^[*+\-•]\s+(?=\S)")
+# Numbered lines stay text with their number: it is visible text ("1) Lego Star Wars ..."), and
+# as items they would stitch "most read" top-tens onto the article.
 # Bullets of plain-text copies (inscriptis draws "*", "+", "o" by nesting level); the weaker
 # markers count only before a capital or digit, so a sentence starting "o presidente" stays.
 _TEXT_BULLET = regex.compile(r"^(?:[*•·▪◦‣]\s+|[+o\-]\s+(?=[\p{Lu}\d\"“‘'(]))")
@@ -74,6 +76,14 @@ def bullet(line: str) -> tuple[str, str]:
     if m and m.end() < len(line):
         return "item", line[m.end():]
     return "text", line
+
+
+def link_share(line: str, text_len: int) -> float:
+    """How much of a line's visible text sits inside markdown links: menus and teasers are links."""
+    if "](" not in line or not text_len:
+        return 0.0
+    inside = sum(len(m.group(1)) for m in _MD_LINK.finditer(_MD_IMAGE.sub("", line)))
+    return min(1.0, inside / text_len)
 
 
 def block_kind(line: str) -> tuple[str, str]:

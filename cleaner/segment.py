@@ -6,7 +6,7 @@ import regex
 
 from .metadata import BYLINE_RE, URL_RE
 from .model import Removal, Unit
-from .normalise import block_kind, bullet, collapse_spaces, strip_inline
+from .normalise import block_kind, bullet, collapse_spaces, link_share, strip_inline
 
 # A line "ends a sentence" when its last visible character is terminal punctuation, possibly
 # followed by closing quotes or brackets.
@@ -60,7 +60,9 @@ def segment(text: str, markdown: bool) -> list[Unit]:
             )
             blank = False
             continue
-        units.append(Unit(stripped, number, blank, kind, raw=original))
+        unit = Unit(stripped, number, blank, kind, raw=original)
+        unit.link_share = link_share(line, len(stripped))
+        units.append(unit)
         blank = False
     return _join_broken(units)
 
@@ -83,6 +85,8 @@ def _join_broken(units: list[Unit]) -> list[Unit]:
             and not BYLINE_RE.match(unit.text)  # "by X" under a headline is a byline, not a tail
             and not URL_RE.match(unit.text)
         ):
+            total = len(prev.text) + len(unit.text)
+            prev.link_share = (prev.link_share * len(prev.text) + unit.link_share * len(unit.text)) / total
             prev.text = f"{prev.text} {unit.text}"
             prev.raw = f"{prev.raw} {unit.raw}"
             continue
