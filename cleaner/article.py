@@ -60,8 +60,11 @@ def words(text: str) -> int:
 MAX_LINK_SHARE = float(os.environ.get("MAX_LINK_SHARE", 0.5))  # a line mostly made of link text is navigation or a teaser, not prose
 
 
+_TRUNCATED = regex.compile(r"\w(?:\.\.\.|…)$")  # a teaser cut mid-word: "plus JBL he..."
+
+
 def classify(text: str, kind: str, link: float = 0.0) -> str:
-    if link > MAX_LINK_SHARE:
+    if link > MAX_LINK_SHARE or _TRUNCATED.search(text):
         return "short"
     n = words(text)
     if kind == "heading":
@@ -128,11 +131,38 @@ def _anchored(run: Run, doc: Doc) -> bool:
     return False
 
 
-def select_runs(runs: list[Run], doc: Doc) -> list[Run]:
-    """The main run (the most prose, preferring one that follows a byline or date), and the
-    neighbouring runs that belong with it."""
+TEASER_FACTOR = float(os.environ.get("TEASER_FACTOR", 0.5))  # headline + summary pairs weigh half: they are a list of other stories
+TEASER_MIN_SHARE = float(os.environ.get("TEASER_MIN_SHARE", 0.5))
+TEASER_MIN_PAIRS = 3
+
+
+def _teaser_like(run: Run, doc: Doc, classes: list[str]) -> bool:
+    """Most of the run's paragraphs sit right under a headline-shaped line."""
     units = doc.units
-    main = max(runs, key=lambda r: r.chars * (ANCHOR if _anchored(r, doc) else 1.0))
+    goods = [i for i in range(run.start, run.end + 1) if classes[i] == "good"]
+    pairs = sum(
+        1
+        for i in goods
+        if i > 0 and classes[i - 1] == "short" and _title_like(units[i - 1].text, units[i - 1].kind)
+    )
+    return pairs >= TEASER_MIN_PAIRS and pairs >= TEASER_MIN_SHARE * len(goods)
+
+
+def _weight(run: Run, doc: Doc, classes: list[str]) -> float:
+    weight = run.chars
+    if _anchored(run, doc):
+        weight *= ANCHOR
+    if _teaser_like(run, doc, classes):
+        weight *= TEASER_FACTOR
+    return weight
+
+
+def select_runs(runs: list[Run], doc: Doc, classes: list[str]) -> list[Run]:
+    """The main run (the most prose, preferring one that follows a byline or date, and not a list
+    of teasers), and the neighbouring runs that belong with it."""
+    units = doc.units
+    weights = {id(r): _weight(r, doc, classes) for r in runs}
+    main = max(runs, key=lambda r: weights[id(r)])
     kept = [main]
     at = runs.index(main)
     for step in (-1, 1):
@@ -141,7 +171,9 @@ def select_runs(runs: list[Run], doc: Doc) -> list[Run]:
             r = runs[j]
             lo, hi = (r.end, edge.start) if step < 0 else (edge.end, r.start)
             gap = sum(1 for k in range(lo + 1, hi) if units[k].alive)
-            if gap <= MERGE_GAP or (r.chars >= OTHER_RUN_MIN_SHARE * main.chars and gap <= FAR_GAP):
+            if gap <= MERGE_GAP or (
+                weights[id(r)] >= OTHER_RUN_MIN_SHARE * weights[id(main)] and gap <= FAR_GAP
+            ):
                 kept.append(r)
                 edge, j = r, j + step
             else:
@@ -162,7 +194,7 @@ def find_article(doc: Doc) -> None:
         # Nothing reads like an article: keep every line, name no title, and say so.
         doc.warnings.append("no run of article prose found: boundary rules not applied")
         return
-    kept = select_runs(runs, doc)
+    kept = select_runs(runs, doc, classes)
     main = max(kept, key=lambda r: r.chars)
     start, end = kept[0].start, kept[-1].end
     end_rule = AFTER
