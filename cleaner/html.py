@@ -1,18 +1,46 @@
-"""The HTML path: prune with CSS selectors, extract the article with trafilatura, keep its metadata."""
+"""The HTML path: read metadata and prune with selectolax, extract the article with trafilatura.
+
+trafilatura does the extraction (fast mode: its fallback extractors double the time for a small
+gain that the text rules recover). Metadata is read from the page's head with selectolax rather
+than trafilatura's metadata pass, which measured at more than half of trafilatura's time on the
+AEB pages (37 vs 88 documents per second) for fields that sit in a handful of meta tags.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import regex
+from selectolax.lexbor import LexborHTMLParser
 
 from .metadata import iso_date
 from .model import Metadata
 from .rulefile import SiteRules
 
-_CANONICAL = regex.compile(
-    r"""<link[^>]+rel=["']?canonical["']?[^>]*href=["']([^"']+)["']|<meta[^>]+property=["']og:url["'][^>]*content=["']([^"']+)["']""",
-    regex.I,
+_TITLE_SEP = regex.compile(r"\s+[|–—·•»:-]\s+")
+_URL_DATE = regex.compile(r"/((?:19|20)\d{2})[/-](\d{1,2})[/-](\d{1,2})(?:/|[^\d]|$)")
+_JSONLD_DATE = regex.compile(r'"datePublished"\s*:\s*"([^"]{8,40})"')
+_JSONLD_AUTHOR = regex.compile(r'"author"\s*:\s*(?:\[\s*)?\{[^{}]*?"name"\s*:\s*"([^"]{2,80})"')
+
+_DATE_META = (
+    'meta[property="article:published_time"]',
+    'meta[itemprop="datePublished"]',
+    'meta[name="date"]',
+    'meta[name="pubdate"]',
+    'meta[name="publishdate"]',
+    'meta[name="DC.date.issued"]',
+    'meta[name="dc.date"]',
+    'meta[name="parsely-pub-date"]',
+    'meta[name="sailthru.date"]',
+    'meta[property="og:published_time"]',
+)
+_AUTHOR_META = (
+    'meta[name="author"]',
+    'meta[property="article:author"]',
+    'meta[name="parsely-author"]',
+    'meta[name="sailthru.author"]',
+    'meta[name="dc.creator"]',
 )
 
 
@@ -21,47 +49,97 @@ class Extracted:
     text: str
     meta: Metadata
     pruned: list[str]  # text of the nodes the site's CSS selectors removed
+    site: SiteRules | None
 
 
-def page_url(html: str) -> str | None:
-    m = _CANONICAL.search(html[:200_000])
-    if not m:
-        return None
-    url = m.group(1) or m.group(2)
-    return url if url.startswith("http") else None
+def _attr(tree: LexborHTMLParser, selectors: tuple[str, ...], attr: str = "content") -> str | None:
+    for selector in selectors:
+        node = tree.css_first(selector)
+        if node is not None:
+            value = (node.attributes.get(attr) or "").strip()
+            if value:
+                return value
+    return None
 
 
-def prune(html: str, selectors: tuple[str, ...]) -> tuple[str, list[str]]:
+def _text(node) -> str:
+    return " ".join(node.text(separator=" ").split()) if node is not None else ""
+
+
+def read_metadata(tree: LexborHTMLParser, html: str, url: str | None) -> Metadata:
+    """Title, byline, date and URL from the page's tags: og/meta tags, <h1>, <title>, JSON-LD."""
+    page_title = _text(tree.css_first("title"))
+    og_title = _attr(tree, ('meta[property="og:title"]', 'meta[name="twitter:title"]'))
+    h1s = tree.css("h1")
+    h1 = _text(h1s[0]) if len(h1s) == 1 else ""
+    title = None
+    if h1 and (h1 in page_title or (og_title and h1 in og_title) or not (page_title or og_title)):
+        title = h1
+    elif og_title:
+        title = og_title
+    elif page_title:
+        # "Headline | Site name": the headline is the longest part.
+        title = max(_TITLE_SEP.split(page_title), key=len)
+    author = _attr(tree, _AUTHOR_META)
+    if author and author.startswith("http"):
+        author = None
+    if not author:
+        m = _JSONLD_AUTHOR.search(html)
+        author = m.group(1) if m else None
+    date_raw = _attr(tree, _DATE_META)
+    if not date_raw:
+        node = tree.css_first("time[datetime]")
+        date_raw = node.attributes.get("datetime") if node is not None else None
+    if not date_raw:
+        m = _JSONLD_DATE.search(html)
+        date_raw = m.group(1) if m else None
+    canonical = _attr(tree, ('link[rel="canonical"]',), "href") or _attr(tree, ('meta[property="og:url"]',))
+    if canonical and not canonical.startswith("http"):
+        canonical = None
+    if not date_raw and (url or canonical):
+        m = _URL_DATE.search(url or canonical or "")  # news URLs carry the date: /2023/10/27/
+        date_raw = "-".join((m.group(1), m.group(2).zfill(2), m.group(3).zfill(2))) if m else None
+    return Metadata(
+        title=" ".join(title.split()) if title else None,
+        byline=" ".join(author.split()) if author else None,
+        date=iso_date(date_raw[:10]) if date_raw else None,
+        url=url or canonical,
+    )
+
+
+def prune(tree: LexborHTMLParser, selectors: tuple[str, ...]) -> list[str]:
     """Remove the nodes the site's rule file names, before extraction sees them."""
-    from selectolax.lexbor import LexborHTMLParser
-
-    tree = LexborHTMLParser(html)
     removed: list[str] = []
     for selector in selectors:
         for node in tree.css(selector):
-            text = " ".join(node.text(separator=" ").split())
+            text = _text(node)
             if text:
                 removed.append(text)
             node.decompose()
-    return tree.html or "", removed
+    return removed
 
 
-def extract(html: str, url: str | None = None, site: SiteRules | None = None) -> Extracted:
+def extract(
+    html: str,
+    url: str | None = None,
+    choose_site: Callable[[str | None], SiteRules | None] = lambda _url: None,
+) -> Extracted:
+    """Extract the article; `choose_site` gets the page's URL and names the site rules to use."""
     import trafilatura
 
+    tree = LexborHTMLParser(html)
+    meta = read_metadata(tree, html, url)
+    site = choose_site(meta.url)
     pruned: list[str] = []
     if site is not None and site.html_strip:
-        html, pruned = prune(html, site.html_strip)
+        pruned = prune(tree, site.html_strip)
+        html = tree.html or ""
     doc = trafilatura.bare_extraction(
-        html, url=url, with_metadata=True, include_comments=False, include_tables=True
+        html,
+        url=url,
+        with_metadata=False,
+        include_comments=False,
+        include_tables=True,
+        fast=True,
     )
-    if doc is None:
-        return Extracted("", Metadata(url=url or page_url(html)), pruned)
-    date = iso_date(doc.date) if doc.date else None
-    meta = Metadata(
-        title=doc.title or None,
-        byline=doc.author or None,
-        date=date,
-        url=url or doc.url or page_url(html),
-    )
-    return Extracted(doc.text or "", meta, pruned)
+    return Extracted((doc.text if doc is not None else "") or "", meta, pruned, site)

@@ -45,9 +45,14 @@ def run(
     html_meta = None
     pruned: list[Removal] = []
     if fmt == "html":
-        if site_rules and site_spec is None and not site:
-            site_spec = rules.identify("", url or html_path.page_url(text))
-        extracted = html_path.extract(text, url=url, site=site_spec)
+
+        def choose_site(page_url: str | None):
+            if site_rules and site_spec is None and not site:
+                return rules.identify("", page_url)
+            return site_spec
+
+        extracted = html_path.extract(text, url=url, choose_site=choose_site)
+        site_spec = extracted.site
         html_meta = extracted.meta
         body = extracted.text
         if site_spec is not None and site_spec.html_code:
