@@ -22,6 +22,9 @@ class Doc:
     spans: list[tuple[str, str, int, str]] = field(
         default_factory=list
     )  # (code, reason, line, text)
+    # Dates seen on byline and date lines, by unit index: the article finder picks the one that
+    # belongs to the article (above it), not a date of a teaser or comment further down.
+    dates: list[tuple[int, str]] = field(default_factory=list)
 
     def remove(self, i: int, code: str, reason: str) -> None:
         """Mark unit i removed, unless an earlier rule already did (the first rule is the one named)."""
@@ -32,6 +35,10 @@ class Doc:
 
     def alive(self) -> list[int]:
         return [i for i, u in enumerate(self.units) if u.removed is None]
+
+    def add_date(self, i: int, value: str | None) -> None:
+        if value:
+            self.dates.append((i, value))
 
     def set_meta(self, name: str, value: str | None) -> None:
         """First value found wins: the header of a page comes before its footer."""

@@ -7,6 +7,7 @@ sentence of an article that merely mentions "subscribe" is never touched.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -16,11 +17,11 @@ from .document import Doc
 from .metadata import (
     BYLINE_RE,
     DATE,
-    DATE_LINE_RE,
     TIME,
     TIME_ONLY_RE,
     URL_RE,
     find_date,
+    is_date_line,
     iso_date,
 )
 
@@ -85,9 +86,10 @@ _phrase_rule(
     r"|^succ?ess?ful+y subscribed!?\.?$"
     r"|^(?:subscribe|sign up|sign me up|subscribe now|sign up now|subscribe today)!?$"
     r"|^(?:e-?mail(?: address)?|your e-?mail(?: address)?)\s*\*?$"
-    r"|thank you for (?:signing up|subscribing)|we['’]ve sent you a confirmation e-?mail"
+    r"|^thanks?(?: you)? for (?:signing up|subscribing)|we['’]ve sent you a confirmation e-?mail"
     r"|^(?:sign up|subscribe) (?:for|to) (?:our|the|my) .{0,60}newsletters?\b"
-    r"|^.{0,50}\b(?:in|to) your inbox[.!]?$"
+    r"|^.{0,80}\b(?:in|to|into|on) your inbox\b.{0,60}$|error processing your subscription"
+    r"|^(?:get|receive) (?:our|the) .{0,40}newsletter\b"
     r"|^by (?:signing up|subscribing), you agree to",
 )
 _phrase_rule(
@@ -261,19 +263,22 @@ def byline(doc: Doc) -> None:
             doc.remove(i, "G301", REGISTRY["G301"].reason)
             doc.set_meta("byline", m.group("byline").strip(" ,"))
             if m.group("date"):
-                doc.set_meta("date", iso_date(m.group("date")))
+                doc.add_date(i, iso_date(m.group("date")))
 
 
 @rule("G302", "date-line")
 def date_line(doc: Doc) -> None:
     """Lines that are only a date or a date label ("March 07, 2023", "Updated"); the date goes to metadata."""
     for i, unit in enumerate(doc.units):
-        if not unit.alive or len(unit.text) > 80 or not DATE_LINE_RE.match(unit.text):
-            continue
-        if TIME_ONLY_RE.match(unit.text):
-            continue  # a bare time is a news-feed stamp (G203), not a publication date
-        doc.remove(i, "G302", REGISTRY["G302"].reason)
-        doc.set_meta("date", find_date(unit.text))
+        if unit.alive and is_date_line(unit.text):
+            doc.remove(i, "G302", REGISTRY["G302"].reason)
+            doc.add_date(i, find_date(unit.text))
+
+
+def _is_prose(text: str) -> bool:
+    from .segment import ends_sentence
+
+    return len(text.split()) >= 10 and ends_sentence(text)
 
 
 # --- G2xx: structure -----------------------------------------------------------------------------
@@ -294,28 +299,51 @@ def news_feed(doc: Doc) -> None:
     stamps = [i for i, u in enumerate(units) if u.alive and TIME_ONLY_RE.match(u.text)]
     if len(stamps) < FEED_MIN_STAMPS:
         return
-    reason = REGISTRY["G203"].reason
     stamp_set = set(stamps)
+    feed: list[int] = []
     for s in stamps:
-        doc.remove(s, "G203", reason)
+        feed.append(s)
         j = s + 1
         # The headline: the next live unit that is not another stamp.
         while j < len(units) and not units[j].alive and j not in stamp_set:
             j += 1
         if j >= len(units) or j in stamp_set:
             continue
-        doc.remove(j, "G203", reason)
+        feed.append(j)
         k = j + 1
         if k < len(units) and units[k].alive and k not in stamp_set:
             summary = units[k].text
             if ends_sentence(summary) and len(summary.split()) >= FEED_SUMMARY_MIN_WORDS:
-                doc.remove(k, "G203", reason)
-    first = stamps[0]
-    j = first - 1
+                feed.append(k)
+    j = stamps[0] - 1
     while j >= 0 and not units[j].alive:
         j -= 1
     if j >= 0 and _FEED_HEADER.match(units[j].text):
-        doc.remove(j, "G203", reason)
+        feed.append(j)
+    _remove_unless_article(doc, feed, "G203")
+
+
+LIST_MIN_OTHER_PROSE = 0.25  # a "feed" with little prose beside it is the article: a live blog
+_PROSE_WORDS = 10
+
+
+def _remove_unless_article(doc: Doc, indices: list[int], code: str) -> None:
+    """Remove a list of other stories, unless the page has little prose besides it."""
+    units = doc.units
+
+    def prose(i: int) -> int:
+        u = units[i]
+        return len(u.text) if u.alive and len(u.text.split()) >= _PROSE_WORDS else 0
+
+    total = sum(prose(i) for i in range(len(units)))
+    taken = sum(prose(i) for i in set(indices))
+    if taken and total - taken < LIST_MIN_OTHER_PROSE * taken:
+        doc.warnings.append(
+            f"{code} {REGISTRY[code].name}: the list is most of the page's prose; kept as the article"
+        )
+        return
+    for i in indices:
+        doc.remove(i, code, REGISTRY[code].reason)
 
 
 REPEAT_MAX_WORDS = 60  # a repeated line longer than this is prose, not a caption
@@ -391,22 +419,28 @@ COMMENT_STAMP_WINDOW = 25  # a comments heading followed this closely by dated l
 
 def _thread_start(doc: Doc) -> int | None:
     units = doc.units
-    heads = [i for i, u in enumerate(units) if u.alive and len(u.text) < 200 and _COMMENT_HEADER.match(u.text)]
+    heads = [
+        i
+        for i, u in enumerate(units)
+        if u.alive and len(u.text) < 200 and _COMMENT_HEADER.match(u.text)
+    ]
     if len(heads) >= COMMENT_MIN_HEADERS:
         return heads[0]
     for i, u in enumerate(units):
         if u.removed is None or u.removed.rule != "G106":
             continue
         window = units[i + 1 : i + 1 + COMMENT_STAMP_WINDOW]
-        if sum(1 for w in window if w.removed is not None and w.removed.rule == "G302") >= COMMENT_MIN_HEADERS:
+        if (
+            sum(1 for w in window if _is_stamp(w))
+            >= COMMENT_MIN_HEADERS
+        ):
             return i
     return None
 
 
 @rule("G206", "comment-thread")
 def comment_thread(doc: Doc) -> None:
-    """Reader comments ("X on September 12, 2018 at 4:47 pm said:", or a comments heading followed
-    by dated posts): the thread and what follows it go."""
+    """Reader comments: from the first "X said:" post or dated post under a comments heading, on."""
     units = doc.units
     start = _thread_start(doc)
     if start is None:
@@ -427,6 +461,13 @@ STORY_LIST_MAX_PERIOD = 6  # an item is headline, byline, date, summary and a la
 _STAMP_CODES = frozenset({"G301", "G302", "G203"})
 
 
+def _is_stamp(unit) -> bool:
+    """A line that dates or signs an item: a byline, a date line, a feed time."""
+    if unit.removed is not None:
+        return unit.removed.rule in _STAMP_CODES
+    return is_date_line(unit.text)
+
+
 def _shape(unit) -> tuple:
     from .article import classify
 
@@ -435,14 +476,25 @@ def _shape(unit) -> tuple:
     return (classify(unit.text, unit.kind, unit.link_share),)
 
 
+def _items_have_headlines(units, stamps: list[int]) -> bool:
+    """Every stretch between two stamps holds a line that is not prose: a headline, a link, a
+    section label. Dated paragraphs alone are a timeline."""
+    from .article import classify
+
+    def headline(u) -> bool:
+        return u.alive and classify(u.text, u.kind, u.link_share) == "short"
+
+    return all(
+        any(headline(units[i]) for i in range(a + 1, b))
+        for a, b in itertools.pairwise(stamps)
+    )
+
+
 @rule("G207", "story-list")
 def story_list(doc: Doc) -> None:
     """Lists of other stories: items of the same shape, each with its own date or byline line."""
     units = doc.units
-    stamps = [
-        i for i, u in enumerate(units) if u.removed is not None and u.removed.rule in _STAMP_CODES
-    ]
-    reason = REGISTRY["G207"].reason
+    stamps = [i for i, u in enumerate(units) if _is_stamp(u)]
     k = 0
     while k + STORY_LIST_MIN_ITEMS <= len(stamps):
         period = stamps[k + 1] - stamps[k]
@@ -453,6 +505,9 @@ def story_list(doc: Doc) -> None:
             k += 1
             continue
         first, last = stamps[k], stamps[k + n - 1]
+        if not _items_have_headlines(units, stamps[k : k + n]):
+            k += n  # dated paragraphs without headlines are a timeline, part of the article
+            continue
         lo, hi = first, last
         # Extend over the first item's leading units and the last item's trailing units
         # where they have the shape of the corresponding units of the neighbouring item.
@@ -461,11 +516,12 @@ def story_list(doc: Doc) -> None:
                 break
             lo = first - j
         for j in range(1, period):
-            if last + j >= len(units) or _shape(units[last + j]) != _shape(units[last - period + j]):
+            if last + j >= len(units) or _shape(units[last + j]) != _shape(
+                units[last - period + j]
+            ):
                 break
             hi = last + j
-        for i in range(lo, hi + 1):
-            doc.remove(i, "G207", reason)
+        _remove_unless_article(doc, list(range(lo, hi + 1)), "G207")
         k += n
 
 

@@ -93,7 +93,9 @@ def read_metadata(tree: LexborHTMLParser, html: str, url: str | None) -> Metadat
     if not date_raw:
         m = _JSONLD_DATE.search(html)
         date_raw = m.group(1) if m else None
-    canonical = _attr(tree, ('link[rel="canonical"]',), "href") or _attr(tree, ('meta[property="og:url"]',))
+    canonical = _attr(tree, ('link[rel="canonical"]',), "href") or _attr(
+        tree, ('meta[property="og:url"]',)
+    )
     if canonical and not canonical.startswith("http"):
         canonical = None
     if not date_raw and (url or canonical):

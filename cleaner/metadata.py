@@ -51,6 +51,11 @@ BYLINE_RE = regex.compile(
 URL_RE = regex.compile(r"^(?:https?://|www\.)\S+$", regex.I)
 
 
+def is_date_line(text: str) -> bool:
+    """Only a date, a relative time or a date label; a bare clock time is a feed stamp instead."""
+    return len(text) <= 80 and DATE_LINE_RE.match(text) is not None and not TIME_ONLY_RE.match(text)
+
+
 def iso_date(text: str) -> str | None:
     """'March 7, 2023' -> '2023-03-07'; None when it is not a real date."""
     text = text.strip().rstrip(".,")

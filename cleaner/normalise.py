@@ -74,7 +74,7 @@ def bullet(line: str) -> tuple[str, str]:
     """A plain-text list item: ("item", text without its bullet), else ("text", line)."""
     m = _TEXT_BULLET.match(line)
     if m and m.end() < len(line):
-        return "item", line[m.end():]
+        return "item", line[m.end() :]
     return "text", line
 
 

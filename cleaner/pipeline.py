@@ -5,7 +5,7 @@ from __future__ import annotations
 import regex
 
 from . import html as html_path
-from .article import KEEP_CREDIT, find_article, words
+from .article import KEEP_CREDIT, KEEP_DATE, find_article, words
 from .assemble import assemble
 from .document import Doc
 from .generic import apply_generic
@@ -23,7 +23,7 @@ _URL_IN_TEXT = regex.compile(
     r"^\s*(?:original (?:url|link|article|source)|source url|canonical(?: url)?)\s*[:：]\s*\n?\s*<?(https?://[^\s>]+)",
     regex.I | regex.M,
 )
-KEEP_REASONS = dict([KEEP_CREDIT])
+KEEP_REASONS = dict([KEEP_CREDIT, KEEP_DATE])
 NEARLY_EMPTY_SHARE = 0.1  # output under a tenth of the input's words is worth a human look
 NEARLY_EMPTY_MIN_WORDS = 50  # ...unless the input was tiny anyway
 
@@ -84,6 +84,8 @@ def run(
     apply_generic(doc)
     if fmt != "html":
         find_article(doc)
+    elif doc.dates:
+        doc.set_meta("date", doc.dates[0][1])
     elif doc.meta.title:
         # The extractor gives the title apart; drop it where the body repeats it.
         key = doc.meta.title.casefold()

@@ -86,7 +86,9 @@ def _join_broken(units: list[Unit]) -> list[Unit]:
             and not URL_RE.match(unit.text)
         ):
             total = len(prev.text) + len(unit.text)
-            prev.link_share = (prev.link_share * len(prev.text) + unit.link_share * len(unit.text)) / total
+            prev.link_share = (
+                prev.link_share * len(prev.text) + unit.link_share * len(unit.text)
+            ) / total
             prev.text = f"{prev.text} {unit.text}"
             prev.raw = f"{prev.raw} {unit.raw}"
             continue

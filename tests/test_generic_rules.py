@@ -58,12 +58,19 @@ FIRES = [
     ("G115", "About The Author"),
     ("G116", "Edit post"),
     ("G116", "Advertisement"),
-    ("G112", "https://example.org/ferry/gallery"),
+    ("G116", "Advert"),
+    ("G118", "This website uses cookies to improve your experience."),
+    ("G118", "Necessary Always Enabled"),
     ("G204", "(Harbour authority via Facebook)"),
     ("G204", "Photo: Harbour Authority"),
     ("G205", "16x9 Image"),
+]
+
+HEADER_FIRES = [
+    # Date lines are metadata above the article; between its paragraphs they are a timeline.
     ("G302", "March 07, 2023"),
     ("G302", "Updated: 7 March 2023 10:00 GMT"),
+    ("G302", "2 days ago"),
 ]
 
 KEPT = [
@@ -76,12 +83,21 @@ KEPT = [
     "(The old terminal will be turned into a maritime museum once the new one opens.)",
     "The plans were shown to residents at a meeting on 7 March 2023 in the town hall, where most spoke in favour.",
     "Click the map on the authority's website to see the planned route of the access road.",
+    "The bakery next to the terminal sells cookies that passengers have praised for years.",
+    "https://example.org/ferry/gallery",
 ]
 
 
 @pytest.mark.parametrize(("code", "probe"), FIRES, ids=[f"{c}:{p[:30]}" for c, p in FIRES])
 def test_rule_fires(code, probe):
     assert removed_by(doc_with(probe), probe) == code
+
+
+@pytest.mark.parametrize(
+    ("code", "probe"), HEADER_FIRES, ids=[f"{c}:{p[:30]}" for c, p in HEADER_FIRES]
+)
+def test_header_rule_fires(code, probe):
+    assert removed_by(doc_with(probe, position=0), probe) == code
 
 
 @pytest.mark.parametrize("probe", KEPT, ids=[p[:40] for p in KEPT])
@@ -172,3 +188,39 @@ def test_markdown_image_and_rule_lines_are_m001():
     result = clean(text, name="page.md", site_rules=False)
     assert [r.rule for r in result.removed] == ["M001", "M001"]
     assert result.title == TITLE
+
+
+def test_comment_thread_goes_from_its_first_dated_post():
+    thread = (
+        "2 Comments\n\nAnna on March 12, 2024 at 4:47 pm said:\n\nWill the old terminal stay open "
+        "during the works, or will everyone have to use the temporary berth from the start?\n\n"
+        "Ben on March 13, 2024 at 9:02 am said:\n\nGreat news for the island."
+    )
+    result = clean(doc_with(thread, position=4), site_rules=False)
+    assert {r.rule for r in result.removed} == {"G106", "G206"}
+    assert result.text.rstrip().endswith(PARAS[-1])
+
+
+def test_one_said_line_is_a_quote_not_a_thread():
+    probe = "The harbour master on March 12, 2024 at 4:47 pm said:"
+    assert removed_by(doc_with(probe), probe) is None
+
+
+def test_story_list_needs_three_items_with_headlines():
+    items = "".join(
+        f"Ferry news item number {n} today\nMarch {n}, 2024\nA short summary of the item that links to another story.\n\n"
+        for n in (1, 2, 3)
+    )
+    result = clean(doc_with(items, position=4), site_rules=False)
+    assert "G207" in result.rules_fired
+    assert "Ferry news item" not in result.text
+    two = items.rsplit("Ferry news item number 3", 1)[0]
+    assert "G207" not in clean(doc_with(two, position=4), site_rules=False).rules_fired
+
+
+def test_dated_paragraphs_inside_the_article_are_a_timeline():
+    timeline = "March 3, 2022\n\n" + PARAS[1] + "\n\nMay 5, 2022\n\n" + PARAS[2]
+    text = TITLE + "\n\n" + PARAS[0] + "\n\n" + timeline + "\n\n" + PARAS[3] + "\n"
+    result = clean(text, site_rules=False)
+    assert "March 3, 2022" in result.text and "May 5, 2022" in result.text
+    assert {k.rule for k in result.kept} == {"K002"}
