@@ -174,7 +174,9 @@ def select_runs(runs: list[Run], doc: Doc, classes: list[str]) -> list[Run]:
         while 0 <= j < len(runs):
             r = runs[j]
             lo, hi = (r.end, edge.start) if step < 0 else (edge.end, r.start)
-            gap = sum(1 for k in range(lo + 1, hi) if units[k].alive and not is_date_line(units[k].text))
+            gap = sum(
+                1 for k in range(lo + 1, hi) if units[k].alive and not is_date_line(units[k].text)
+            )
             if gap <= MERGE_GAP or (
                 weights[id(r)] >= OTHER_RUN_MIN_SHARE * weights[id(main)] and gap <= FAR_GAP
             ):

@@ -430,10 +430,7 @@ def _thread_start(doc: Doc) -> int | None:
         if u.removed is None or u.removed.rule != "G106":
             continue
         window = units[i + 1 : i + 1 + COMMENT_STAMP_WINDOW]
-        if (
-            sum(1 for w in window if _is_stamp(w))
-            >= COMMENT_MIN_HEADERS
-        ):
+        if sum(1 for w in window if _is_stamp(w)) >= COMMENT_MIN_HEADERS:
             return i
     return None
 
@@ -485,8 +482,7 @@ def _items_have_headlines(units, stamps: list[int]) -> bool:
         return u.alive and classify(u.text, u.kind, u.link_share) == "short"
 
     return all(
-        any(headline(units[i]) for i in range(a + 1, b))
-        for a, b in itertools.pairwise(stamps)
+        any(headline(units[i]) for i in range(a + 1, b)) for a, b in itertools.pairwise(stamps)
     )
 
 
