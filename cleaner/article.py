@@ -204,12 +204,14 @@ def find_article(doc: Doc) -> None:
     kept = select_runs(runs, doc, classes)
     main = max(kept, key=lambda r: r.chars)
     start, end = kept[0].start, kept[-1].end
+    if doc.keep_span is not None:  # a live blog: its feed is the article, all of it
+        start, end = min(start, doc.keep_span[0]), max(end, doc.keep_span[1])
     end_rule = AFTER
 
     # A credit line right after (or inside) the body closes the article.
     total = sum(r.chars for r in kept)
     for i in range(main.start, min(len(units), end + MAX_GAP + 2)):
-        if units[i].protected:
+        if doc.kept_by.get(i) == KEEP_CREDIT[0]:
             before = sum(lengths[j] for j in range(start, i) if classes[j] in ("good", "near"))
             if before >= CREDIT_MIN_SHARE_BEFORE * total:
                 end, end_rule = i, AFTER_CREDIT
@@ -217,7 +219,7 @@ def find_article(doc: Doc) -> None:
     # Credit lines just below the last paragraph stay with it.
     j = end + 1
     while end_rule is AFTER and j < len(units) and j <= end + MAX_GAP + 1:
-        if units[j].protected:
+        if doc.kept_by.get(j) == KEEP_CREDIT[0] and units[j].alive:
             end = j
         j += 1
 
@@ -238,8 +240,10 @@ def find_article(doc: Doc) -> None:
 
 def _pick_date(doc: Doc, start: int, end: int) -> None:
     """The article's date is the first one above it, else the first one inside it."""
-    above = [d for i, d in doc.dates if i < start]
-    inside = [d for i, d in doc.dates if start <= i <= end and doc.units[i].removed is not None]
+    where = {id(u): i for i, u in enumerate(doc.units)}
+    dates = [(where[id(u)], d) for u, d in doc.dates if id(u) in where]
+    above = [d for i, d in dates if i < start]
+    inside = [d for i, d in dates if start <= i <= end and doc.units[i].removed is not None]
     doc.set_meta("date", (above or inside or [None])[0])
 
 
@@ -275,17 +279,18 @@ def _pick_title(doc: Doc, start: int) -> int | None:
     """The title is a headline-shaped unit just above the article; one sitting next to the byline or
     date, or printed again further down, wins over one that merely comes last."""
     units = doc.units
-    if doc.meta.title:
+    if doc.meta.title:  # given by a site rule: find its line, else it stands above the text
         for i in range(start):
             if units[i].alive and units[i].text.casefold() == doc.meta.title.casefold():
                 doc.title_index = i
                 return i
+        return None
     best, best_score = None, None
     lo = max(0, start - TITLE_SEARCH_UNITS)
     later = {u.text.casefold() for u in units[start:]}
     for i in range(lo, start):
         u = units[i]
-        if not u.alive or u.protected or not _title_like(u.text, u.kind):
+        if not u.alive or u.protected or u.kind == "item" or not _title_like(u.text, u.kind):
             continue
         score = -(start - i)  # nearer the article is likelier
         if u.kind == "heading":

@@ -5,10 +5,11 @@ from __future__ import annotations
 from .document import Doc
 
 
-def assemble(doc: Doc, prepend_title: bool = False) -> str:
-    paragraphs = [u.text for u in doc.units if u.alive]
+def assemble(doc: Doc) -> str:
+    paragraphs = [f"{u.marker} {u.text}" if u.marker else u.text for u in doc.units if u.alive]
     title = doc.meta.title
-    if prepend_title and title and (not paragraphs or paragraphs[0] != title):
+    # A title from the page's tags or a site rule's metadata line stands first all the same.
+    if title and doc.title_index is None and (not paragraphs or paragraphs[0] != title):
         paragraphs.insert(0, title)
     if not paragraphs:
         return ""

@@ -188,9 +188,10 @@ def clean_command(
             summary.failures.append((rel, f"{type(exc).__name__}: {exc}"))
             continue
         summary.add(result)
-        summary.warnings.extend((rel, w) for w in result.warnings)
-        if explain_:
+        if explain_:  # the report names the warnings; the summary need not repeat them
             print(explain(rel, result), file=explain_stream)
+        else:
+            summary.warnings.extend((rel, w) for w in result.warnings)
         rendered = _render(result, fmt)
         if target is None:
             sys.stdout.write(rendered if fmt is Format.txt else rendered + "\n")

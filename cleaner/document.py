@@ -24,7 +24,9 @@ class Doc:
     )  # (code, reason, line, text)
     # Dates seen on byline and date lines, by unit index: the article finder picks the one that
     # belongs to the article (above it), not a date of a teaser or comment further down.
-    dates: list[tuple[int, str]] = field(default_factory=list)
+    dates: list[tuple[Unit, str]] = field(default_factory=list)
+    # A stretch a rule found to be the article itself (a live blog's feed): kept whole.
+    keep_span: tuple[int, int] | None = None
 
     def remove(self, i: int, code: str, reason: str) -> None:
         """Mark unit i removed, unless an earlier rule already did (the first rule is the one named)."""
@@ -36,9 +38,9 @@ class Doc:
     def alive(self) -> list[int]:
         return [i for i, u in enumerate(self.units) if u.removed is None]
 
-    def add_date(self, i: int, value: str | None) -> None:
+    def add_date(self, unit: Unit, value: str | None) -> None:
         if value:
-            self.dates.append((i, value))
+            self.dates.append((unit, value))
 
     def set_meta(self, name: str, value: str | None) -> None:
         """First value found wins: the header of a page comes before its footer."""

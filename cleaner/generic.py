@@ -263,7 +263,7 @@ def byline(doc: Doc) -> None:
             doc.remove(i, "G301", REGISTRY["G301"].reason)
             doc.set_meta("byline", m.group("byline").strip(" ,"))
             if m.group("date"):
-                doc.add_date(i, iso_date(m.group("date")))
+                doc.add_date(unit, iso_date(m.group("date")))
 
 
 @rule("G302", "date-line")
@@ -272,7 +272,7 @@ def date_line(doc: Doc) -> None:
     for i, unit in enumerate(doc.units):
         if unit.alive and is_date_line(unit.text):
             doc.remove(i, "G302", REGISTRY["G302"].reason)
-            doc.add_date(i, find_date(unit.text))
+            doc.add_date(unit, find_date(unit.text))
 
 
 def _is_prose(text: str) -> bool:
@@ -323,6 +323,7 @@ def news_feed(doc: Doc) -> None:
     _remove_unless_article(doc, feed, "G203")
 
 
+KEEP_STAMP = ("K003", "time or date stamp of a live blog's entry")
 LIST_MIN_OTHER_PROSE = 0.25  # a "feed" with little prose beside it is the article: a live blog
 _PROSE_WORDS = 10
 
@@ -341,6 +342,11 @@ def _remove_unless_article(doc: Doc, indices: list[int], code: str) -> None:
         doc.warnings.append(
             f"{code} {REGISTRY[code].name}: the list is most of the page's prose; kept as the article"
         )
+        for i in indices:  # its stamps belong to the article
+            if units[i].alive and (_is_stamp(units[i]) or TIME_ONLY_RE.match(units[i].text)):
+                units[i].protected = True
+                doc.kept_by[i] = KEEP_STAMP[0]
+        doc.keep_span = (min(indices), max(indices))
         return
     for i in indices:
         doc.remove(i, code, REGISTRY[code].reason)
@@ -349,16 +355,28 @@ def _remove_unless_article(doc: Doc, indices: list[int], code: str) -> None:
 REPEAT_MAX_WORDS = 60  # a repeated line longer than this is prose, not a caption
 
 
+def final_repeats(doc: Doc) -> None:
+    """Once the article is cut out, two copies of a line side by side in it go as well: a second
+    cleaning of the output would see them as a caption pair."""
+    repeated_caption(doc)
+
+
 @rule("G202", "repeated-caption")
 def repeated_caption(doc: Doc) -> None:
     """A caption printed twice in a row (image alt text and caption): both copies go."""
     units = doc.units
     reason = REGISTRY["G202"].reason
-    for i in range(1, len(units)):
-        a, b = units[i - 1], units[i]
-        if a.alive and b.alive and a.text == b.text and len(a.text.split()) <= REPEAT_MAX_WORDS:
-            doc.remove(i - 1, "G202", reason)
-            doc.remove(i, "G202", reason)
+    # Neighbours among the live lines: with a removed widget between them the pair is still a
+    # pair, and the cleaned output (where the widget is gone) gives the same verdict.
+    live = [i for i, u in enumerate(units) if u.alive]
+    pairs = [
+        (i, j)
+        for i, j in itertools.pairwise(live)
+        if units[i].text == units[j].text and len(units[i].text.split()) <= REPEAT_MAX_WORDS
+    ]
+    for i, j in pairs:
+        doc.remove(i, "G202", reason)
+        doc.remove(j, "G202", reason)
 
 
 _PAREN_CAPTION = regex.compile(
@@ -546,5 +564,10 @@ STRUCTURE_RULES = ("G206", "G203", "G207", "G202", "G204", "G205")
 
 
 def apply_generic(doc: Doc) -> None:
-    for code in (*LINE_RULES, *STRUCTURE_RULES):
+    from .segment import join_broken
+
+    for code in LINE_RULES:
+        REGISTRY[code].apply(doc)
+    doc.units = join_broken(doc.units)
+    for code in STRUCTURE_RULES:
         REGISTRY[code].apply(doc)

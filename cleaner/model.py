@@ -27,6 +27,7 @@ class Unit:
     blank_before: bool = False  # a blank line separated it from the previous unit
     kind: str = "text"  # text | heading | item | quote | rule (block markup of markdown copies)
     raw: str = ""  # the line as it was, before inline markup was removed
+    marker: str = ""  # a list item's bullet, given back in the output (a second pass needs it)
     link_share: float = 0.0  # share of its text that was link text (markdown copies)
     removed: Removal | None = None
     # A unit the article must keep even where the boundary rules would cut it (credit lines).

@@ -9,6 +9,8 @@ _SPACES = regex.compile(r"[\t\f\v\p{Zs}]+")
 # Control characters other than newline and tab say nothing about the article; zero-width
 # space and BOM are invisible noise. (ZWJ/ZWNJ stay: scripts and emoji need them.)
 _INVISIBLE = regex.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f\u200b\ufeff]")
+# Everything str.splitlines() takes for a line break: CR, NEL, LS, PS, VT, FF and FS/GS/RS.
+_LINE_BREAKS = regex.compile(r"[\r\x85\u2028\u2029\x0b\x0c\x1c\x1d\x1e]")
 _LONE_SURROGATE = regex.compile(r"[\ud800-\udfff]")
 
 # Inline markup that is unambiguous even on plain-text copies.
@@ -34,15 +36,16 @@ _MD_QUOTE = regex.compile(r"^(?:>\s?)+")
 _MD_RULE = regex.compile(r"^(?:(?:\*\s*){3,}|(?:-\s*){3,}|(?:_\s*){3,}|=+)$")
 
 
+def replace_surrogates(text: str) -> str:
+    """Lone surrogates (from a broken decoder upstream) cannot be encoded: U+FFFD stands in."""
+    return _LONE_SURROGATE.sub("\ufffd", text) if not text.isascii() else text
+
+
 def normalise_text(text: str) -> str:
     """Unix newlines, no invisible characters; line content otherwise untouched."""
-    text = (
-        text.replace("\r\n", "\n")
-        .replace("\r", "\n")
-        .replace("\u2028", "\n")
-        .replace("\u2029", "\n")
-    )
-    text = _LONE_SURROGATE.sub("\ufffd", text)
+    text = text.replace("\r\n", "\n")
+    if "\r" in text or not text.isascii() or _LINE_BREAKS.search(text):
+        text = _LINE_BREAKS.sub("\n", text)
     return _INVISIBLE.sub("", text)
 
 
@@ -70,12 +73,15 @@ def strip_inline(line: str, markdown: bool) -> str:
     return line
 
 
-def bullet(line: str) -> tuple[str, str]:
-    """A plain-text list item: ("item", text without its bullet), else ("text", line)."""
+def bullet(line: str) -> tuple[str, str, str]:
+    """Plain-text block markup: (kind, marker, content) for a list item ("item", its bullet, the
+    rest), a section break ("rule", "", ""), else ("text", "", line)."""
+    if _MD_RULE.match(line):
+        return "rule", "", ""
     m = _TEXT_BULLET.match(line)
     if m and m.end() < len(line):
-        return "item", line[m.end() :]
-    return "text", line
+        return "item", line[: m.end()], line[m.end() :]
+    return "text", "", line
 
 
 def link_share(line: str, text_len: int) -> float:
@@ -86,20 +92,20 @@ def link_share(line: str, text_len: int) -> float:
     return min(1.0, inside / text_len)
 
 
-def block_kind(line: str) -> tuple[str, str]:
-    """Markdown block markup on one line: returns (kind, line without the marker).
+def block_kind(line: str) -> tuple[str, str, str]:
+    """Markdown block markup on one line: returns (kind, marker, content).
 
     kind is heading, item, quote, rule (a horizontal rule or setext underline) or text.
     """
     if _MD_RULE.match(line):
-        return "rule", ""
+        return "rule", "", ""
     m = _MD_HEADING.match(line)
     if m:
-        return "heading", m.group(2)
+        return "heading", m.group(1) + " ", m.group(2)
     m = _MD_QUOTE.match(line)
     if m:
-        return "quote", line[m.end() :]
+        return "quote", line[: m.end()], line[m.end() :]
     m = _MD_ITEM.match(line)
     if m:
-        return "item", line[m.end() :]
-    return "text", line
+        return "item", line[: m.end()], line[m.end() :]
+    return "text", "", line

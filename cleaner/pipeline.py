@@ -8,10 +8,10 @@ from . import html as html_path
 from .article import KEEP_CREDIT, KEEP_DATE, find_article, words
 from .assemble import assemble
 from .document import Doc
-from .generic import apply_generic
+from .generic import KEEP_STAMP, apply_generic, final_repeats
 from .metadata import site_of_url
 from .model import Removal, Result
-from .normalise import normalise_text
+from .normalise import normalise_text, replace_surrogates
 from .read import decode, sniff_format
 from .segment import segment
 from .site_rules import apply_site
@@ -23,7 +23,7 @@ _URL_IN_TEXT = regex.compile(
     r"^\s*(?:original (?:url|link|article|source)|source url|canonical(?: url)?)\s*[:：]\s*\n?\s*<?(https?://[^\s>]+)",
     regex.I | regex.M,
 )
-KEEP_REASONS = dict([KEEP_CREDIT, KEEP_DATE])
+KEEP_REASONS = dict([KEEP_CREDIT, KEEP_DATE, KEEP_STAMP])
 NEARLY_EMPTY_SHARE = 0.1  # output under a tenth of the input's words is worth a human look
 NEARLY_EMPTY_MIN_WORDS = 50  # ...unless the input was tiny anyway
 
@@ -37,7 +37,7 @@ def run(
     name: str | None = None,
     site_rules: bool = True,
 ) -> Result:
-    text = decode(source) if isinstance(source, bytes) else source
+    text = decode(source) if isinstance(source, bytes) else replace_surrogates(source)
     fmt = sniff_format(text, name)
     site_spec = None
     if site_rules:
@@ -84,6 +84,7 @@ def run(
     apply_generic(doc)
     if fmt != "html":
         find_article(doc)
+        final_repeats(doc)
     elif doc.dates:
         doc.set_meta("date", doc.dates[0][1])
     elif doc.meta.title:
@@ -95,8 +96,11 @@ def run(
 
     doc.set_meta("url", found_url)
     meta = doc.meta
-    meta.site = site or (site_spec.domain if site_spec else None) or site_of_url(meta.url)
-    out = assemble(doc, prepend_title=fmt == "html")
+    if site_spec is not None:
+        meta.site = site_spec.domain
+    else:
+        meta.site = site_of_url(site) if site else site_of_url(meta.url)
+    out = assemble(doc)
     removed = pruned + [u.removed for u in doc.units if u.removed is not None]
     removed += [Removal(code, reason, line, t) for code, reason, line, t in doc.spans]
     removed.sort(key=lambda r: r.line)

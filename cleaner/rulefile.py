@@ -163,15 +163,25 @@ class RuleFile(_Strict):
 
     @model_validator(mode="after")
     def _unique_codes(self):
-        seen: set[str] = set()
-        codes = [r.code for r in (*self.line, *self.block, *self.meta)]
-        codes += [x.code for x in (self.article, self.html) if x is not None]
-        for code in codes:
+        seen: dict[str, str] = {}
+        places = [
+            (f"{name}[{i}].code", r.code)
+            for name in ("line", "block", "meta")
+            for i, r in enumerate(getattr(self, name))
+        ]
+        places += [
+            (f"{name}.code", x.code)
+            for name, x in (("article", self.article), ("html", self.html))
+            if x is not None
+        ]
+        for key, code in places:
             if code in seen:
-                raise ValueError(f"rule code {code} is used twice")
-            if regex.fullmatch(r"[GM][0-9]{3}", code):
-                raise ValueError(f"rule code {code}: G### and M### are reserved for generic rules")
-            seen.add(code)
+                raise ValueError(f"{key}: rule code {code} is already used at {seen[code]}")
+            if regex.fullmatch(r"[GMK][0-9]{3}", code):
+                raise ValueError(
+                    f"{key}: rule code {code}: G###, M### and K### are reserved for generic rules"
+                )
+            seen[code] = key
         return self
 
 

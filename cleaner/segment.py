@@ -11,8 +11,8 @@ from .normalise import block_kind, bullet, collapse_spaces, link_share, strip_in
 # A line "ends a sentence" when its last visible character is terminal punctuation, possibly
 # followed by closing quotes or brackets.
 TERMINAL = regex.compile(r"[.!?…:;。！？][\"'”’»)\]]*$")
-_STARTS_LOWER = regex.compile(r"^\p{Ll}")
-JOIN_MIN_WORDS = 8  # a broken sentence is long; "Donate now" + "visa mastercard" is two widgets
+_STARTS_LOWER = regex.compile(r"^\p{Ll}(?!\p{Lu})")  # "town", not "iPhone" or "eBay"
+JOIN_MIN_WORDS = 8  # a broken sentence is long; "Home" + "news" is two menu entries
 
 MARKUP_RULE = ("M001", "markdown markup with no text (image, horizontal rule)")
 
@@ -31,7 +31,7 @@ def segment(text: str, markdown: bool) -> list[Unit]:
             blank = True
             continue
         original = line
-        kind, line = block_kind(line) if markdown else bullet(line)
+        kind, marker, line = block_kind(line) if markdown else bullet(line)
         stripped = collapse_spaces(strip_inline(line, markdown))
         if not stripped:
             units.append(
@@ -60,22 +60,31 @@ def segment(text: str, markdown: bool) -> list[Unit]:
             )
             blank = False
             continue
-        unit = Unit(stripped, number, blank, kind, raw=original)
+        # A list item keeps its bullet in the output: cleaning the output again must see a list.
+        unit = Unit(
+            stripped,
+            number,
+            blank,
+            kind,
+            raw=original,
+            marker=marker.strip() if kind == "item" else "",
+        )
         unit.link_share = link_share(line, len(stripped))
         units.append(unit)
         blank = False
-    return _join_broken(units)
+    return units
 
 
-def _join_broken(units: list[Unit]) -> list[Unit]:
+def join_broken(units: list[Unit]) -> list[Unit]:
     """A line ending without terminal punctuation, followed by one starting in lower case, is one
-    paragraph the scraper broke: join them with a space."""
+    paragraph the scraper broke: join them with a space. Runs after the line rules, so that a
+    widget line the scraper dropped into the sentence ("Advertisement") does not keep the halves
+    apart on the first pass and let them meet on the second."""
     out: list[Unit] = []
+    prev: Unit | None = None  # the last live unit
     for unit in units:
-        prev = out[-1] if out else None
         if (
             prev is not None
-            and prev.alive
             and unit.alive
             and prev.kind in ("text", "quote")
             and unit.kind == prev.kind
@@ -93,4 +102,6 @@ def _join_broken(units: list[Unit]) -> list[Unit]:
             prev.raw = f"{prev.raw} {unit.raw}"
             continue
         out.append(unit)
+        if unit.alive:
+            prev = unit
     return out

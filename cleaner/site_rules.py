@@ -26,7 +26,7 @@ def _meta(doc: Doc, site: SiteRules) -> None:
             if "byline" in groups:
                 doc.set_meta("byline", groups["byline"].strip(" ,"))
             if "date" in groups:
-                doc.add_date(i, iso_date(groups["date"]))
+                doc.add_date(unit, iso_date(groups["date"]))
             if "url" in groups:
                 doc.set_meta("url", groups["url"])
             if "title" in groups:
