@@ -7,7 +7,9 @@ sentence of an article that merely mentions "subscribe" is never touched.
 
 from __future__ import annotations
 
+import functools
 import itertools
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -52,18 +54,119 @@ def rule(code: str, name: str):
     return register
 
 
+NEEDLES: dict[str, tuple[str, ...]] = {
+    # Phrases a rule may find inside a line (not only at its start) need one of these words
+    # present first: a substring test costs far less than a regex scanning the whole line.
+    "G102": ("sent you a confirmation", "error processing"),
+    "G103": ("support", "become a", "join", "donate", "make a", "partner", "consider"),
+    "G106": ("will not be published", "required fields"),
+    "G113": (":", "check it out", "below"),
+    "G114": ("keep yourself", "stay tuned", "bookmark"),
+    "G118": ("cookie",),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class PhraseRule:
+    code: str
+    anchored: re.Pattern | None  # whole-line forms, tried with match() at the line's start
+    floating: re.Pattern | None  # forms found anywhere, behind a needle test
+    needles: tuple[str, ...]
+    max_chars: int
+
+
+PHRASES: list[PhraseRule] = []
+CHARS_PER_WORD = 12  # phrase rules look at short lines only: max_words x 12 characters
+
+
+def _alternatives(pattern: str) -> list[str]:
+    """The top-level alternatives of a pattern ("a|b(c|d)" -> ["a", "b(c|d)"])."""
+    parts, depth, cur, i = [], 0, [], 0
+    while i < len(pattern):
+        ch = pattern[i]
+        if ch == "\\":
+            cur.append(pattern[i : i + 2])
+            i += 2
+            continue
+        if ch == "[":  # a class may hold "|" and ")" literally
+            j = i + 1
+            if j < len(pattern) and pattern[j] == "]":
+                j += 1
+            while pattern[j] != "]":
+                j += 2 if pattern[j] == "\\" else 1
+            cur.append(pattern[i : j + 1])
+            i = j + 1
+            continue
+        depth += ch == "("
+        depth -= ch == ")"
+        if ch == "|" and depth == 0:
+            parts.append("".join(cur))
+            cur = []
+        else:
+            cur.append(ch)
+        i += 1
+    parts.append("".join(cur))
+    return parts
+
+
 def _phrase_rule(code: str, name: str, doc_line: str, pattern: str, max_words: int = 40):
     """Register a rule that drops every line matching `pattern` (case-insensitive)."""
-    compiled = regex.compile(pattern, I)
+    parts = _alternatives(pattern)
+    anchored = [p[1:] for p in parts if p.startswith("^")]
+    floating = [p for p in parts if not p.startswith("^")]
+    if floating and code not in NEEDLES:
+        raise ValueError(f"{code}: a pattern found anywhere in a line needs NEEDLES")
+    phrase = PhraseRule(
+        code,
+        re.compile("|".join(f"(?:{p})" for p in anchored), re.I) if anchored else None,
+        re.compile("|".join(f"(?:{p})" for p in floating), re.I) if floating else None,
+        NEEDLES.get(code, ()) if floating else (),
+        max_words * CHARS_PER_WORD,
+    )
+    PHRASES.append(phrase)
 
     def apply(doc: Doc) -> None:
-        reason = REGISTRY[code].reason
-        for i, unit in enumerate(doc.units):
-            if unit.alive and len(unit.text) < max_words * 12 and compiled.search(unit.text):
-                doc.remove(i, code, reason)
+        _apply_phrases(doc, (phrase,))
 
     apply.__doc__ = doc_line
     rule(code, name)(apply)
+
+
+def _phrase_hit(rule_: PhraseRule, text: str, low: str) -> bool:
+    if len(text) >= rule_.max_chars:
+        return False
+    if rule_.anchored is not None and rule_.anchored.match(text):
+        return True
+    return (
+        rule_.floating is not None
+        and any(n in low for n in rule_.needles)
+        and rule_.floating.search(text) is not None
+    )
+
+
+@functools.cache
+def _combined(rules: tuple[PhraseRule, ...]) -> tuple[re.Pattern, tuple[str, ...], int]:
+    any_start = re.compile("|".join(f"(?:{r.anchored.pattern})" for r in rules if r.anchored), re.I)
+    return any_start, tuple(n for r in rules for n in r.needles), max(r.max_chars for r in rules)
+
+
+def _apply_phrases(doc: Doc, rules: tuple[PhraseRule, ...]) -> None:
+    """Each live line against the phrase rules in order; the first that matches names it.
+
+    One combined match and one needle search per line decide whether any rule can match at
+    all: most lines are prose, and this keeps them to two cheap tests."""
+    any_start, needles, longest = _combined(tuple(rules))
+    for i, unit in enumerate(doc.units):
+        text = unit.text
+        if unit.removed is not None or len(text) >= longest:
+            continue
+        low = text.lower()
+        if not any_start.match(text) and not any(n in low for n in needles):
+            continue
+        for r in rules:
+            if _phrase_hit(r, text, low):
+                doc.remove(i, r.code, REGISTRY[r.code].reason)
+                break
 
 
 # --- G1xx: boilerplate lines recognised by their wording ---------------------------------------
@@ -560,6 +663,8 @@ LINE_RULES = (
     "G116",
     "G118",
 )
+_PHRASE_CODES = frozenset(p.code for p in PHRASES)
+_PHRASES_IN_ORDER = tuple(sorted(PHRASES, key=lambda p: LINE_RULES.index(p.code)))
 STRUCTURE_RULES = ("G206", "G203", "G207", "G202", "G204", "G205")
 
 
@@ -567,7 +672,9 @@ def apply_generic(doc: Doc) -> None:
     from .segment import join_broken
 
     for code in LINE_RULES:
-        REGISTRY[code].apply(doc)
+        if code not in _PHRASE_CODES:
+            REGISTRY[code].apply(doc)
+    _apply_phrases(doc, _PHRASES_IN_ORDER)
     doc.units = join_broken(doc.units)
     for code in STRUCTURE_RULES:
         REGISTRY[code].apply(doc)
