@@ -145,9 +145,10 @@ def _phrase_hit(rule_: PhraseRule, text: str, low: str) -> bool:
 
 
 @functools.cache
-def _combined(rules: tuple[PhraseRule, ...]) -> tuple[re.Pattern, tuple[str, ...], int]:
+def _combined(rules: tuple[PhraseRule, ...]) -> tuple[re.Pattern, re.Pattern, int]:
     any_start = re.compile("|".join(f"(?:{r.anchored.pattern})" for r in rules if r.anchored), re.I)
-    return any_start, tuple(n for r in rules for n in r.needles), max(r.max_chars for r in rules)
+    needles = "|".join(re.escape(n) for r in rules for n in r.needles) or "(?!)"
+    return any_start, re.compile(needles), max(r.max_chars for r in rules)
 
 
 def _apply_phrases(doc: Doc, rules: tuple[PhraseRule, ...]) -> None:
@@ -161,7 +162,7 @@ def _apply_phrases(doc: Doc, rules: tuple[PhraseRule, ...]) -> None:
         if unit.removed is not None or len(text) >= longest:
             continue
         low = text.lower()
-        if not any_start.match(text) and not any(n in low for n in needles):
+        if not any_start.match(text) and not needles.search(low):
             continue
         for r in rules:
             if _phrase_hit(r, text, low):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date as _date
 from urllib.parse import urlsplit
 
@@ -53,7 +54,15 @@ URL_RE = regex.compile(r"^(?:https?://|www\.)\S+$", regex.I)
 
 def is_date_line(text: str) -> bool:
     """Only a date, a relative time or a date label; a bare clock time is a feed stamp instead."""
-    return len(text) <= 80 and DATE_LINE_RE.match(text) is not None and not TIME_ONLY_RE.match(text)
+    if len(text) > 80 or not _DATE_HINT.search(text):
+        return False
+    return DATE_LINE_RE.match(text) is not None and not TIME_ONLY_RE.match(text)
+
+
+# Every date line has a digit or starts with a label word: a cheap test before the big pattern.
+_DATE_HINT = re.compile(
+    r"\d|^(?:last|updated|published|posted|yesterday|today|just now|an?\s|one\s)", re.I
+)
 
 
 def iso_date(text: str) -> str | None:

@@ -51,6 +51,14 @@ def normalise_text(text: str) -> str:
 
 def collapse_spaces(line: str) -> str:
     """Whitespace inside a paragraph collapsed to single spaces, none at either end."""
+    if (
+        line.isascii()
+        and "  " not in line
+        and "\t" not in line
+        and "\f" not in line
+        and "\v" not in line
+    ):
+        return line.strip()  # the common case needs no regex
     return _SPACES.sub(" ", line).strip()
 
 
