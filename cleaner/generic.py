@@ -248,10 +248,11 @@ _phrase_rule(
     r"^(?:related(?: articles?| stories| story| content| coverage| reading| posts?| news)?"
     r"|read (?:more|also|next)|see also|more on this(?: story| topic)?|recommended(?: reading| stories)?"
     r"|also read|must read|don['’]t miss|you (?:may|might) (?:also )?(?:like|be interested in)"
-    r"|(?:more|latest) (?:from|on|in) .{1,40})\s*[:：]"
+    r"|see more|watch|more|(?:more|latest) (?:from|on|in) .{1,40})\s*[:：]"
     r"|^(?:related(?: articles| stories| content| coverage| posts)?|read more|see also|you may also like"
-    r"|you might also like|recommended|more stories|more news|latest news|most read|most popular"
-    r"|trending(?: now)?|editors['’]? picks)$",
+    r"|you might also like|recommended(?: for you)?|more stories|more news|latest news|most read|most popular"
+    r"|trending(?: now)?|editors['’]? picks|don['’]t miss|must read|also read|read next|up next"
+    r"|more from .{1,40}|more in .{1,40}|more on .{1,40})$",
 )
 _phrase_rule(
     "G111",
@@ -489,7 +490,8 @@ _PAREN_CAPTION = regex.compile(
 _CREDIT_TAIL = regex.compile(r"(?:\*\*|__)[^*_\n]{2,80}(?:\*\*|__)\s*$")
 _PHOTO_CREDIT = regex.compile(
     r"^(?:photo|image|picture|illustration|video|graphic|credit|source|foto)s?(?:\s+(?:by|credit))?\s*[:/©]"
-    r"|^©|^(?:\(?(?:photo|image)s?:)|(?:/|\|)\s*(?:getty images|afp|reuters|ap|epa|shutterstock)\)?$",
+    r"|^©|^(?:\(?(?:photo|image)s?:)|(?:/|\|)\s*(?:getty images|afp|reuters|ap|epa|shutterstock)\)?$"
+    r"|\((?:image|photo|picture|pic|credit|source|foto)s?(?: credit)?\s*:[^()]{1,80}\)$",
     I,
 )
 CAPTION_MAX_WORDS = 30
@@ -643,6 +645,42 @@ def story_list(doc: Doc) -> None:
         k += n
 
 
+RELATED_BLOCK_MAX = 8  # a "Related" box lists a handful of headlines, not a page of them
+_RELATED_HEADING = regex.compile(
+    r"^(?:related(?: articles| stories| content| coverage| posts)?|read more|see also|you may also like"
+    r"|you might also like|recommended(?: for you)?|more stories|don['’]t miss|must read|also read"
+    r"|read next|up next|more from .{1,40}|more in .{1,40}|more on .{1,40})$",
+    I,
+)
+
+
+@rule("G208", "related-block")
+def related_block(doc: Doc) -> None:
+    """The headlines listed under a "Related articles" or "Don't miss" heading."""
+    from .article import MAX_LINK_SHARE, _title_like
+
+    units = doc.units
+    for i, unit in enumerate(units):
+        if (
+            unit.removed is None
+            or unit.removed.rule != "G109"
+            or not _RELATED_HEADING.match(unit.text)
+        ):
+            continue
+        taken = 0
+        for j in range(i + 1, len(units)):
+            u = units[j]
+            if u.removed is not None:
+                continue
+            headline = u.link_share > MAX_LINK_SHARE or (
+                _title_like(u.text, u.kind) or (u.text[-1:] in "?!" and len(u.text.split()) <= 20)
+            )
+            if not headline or taken == RELATED_BLOCK_MAX:
+                break
+            doc.remove(j, "G208", REGISTRY["G208"].reason)
+            taken += 1
+
+
 # Order matters only for which code is named when two rules match the same line.
 LINE_RULES = (
     "G101",
@@ -666,7 +704,7 @@ LINE_RULES = (
 )
 _PHRASE_CODES = frozenset(p.code for p in PHRASES)
 _PHRASES_IN_ORDER = tuple(sorted(PHRASES, key=lambda p: LINE_RULES.index(p.code)))
-STRUCTURE_RULES = ("G206", "G203", "G207", "G202", "G204", "G205")
+STRUCTURE_RULES = ("G206", "G203", "G207", "G208", "G202", "G204", "G205")
 
 
 def apply_generic(doc: Doc) -> None:

@@ -224,3 +224,15 @@ def test_dated_paragraphs_inside_the_article_are_a_timeline():
     result = clean(text, site_rules=False)
     assert "March 3, 2022" in result.text and "May 5, 2022" in result.text
     assert {k.rule for k in result.kept} == {"K002"}
+
+
+def test_related_block_takes_the_headlines_under_its_heading_and_stops_at_prose():
+    block = "Don't miss\nFerry fares to rise in spring\nNew harbour cafe opens its doors\nWhy the old pier is sinking"
+    result = clean(doc_with(block), site_rules=False)
+    assert [r.rule for r in result.removed] == ["G109", "G208", "G208", "G208"]
+    assert result.text.count("\n\n") == len(PARAS)  # title + every paragraph kept
+
+
+def test_caption_with_image_credit_in_brackets():
+    probe = "Passengers queue at the old terminal (Image: GETTY )"
+    assert removed_by(doc_with(probe), probe) == "G204"
