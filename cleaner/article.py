@@ -27,6 +27,7 @@ MAX_GAP = 2  # a run survives two non-prose units in a row (subheading + caption
 OTHER_RUN_MIN_SHARE = 0.5  # a second run half the weight of the main one is part of the article
 CREDIT_MIN_SHARE_BEFORE = 0.5  # a credit line ends the article only once most prose is above it
 CREDIT_MAX_WORDS = 50
+CREDIT_REACH = 60  # a credit line this many lines below the last paragraph still closes it
 TITLE_MAX_WORDS = 30
 TITLE_SEARCH_UNITS = 12  # the title sits within a few units of where the article starts
 
@@ -218,12 +219,15 @@ def find_article(doc: Doc) -> None:
             if before >= CREDIT_MIN_SHARE_BEFORE * total:
                 end, end_rule = i, AFTER_CREDIT
                 break
-    # Credit lines just below the last paragraph stay with it.
-    j = end + 1
-    while end_rule is AFTER and j < len(units) and j <= end + MAX_GAP + 1:
-        if doc.kept_by.get(j) == KEEP_CREDIT[0] and units[j].alive:
-            end = j
-        j += 1
+    # A credit line below the last paragraph closes the article: what stands between, when it
+    # is no prose of its own (a list of tour dates, a table), belongs to the article too.
+    if end_rule is AFTER:
+        for j in range(end + 1, min(len(units), end + CREDIT_REACH + 1)):
+            if classes[j] == "good" and doc.kept_by.get(j) != KEEP_CREDIT[0]:
+                break
+            if doc.kept_by.get(j) == KEEP_CREDIT[0] and units[j].alive:
+                end = j
+                break
 
     for i in range(end + 1, len(units)):
         doc.remove(i, *end_rule)
