@@ -64,7 +64,7 @@ def words(text: str) -> int:
 MAX_LINK_SHARE = 0.5  # a line mostly made of link text is navigation or a teaser, not prose
 
 
-_TRUNCATED = regex.compile(r"\w(?:\.\.\.|…)$")  # a teaser cut mid-word: "plus JBL he..."
+_TRUNCATED = regex.compile(r"\w(?:\.\.\.|…)$|\[(?:…|\.\.\.)\]$")  # a teaser cut short: "plus JBL he...", "[…]"
 
 
 def classify(text: str, kind: str, link: float = 0.0) -> str:

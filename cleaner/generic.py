@@ -57,7 +57,7 @@ def rule(code: str, name: str):
 NEEDLES: dict[str, tuple[str, ...]] = {
     # Phrases a rule may find inside a line (not only at its start) need one of these words
     # present first: a substring test costs far less than a regex scanning the whole line.
-    "G102": ("sent you a confirmation", "error processing"),
+    "G102": ("sent you a confirmation", "error processing", "subscribe to", "personal data"),
     "G103": ("support", "become a", "join", "donate", "make a", "partner", "consider"),
     "G106": ("will not be published", "required fields"),
     "G113": (":", "check it out", "below"),
@@ -194,7 +194,8 @@ _phrase_rule(
     r"|^(?:sign up|subscribe) (?:for|to) (?:our|the|my) .{0,60}newsletters?\b"
     r"|^.{0,80}\b(?:in|to|into|on) your inbox\b.{0,60}$|error processing your subscription"
     r"|^(?:get|receive) (?:our|the) .{0,40}newsletter\b"
-    r"|^by (?:signing up|subscribing), you agree to",
+    r"|^by (?:signing up|subscribing|submitting this form|clicking [^,]{1,30}),? you agree\b"
+    r"|\bsubscribe to (?:our|the) newsletter\b|\byour personal data will\b",
 )
 _phrase_rule(
     "G103",
