@@ -67,6 +67,11 @@ MAX_LINK_SHARE = 0.5  # a line mostly made of link text is navigation or a tease
 _TRUNCATED = regex.compile(r"\w(?:\.\.\.|…)$|\[(?:…|\.\.\.)\]$")  # a teaser cut short: "plus JBL he...", "[…]"
 
 
+def is_credit(text: str) -> bool:
+    """A credit line of the article: "With reporting by Reuters", "X contributed to this report"."""
+    return words(text) <= CREDIT_MAX_WORDS and _CREDIT.search(text) is not None
+
+
 def classify(text: str, kind: str, link: float = 0.0) -> str:
     if link > MAX_LINK_SHARE or _TRUNCATED.search(text):
         return "short"
@@ -195,7 +200,7 @@ def find_article(doc: Doc) -> None:
     classes = ["removed" if not u.alive else classify(u.text, u.kind, u.link_share) for u in units]
     lengths = [len(u.text) for u in units]
     for i, u in enumerate(units):
-        if u.alive and words(u.text) <= CREDIT_MAX_WORDS and _CREDIT.search(u.text):
+        if u.alive and is_credit(u.text):
             u.protected = True
             doc.kept_by[i] = KEEP_CREDIT[0]
     runs = find_runs(classes, lengths)

@@ -275,7 +275,7 @@ _phrase_rule(
     "call-to-action",
     'Calls to action aimed at the reader ("click here", "keep yourself updated with our website").',
     r"^(?:to (?:find out|learn|read) more|for more (?:information|details)),? click here\.?$"
-    r"|^click here\b.{0,60}$|\bkeep yourself updated\b|\bstay tuned (?:to|with) (?:our|this) (?:website|site|blog)\b"
+    r"|\bkeep yourself updated\b|\bstay tuned (?:to|with) (?:our|this) (?:website|site|blog)\b"
     r"|^if you are interested in reading more\b|\bbookmark (?:our|this) (?:website|site|page)\b",
 )
 _phrase_rule(
@@ -501,11 +501,15 @@ CAPTION_MAX_WORDS = 30
 @rule("G204", "caption")
 def caption(doc: Doc) -> None:
     """Image captions and credits: a line in parentheses, "Photo: ...", a caption ending in a bold credit."""
+    from .article import is_credit
+
     reason = REGISTRY["G204"].reason
     for i, unit in enumerate(doc.units):
         if not unit.alive or len(unit.text.split()) > CAPTION_MAX_WORDS:
             continue
         text = unit.text
+        if is_credit(text):
+            continue  # "(Reporting by X; Editing by Y)" belongs to the article (K001)
         if (
             _PAREN_CAPTION.match(text)
             or _PHOTO_CREDIT.search(text)
