@@ -64,7 +64,9 @@ def words(text: str) -> int:
 MAX_LINK_SHARE = 0.5  # a line mostly made of link text is navigation or a teaser, not prose
 
 
-_TRUNCATED = regex.compile(r"\w(?:\.\.\.|…)$|\[(?:…|\.\.\.)\]$")  # a teaser cut short: "plus JBL he...", "[…]"
+_TRUNCATED = regex.compile(
+    r"\w(?:\.\.\.|…)$|\[(?:…|\.\.\.)\]$"
+)  # a teaser cut short: "plus JBL he...", "[…]"
 
 
 def is_credit(text: str) -> bool:

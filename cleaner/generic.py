@@ -63,6 +63,7 @@ NEEDLES: dict[str, tuple[str, ...]] = {
     "G113": (":", "check it out", "below"),
     "G114": ("keep yourself", "stay tuned", "bookmark"),
     "G118": ("cookie",),
+    "G119": ("reserved", "non-commercial use", "may not be published", "may not be reproduced"),
 }
 
 
@@ -221,7 +222,7 @@ _phrase_rule(
     "share-prompt",
     'Share and follow prompts ("Share this article", "Follow us on Twitter").',
     r"^(?:share(?: this)?(?: article| story| post| page)?(?: on| via| to)?"
-    r"|follow us(?: on .{0,40})?|tweet|print(?: this)?(?: article)?|copy link|copied!?|e-?mail this"
+    r"|follow us(?: on .{0,40})?|follow @\w+.{0,80}|tweet|print(?: this)?(?: article)?|copy link|copied!?|e-?mail this"
     r"|share on (?:facebook|twitter|x|linkedin|whatsapp|telegram|reddit|pinterest|email)"
     r"|(?:(?:facebook|twitter|linkedin|whatsapp|telegram|reddit|pinterest|flipboard|e-?mail|print|x)[\s,|·•]*){2,})$",
 )
@@ -249,7 +250,7 @@ _phrase_rule(
     r"^(?:related(?: articles?| stories| story| content| coverage| reading| posts?| news)?"
     r"|read (?:more|also|next)|see also|more on this(?: story| topic)?|recommended(?: reading| stories)?"
     r"|also read|must read|don['’]t miss|you (?:may|might) (?:also )?(?:like|be interested in)"
-    r"|see more|watch|more|(?:more|latest) (?:from|on|in) .{1,40})\s*[:：]"
+    r"|see more|watch|more|(?:more|latest) (?:from|on|in) .{1,40})\s*[:：]|^also on \S+\.\w{2,}\b"
     r"|^(?:related(?: articles| stories| content| coverage| posts)?|read more|see also|you may also like"
     r"|you might also like|recommended(?: for you)?|more stories|more news|latest news|most read|most popular"
     r"|trending(?: now)?|editors['’]? picks|don['’]t miss|must read|also read|read next|up next"
@@ -305,6 +306,17 @@ _phrase_rule(
     r"|^(?:privacy overview|(?:non-)?necessary(?: always enabled)?|always enabled|accept(?: all)?(?: cookies)?"
     r"|reject(?: all)?|cookie (?:settings|policy|preferences)|manage (?:cookies|preferences|consent))$",
     max_words=120,
+)
+
+
+_phrase_rule(
+    "G119",
+    "copyright-notice",
+    'Copyright and reprint notices ("All rights reserved", "This copy is for your personal, non-commercial use").',
+    r"^(?:©|\(c\)|copyright\b)"
+    r"|\ball rights reserved\b|\bfor your personal,? non-commercial use\b"
+    r"|\bmay not be (?:published|reproduced|broadcast|rewritten|redistributed)\b",
+    max_words=60,
 )
 
 
@@ -491,7 +503,7 @@ _PAREN_CAPTION = regex.compile(
 _CREDIT_TAIL = regex.compile(r"(?:\*\*|__)[^*_\n]{2,80}(?:\*\*|__)\s*$")
 _PHOTO_CREDIT = regex.compile(
     r"^(?:photo|image|picture|illustration|video|graphic|credit|source|foto)s?(?:\s+(?:by|credit))?\s*[:/©]"
-    r"|^©|^(?:\(?(?:photo|image)s?:)|(?:/|\|)\s*(?:getty images|afp|reuters|ap|epa|shutterstock)\)?$"
+    r"|^(?:\(?(?:photo|image)s?:)|(?:/|\|)\s*(?:getty images|afp|reuters|ap|epa|shutterstock)\)?$"
     r"|\((?:image|photo|picture|pic|credit|source|foto)s?(?: credit)?\s*:[^()]{1,80}\)$",
     I,
 )
@@ -706,6 +718,7 @@ LINE_RULES = (
     "G115",
     "G116",
     "G118",
+    "G119",
 )
 _PHRASE_CODES = frozenset(p.code for p in PHRASES)
 _PHRASES_IN_ORDER = tuple(sorted(PHRASES, key=lambda p: LINE_RULES.index(p.code)))

@@ -61,6 +61,10 @@ FIRES = [
     ("G116", "Advert"),
     ("G118", "This website uses cookies to improve your experience."),
     ("G118", "Necessary Always Enabled"),
+    ("G119", "© 2024 Harbour Media Ltd. All rights reserved."),
+    ("G119", "This copy is for your personal, non-commercial use only."),
+    ("G105", "Follow @HarbourNews on Twitter for updates"),
+    ("G109", "Also on example.org Ferry operators strike over pay"),
     ("G204", "(Harbour authority via Facebook)"),
     ("G204", "Photo: Harbour Authority"),
     ("G205", "16x9 Image"),
@@ -85,6 +89,7 @@ KEPT = [
     "Click the map on the authority's website to see the planned route of the access road.",
     "The bakery next to the terminal sells cookies that passengers have praised for years.",
     "https://example.org/ferry/gallery",
+    "The ferry company, which holds the copyright on the old terminal's design, was not consulted.",
 ]
 
 
