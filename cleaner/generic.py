@@ -473,10 +473,19 @@ def _remove_unless_article(doc: Doc, indices: list[int], code: str) -> None:
 REPEAT_MAX_WORDS = 60  # a repeated line longer than this is prose, not a caption
 
 
-def final_repeats(doc: Doc) -> None:
-    """Once the article is cut out, two copies of a line side by side in it go as well: a second
-    cleaning of the output would see them as a caption pair."""
+def finish(doc: Doc) -> None:
+    """Once the article is cut out, what a second cleaning of the output would do is done now:
+    two copies of a line side by side go (a caption pair), and halves of a sentence that a
+    removed header or widget line kept apart are joined."""
+    from .segment import join_broken
+
     repeated_caption(doc)
+    title = doc.units[doc.title_index] if doc.title_index is not None else None
+    kept = {id(doc.units[i]): code for i, code in doc.kept_by.items()}
+    doc.units = join_broken(doc.units)
+    where = {id(u): i for i, u in enumerate(doc.units)}
+    doc.kept_by = {where[k]: code for k, code in kept.items() if k in where}
+    doc.title_index = where.get(id(title)) if title is not None else None
 
 
 @rule("G202", "repeated-caption")

@@ -8,7 +8,7 @@ from . import html as html_path
 from .article import KEEP_CREDIT, KEEP_DATE, find_article, words
 from .assemble import assemble
 from .document import Doc
-from .generic import KEEP_STAMP, apply_generic, final_repeats
+from .generic import KEEP_STAMP, apply_generic, finish
 from .metadata import site_of_url
 from .model import Removal, Result
 from .normalise import normalise_text, replace_surrogates
@@ -84,7 +84,7 @@ def run(
     apply_generic(doc)
     if fmt != "html":
         find_article(doc)
-        final_repeats(doc)
+        finish(doc)
     elif doc.dates:
         doc.set_meta("date", doc.dates[0][1])
     elif doc.meta.title:
