@@ -29,9 +29,10 @@ class Doc:
     keep_span: tuple[int, int] | None = None
 
     def remove(self, i: int, code: str, reason: str) -> None:
-        """Mark unit i removed, unless an earlier rule already did (the first rule is the one named)."""
+        """Mark unit i removed, unless an earlier rule already did (the first rule is the one named)
+        or a keep rule protects it."""
         unit = self.units[i]
-        if unit.removed is None and i != self.title_index:
+        if unit.removed is None and not unit.protected and i != self.title_index:
             # Reports show the line as it was, bullets and markup included.
             unit.removed = Removal(code, reason, unit.line, unit.raw or unit.text)
 
