@@ -60,7 +60,7 @@ NEEDLES: dict[str, tuple[str, ...]] = {
     "G102": ("sent you a confirmation", "error processing", "subscribe to", "personal data"),
     "G103": ("support", "become a", "join", "donate", "make a", "partner", "consider"),
     "G106": ("will not be published", "required fields"),
-    "G113": (":", "check it out", "below"),
+    "G113": (":-", ": -", ":–", "check it out", "below"),
     "G114": ("keep yourself", "stay tuned", "bookmark"),
     "G118": ("cookie",),
     "G119": ("reserved", "non-commercial use", "may not be published", "may not be reproduced"),
@@ -529,8 +529,6 @@ def caption(doc: Doc) -> None:
         if not unit.alive or len(unit.text.split()) > CAPTION_MAX_WORDS:
             continue
         text = unit.text
-        if is_credit(text):
-            continue  # "(Reporting by X; Editing by Y)" belongs to the article (K001)
         if (
             _PAREN_CAPTION.match(text)
             or _PHOTO_CREDIT.search(text)
@@ -539,7 +537,7 @@ def caption(doc: Doc) -> None:
                 and _CREDIT_TAIL.search(unit.raw)
                 and not unit.raw.lstrip().startswith(("**", "__"))
             )
-        ):
+        ) and not is_credit(text):  # "(Reporting by X; Editing by Y)" belongs to the article
             doc.remove(i, "G204", reason)
 
 
