@@ -33,30 +33,12 @@ def segment(text: str, markdown: bool) -> list[Unit]:
         original = line
         kind, marker, line = block_kind(line) if markdown else bullet(line)
         stripped = collapse_spaces(strip_inline(line, markdown))
-        if not stripped:
+        if not stripped or kind == "rule":
+            if kind == "rule" and units and units[-1].alive and not blank:
+                units[-1].kind = "heading"  # a setext underline: the line above is a heading
+            markup = raw.strip()
             units.append(
-                Unit(
-                    raw.strip(),
-                    number,
-                    blank,
-                    "rule",
-                    removed=Removal(*MARKUP_RULE, number, raw.strip()),
-                )
-            )
-            blank = False
-            continue
-        if kind == "rule":
-            # Setext underline: the previous line was a heading.
-            if units and units[-1].alive and not blank:
-                units[-1].kind = "heading"
-            units.append(
-                Unit(
-                    raw.strip(),
-                    number,
-                    blank,
-                    "rule",
-                    removed=Removal(*MARKUP_RULE, number, raw.strip()),
-                )
+                Unit(markup, number, blank, "rule", removed=Removal(*MARKUP_RULE, number, markup))
             )
             blank = False
             continue
