@@ -24,6 +24,10 @@ def clean(
     url/site force the site instead of identifying it; `rules` adds directories of rule files
     (a user file replaces the built-in one for the same site); `site_rules=False` runs the
     generic heuristics alone; `name` (a file name) helps tell the input format.
+
+    Binary bytes (an image, a PDF, gzip data) are not cleaned: the result is empty with
+    `skipped` saying why. A result that kept nothing, or nearly nothing, of a non-blank input has
+    `suspect` saying so. A rule file's regex running past its timeout raises RuleTimeout.
     """
     rule_set = ruleset(tuple(str(Path(d)) for d in rules), builtin=True) if site_rules else None
     return run(

@@ -1,18 +1,30 @@
-"""`clean IN OUT`: clean a folder, a file or stdin of scraped page copies."""
+"""`clean IN OUT`: clean a folder, a file or stdin of scraped page copies.
+
+Every input ends in exactly one of three states: cleaned (written, perhaps flagged suspect),
+skipped (with a reason: an output exists, binary, too large, not a regular file) or failed (with
+a reason: unreadable, timeout, an error). One bad file never stops the run.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import json
+import multiprocessing
 import os
+import signal
+import stat
 import sys
 import tempfile
+from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import IO, Annotated
 
 import typer
 
 from .catalog import generic_codes, site_codes
+from .model import Result
 from .pipeline import run
 from .report import Summary, explain
 from .rulefile import RuleFileError, RuleTimeout
@@ -21,6 +33,8 @@ from .sites import RuleSet, ruleset
 app = typer.Typer(add_completion=False, rich_markup_mode=None, pretty_exceptions_enable=False)
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+DEFAULT_MAX_BYTES = 50_000_000  # a scraped page is well under a megabyte; 50 MB is not a page
+DEFAULT_TIMEOUT = 30.0  # seconds per document; the slowest fixture takes well under one
 
 
 class Format(StrEnum):
@@ -32,23 +46,285 @@ def _err(message: str) -> None:
     print(message, file=sys.stderr)
 
 
-def _inputs(src: Path) -> list[Path]:
-    if src.is_dir():
-        return sorted(p for p in src.rglob("*") if p.is_file() or p.is_symlink())
-    return [src]
+# --- names -------------------------------------------------------------------------------------
 
 
-def _write_atomic(path: Path, data: str) -> None:
+def _show(name: str) -> str:
+    """A file name fit to print and to put in JSON: bytes that are not UTF-8 (which Python keeps
+    as lone surrogates) as \\xNN, control characters (a newline in a name) escaped too."""
+    out = []
+    for c in name:
+        o = ord(c)
+        if 0xDC80 <= o <= 0xDCFF:
+            out.append(f"\\x{o - 0xDC00:02x}")
+        elif 0xD800 <= o <= 0xDFFF or not (c.isprintable() or c == " "):
+            out.append(c.encode("unicode_escape").decode("ascii"))
+        else:
+            out.append(c)
+    return "".join(out)
+
+
+def _safe_name(name: str) -> str:
+    """An output file name that is valid UTF-8 and has no control characters: such bytes of the
+    input's name become %NN (`caf\\xe9.txt` is written as `caf%E9.txt`)."""
+    out = []
+    for c in name:
+        o = ord(c)
+        if 0xDC80 <= o <= 0xDCFF:
+            out.append(f"%{o - 0xDC00:02X}")
+        elif 0xD800 <= o <= 0xDFFF or o < 0x20 or o == 0x7F:
+            out.append("".join(f"%{b:02X}" for b in c.encode("utf-8", "surrogatepass")))
+        else:
+            out.append(c)
+    return "".join(out)
+
+
+# --- inputs ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    rel: str  # the input's path relative to IN ("stdin" for stdin)
+    path: Path | None  # None for stdin
+    explicit: bool = False  # named on the command line (a FIFO there is read, in a walk skipped)
+    error: OSError | None = None  # a directory that could not be listed
+
+
+def _walk(root: Path) -> list[Item]:
+    """Every entry under root that is not a directory, and every directory that cannot be
+    listed (reported, never dropped silently). Symlinks to directories are not followed: they
+    could loop, or lead out of IN."""
+    found: list[tuple[Path, OSError | None]] = []
+    stack = [root]
+    while stack:
+        directory = stack.pop()
+        try:
+            with os.scandir(directory) as it:
+                entries = list(it)
+        except OSError as exc:
+            found.append((directory, exc))
+            continue
+        for entry in entries:
+            path = Path(entry.path)
+            try:
+                is_dir = entry.is_dir(follow_symlinks=False)
+            except OSError:
+                is_dir = False
+            if is_dir:
+                stack.append(path)
+            else:
+                found.append((path, None))
+    found.sort(key=lambda x: x[0])
+    return [Item(str(p.relative_to(root)), p, error=e) for p, e in found]
+
+
+def _kind(mode: int) -> str:
+    for test, kind in (
+        (stat.S_ISDIR, "a directory"),
+        (stat.S_ISFIFO, "a FIFO"),
+        (stat.S_ISSOCK, "a socket"),
+        (stat.S_ISCHR, "a character device"),
+        (stat.S_ISBLK, "a block device"),
+    ):
+        if test(mode):
+            return kind
+    return "not a regular file"
+
+
+def _read_bounded(path: Path, limit: int) -> bytes:
+    """At most limit + 1 bytes: a file that grew past the limit (or /dev/zero) is not slurped."""
+    with open(path, "rb") as fh:
+        return fh.read(limit + 1)
+
+
+# --- cleaning with a time budget ---------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Job:
+    """What every document of a run is cleaned with (picklable, for the worker process)."""
+
+    rules: tuple[str, ...]
+    builtin: bool
+    url: str | None
+    site: str | None
+    site_rules: bool
+
+
+def clean_one(job: Job, data: bytes, name: str | None) -> tuple[str, object]:
+    """("ok", Result), ("timeout", why) for a user regex past its timeout, or ("error", why)."""
+    try:
+        result = run(
+            data,
+            ruleset(job.rules, builtin=job.builtin),
+            url=job.url,
+            site=job.site,
+            name=name,
+            site_rules=job.site_rules,
+        )
+    except RuleTimeout as exc:
+        return "timeout", str(exc)
+    except Exception as exc:  # one bad file must not stop the run
+        return "error", f"{type(exc).__name__}: {exc}"
+    return "ok", result
+
+
+def _worker_main(conn, job: Job) -> None:  # pragma: no cover - runs in the worker process
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    while True:
+        try:
+            message = conn.recv()
+        except (EOFError, OSError):
+            return
+        if message is None:
+            return
+        reply = clean_one(job, *message)
+        try:
+            conn.send(reply)
+        except Exception as exc:  # a result that cannot be pickled, say
+            conn.send(("error", f"cannot return the result: {type(exc).__name__}: {exc}"))
+
+
+def _exit_reason(code: int | None) -> str:
+    if code is not None and code < 0:
+        try:
+            name = signal.Signals(-code).name
+        except ValueError:
+            name = f"signal {-code}"
+        return f"killed by {name}" + (" (out of memory?)" if name == "SIGKILL" else "")
+    return f"exit code {code}"
+
+
+class Cleaner:
+    """Cleans documents under a per-document time budget.
+
+    Why a worker process: the slow cases measured are single calls that a deadline checked
+    between pipeline stages cannot interrupt (trafilatura on 100,000 nested <div>s takes 24 s in
+    one call; a rule file's regex may take its whole 0.5 s timeout on each of 10,000 lines), and a
+    thread cannot be stopped. So documents go, one at a time, to ONE long-lived child process
+    (forked, so it shares the compiled rules; started once per run, not per document: a document
+    costs a pipe round trip of its bytes and its Result). When a document runs past the budget
+    the child is killed and a new one is started for the next document; a child that dies (out
+    of memory, a crash in a C library) fails that document only. `timeout=0` cleans in this
+    process with no budget (the regex timeout still applies).
+    """
+
+    def __init__(self, job: Job, timeout: float):
+        self.job = job
+        self.timeout = timeout
+        methods = multiprocessing.get_all_start_methods()
+        self._ctx = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+        self._proc = None
+        self._conn = None
+        self.restarts = 0
+
+    def clean(self, data: bytes, name: str | None) -> tuple[str, object]:
+        if self.timeout <= 0:
+            return clean_one(self.job, data, name)
+        if self._proc is None:
+            self._start()
+        try:
+            self._conn.send((data, name))
+            if not self._conn.poll(self.timeout):
+                self._stop()
+                return "timeout", f"over the time budget of {self.timeout:g} s (--timeout)"
+            return self._conn.recv()
+        except (EOFError, OSError):
+            code = self._stop()
+            return "error", f"the worker process died ({_exit_reason(code)})"
+
+    def _start(self) -> None:
+        parent, child = self._ctx.Pipe()
+        proc = self._ctx.Process(
+            target=_worker_main, args=(child, self.job), name="clean-worker", daemon=True
+        )
+        proc.start()
+        child.close()
+        self._proc, self._conn = proc, parent
+
+    def _stop(self) -> int | None:
+        proc, conn = self._proc, self._conn
+        self._proc = self._conn = None
+        self.restarts += 1
+        conn.close()
+        proc.terminate()
+        proc.join(2)
+        if proc.is_alive():
+            proc.kill()
+            proc.join()
+        return proc.exitcode
+
+    def close(self) -> None:
+        if self._proc is None:
+            return
+        proc, conn = self._proc, self._conn
+        self._proc = self._conn = None
+        with contextlib.suppress(OSError):
+            conn.send(None)
+        proc.join(2)
+        if proc.is_alive():
+            proc.kill()
+            proc.join()
+        conn.close()
+
+
+# --- outcomes ----------------------------------------------------------------------------------
+
+
+@dataclass
+class Outcome:
+    """What became of one input: status cleaned | skipped | failed, and why."""
+
+    name: str  # printable
+    status: str
+    reason: str | None = None
+    bytes_in: int | None = None
+    bytes_out: int | None = None
+    output: str | None = None
+    result: Result | None = None
+
+    def record(self) -> dict:
+        r = self.result
+        suspect = bool(r is not None and r.suspect)
+        return {
+            "input": self.name,
+            "status": self.status,
+            "reason": (r.suspect if suspect else None) if self.status == "cleaned" else self.reason,
+            "suspect": suspect,
+            "output": self.output,
+            "bytes_in": self.bytes_in,
+            "bytes_out": self.bytes_out,
+            "format": r.input_format if r is not None else None,
+            "encoding": r.encoding if r is not None else None,
+            "site": r.site if r is not None else None,
+            "rules": r.rules_fired if r is not None else [],
+            "kept": sorted({k.rule for k in r.kept}) if r is not None else [],
+            "warnings": list(r.warnings) if r is not None else [],
+        }
+
+
+def _write_atomic(path: Path, data: str) -> int:
     """Temporary file then rename: an interrupted run never leaves half an output."""
     path.parent.mkdir(parents=True, exist_ok=True)
+    encoded = data.encode("utf-8")
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(data)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(encoded)
+            # mkstemp makes the file private (0600); an output gets the usual mode (0644).
+            os.fchmod(fh.fileno(), 0o666 & ~_umask())
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+    return len(encoded)
+
+
+@functools.cache
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
 
 
 def _render(result, fmt: Format) -> str:
@@ -64,6 +340,103 @@ def _list_rules(rules: RuleSet) -> None:
     print("Site rules:")
     for code, site, reason in site_codes(rules):
         print(f"  {code}  {site:<20} {reason}")
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    a, b = folder.resolve(), path.resolve()
+    return b == a or a in b.parents
+
+
+@dataclass
+class Run:
+    """One run's settings and state: takes each input to its Outcome."""
+
+    cleaner: Cleaner
+    fmt: Format
+    out_dir: Path | None
+    mirror: bool  # IN is a directory: outputs mirror its relative paths
+    overwrite: bool
+    max_bytes: int
+    planned: dict[Path, str] = field(default_factory=dict)
+
+    def target(self, rel: str) -> Path | None:
+        if self.out_dir is None:
+            return None
+        rel_path = Path(_safe_name(rel))
+        name = rel_path.stem + (".json" if self.fmt is Format.json else ".txt")
+        return self.out_dir / rel_path.parent / name if self.mirror else self.out_dir / name
+
+    def process(self, item: Item, stdin: IO[bytes] | None) -> Outcome:
+        name = _show(item.rel)
+        if item.error is not None:
+            why = item.error.strerror or str(item.error)
+            return Outcome(name, "failed", f"cannot list directory: {why}")
+        size = None
+        path = item.path
+        if path is not None:
+            try:
+                st = path.stat()
+            except OSError as exc:
+                return Outcome(name, "failed", f"cannot read: {exc.strerror or exc}")
+            regular = stat.S_ISREG(st.st_mode)
+            if stat.S_ISDIR(st.st_mode):
+                return Outcome(name, "skipped", "symlink to a directory (not followed)")
+            if not regular and not item.explicit:
+                return Outcome(name, "skipped", f"not a regular file ({_kind(st.st_mode)})")
+            if regular:
+                size = st.st_size
+                if size > self.max_bytes:
+                    return Outcome(name, "skipped", self._too_large(size), bytes_in=size)
+        target = self.target(item.rel)
+        if target is not None:
+            if target in self.planned:
+                why = f"output {target} is already written for {self.planned[target]}"
+                return Outcome(name, "failed", why, bytes_in=size)
+            self.planned[target] = name
+            if path is not None and target.exists() and _same_file(target, path):
+                return Outcome(name, "failed", f"output {target} would replace the input")
+            if target.exists() and not self.overwrite:
+                return Outcome(name, "skipped", f"{target} exists (use --overwrite)", bytes_in=size)
+        try:
+            if path is None:
+                data = stdin.read(self.max_bytes + 1) if stdin is not None else b""
+            else:
+                data = _read_bounded(path, self.max_bytes)
+        except OSError as exc:
+            return Outcome(name, "failed", f"cannot read: {exc.strerror or exc}", bytes_in=size)
+        if len(data) > self.max_bytes:
+            return Outcome(name, "skipped", self._too_large(None), bytes_in=len(data))
+        status, value = self.cleaner.clean(data, path.name if path else None)
+        if status == "timeout":
+            return Outcome(name, "failed", f"timeout: {value}", bytes_in=len(data))
+        if status != "ok":
+            return Outcome(name, "failed", str(value), bytes_in=len(data))
+        result: Result = value  # type: ignore[assignment]
+        if result.skipped:
+            return Outcome(name, "skipped", result.skipped, bytes_in=len(data), result=result)
+        rendered = _render(result, self.fmt)
+        if target is None:
+            text = rendered if self.fmt is Format.txt else rendered + "\n"
+            sys.stdout.write(text)
+            written, where = len(text.encode("utf-8")), "-"
+        else:
+            try:
+                written, where = _write_atomic(target, rendered), str(target)
+            except OSError as exc:
+                why = f"cannot write {target}: {exc.strerror or exc}"
+                return Outcome(name, "failed", why, bytes_in=len(data), result=result)
+        return Outcome(name, "cleaned", None, len(data), written, where, result)
+
+    def _too_large(self, size: int | None) -> str:
+        got = f"{size} bytes, " if size is not None else ""
+        return f"too large: {got}over --max-bytes {self.max_bytes}"
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return False
 
 
 @app.command(no_args_is_help=True)
@@ -108,10 +481,34 @@ def clean_command(
     list_rules: Annotated[
         bool, typer.Option("--list-rules", help="Print every rule code and exit.")
     ] = False,
+    report: Annotated[
+        Path | None,
+        typer.Option(
+            "--report",
+            metavar="FILE",
+            help="Write one JSON line per input: status, reason, bytes in and out, rules fired.",
+        ),
+    ] = None,
+    max_bytes: Annotated[
+        int,
+        typer.Option(
+            "--max-bytes", min=1, help="Skip inputs larger than this (checked before reading)."
+        ),
+    ] = DEFAULT_MAX_BYTES,
+    timeout: Annotated[
+        float,
+        typer.Option(
+            "--timeout",
+            min=0,
+            metavar="SECONDS",
+            help="Time budget per document; past it the document fails (0: no budget).",
+        ),
+    ] = DEFAULT_TIMEOUT,
 ) -> None:
     """Turn scraped copies of web pages into canonical article text."""
+    rule_dirs = tuple(str(d) for d in rules)
     try:
-        rule_set = ruleset(tuple(str(d) for d in rules), builtin=not no_site_rules)
+        rule_set = ruleset(rule_dirs, builtin=not no_site_rules)
     except RuleFileError as exc:
         _err(f"clean: invalid rule file:\n{exc}")
         raise typer.Exit(EXIT_USAGE) from None
@@ -122,87 +519,74 @@ def clean_command(
         _err("clean: usage: clean IN OUT (see clean --help)")
         raise typer.Exit(EXIT_USAGE)
 
-    to_stdout = dst == "-"
-    out_dir = None if to_stdout else Path(dst)
+    out_dir = None if dst == "-" else Path(dst)
+    root = None
     if src == "-":
-        items: list[tuple[str, Path | None]] = [("stdin", None)]
-        root = None
+        items = [Item("stdin", None)]
     else:
         root = Path(src)
         if not root.exists() and not root.is_symlink():
             _err(f"clean: {src}: no such file or directory")
             raise typer.Exit(EXIT_USAGE)
-        if out_dir is not None and root.is_dir():
-            a, b = root.resolve(), out_dir.resolve()
-            if b == a or a in b.parents:
+        if root.is_dir():
+            if out_dir is not None and _inside(out_dir, root):
                 _err(f"clean: OUT ({dst}) is inside IN ({src}); choose another folder")
                 raise typer.Exit(EXIT_USAGE)
-        items = [(str(p.relative_to(root)) if root.is_dir() else p.name, p) for p in _inputs(root)]
-
-    summary = Summary()
-    explain_stream = sys.stderr if to_stdout else sys.stdout
-    planned: dict[Path, str] = {}
-    for rel, path in items:
-        summary.read += 1
+            if report is not None and _inside(report, root):
+                _err(f"clean: the report ({report}) is inside IN ({src}); IN is never written to")
+                raise typer.Exit(EXIT_USAGE)
+            items = _walk(root)
+        else:
+            items = [Item(root.name, root, explicit=True)]
+    report_fh = None
+    if report is not None:
         try:
-            data = sys.stdin.buffer.read() if path is None else path.read_bytes()
+            report_fh = open(report, "w", encoding="utf-8")  # noqa: SIM115 - closed below
         except OSError as exc:
-            summary.failed += 1
-            summary.failures.append((rel, f"cannot read: {exc.strerror or exc}"))
-            continue
-        target = None
-        if out_dir is not None:
-            rel_path = Path(rel)
-            suffix = ".json" if fmt is Format.json else ".txt"
-            target = (
-                out_dir / rel_path.parent / (rel_path.stem + suffix)
-                if root and root.is_dir()
-                else out_dir / (rel_path.stem + suffix)
-            )
-            if target in planned:
-                summary.failed += 1
-                summary.failures.append(
-                    (rel, f"output {target} is already written for {planned[target]}")
-                )
-                continue
-            planned[target] = rel
-            if target.exists() and not overwrite:
+            _err(f"clean: cannot write the report {report}: {exc.strerror or exc}")
+            raise typer.Exit(EXIT_USAGE) from None
+
+    job = Job(rule_dirs, not no_site_rules, url, site, not no_site_rules)
+    cleaner = Cleaner(job, timeout)
+    this = Run(
+        cleaner,
+        fmt,
+        out_dir,
+        mirror=root is not None and root.is_dir(),
+        overwrite=overwrite,
+        max_bytes=max_bytes,
+    )
+    summary = Summary()
+    explain_stream = sys.stderr if out_dir is None else sys.stdout
+    stdin = sys.stdin.buffer if src == "-" else None
+    try:
+        for item in items:
+            outcome = this.process(item, stdin)
+            summary.read += 1
+            result = outcome.result
+            if outcome.status == "cleaned":
+                summary.written += 1
+                summary.add(result)
+                if result.suspect:
+                    summary.suspect += 1
+                    summary.suspects.append((outcome.name, result.suspect))
+                if explain_:  # the report names the warnings; the summary need not repeat them
+                    print(explain(outcome.name, result), file=explain_stream)
+                else:
+                    summary.warnings.extend((outcome.name, w) for w in result.warnings)
+            elif outcome.status == "skipped":
                 summary.skipped += 1
-                summary.skips.append((rel, f"{target} exists (use --overwrite)"))
-                continue
-        try:
-            result = run(
-                data,
-                rule_set,
-                url=url,
-                site=site,
-                name=path.name if path else None,
-                site_rules=not no_site_rules,
-            )
-        except RuleTimeout as exc:
-            summary.failed += 1
-            summary.failures.append((rel, f"timeout: {exc}"))
-            continue
-        except Exception as exc:  # one bad file must not stop the run
-            summary.failed += 1
-            summary.failures.append((rel, f"{type(exc).__name__}: {exc}"))
-            continue
-        summary.add(result)
-        if explain_:  # the report names the warnings; the summary need not repeat them
-            print(explain(rel, result), file=explain_stream)
-        else:
-            summary.warnings.extend((rel, w) for w in result.warnings)
-        rendered = _render(result, fmt)
-        if target is None:
-            sys.stdout.write(rendered if fmt is Format.txt else rendered + "\n")
-        else:
-            try:
-                _write_atomic(target, rendered)
-            except OSError as exc:
+                summary.skips.append((outcome.name, outcome.reason or ""))
+            else:
                 summary.failed += 1
-                summary.failures.append((rel, f"cannot write {target}: {exc.strerror or exc}"))
-                continue
-        summary.written += 1
+                summary.failures.append((outcome.name, outcome.reason or ""))
+            if report_fh is not None:
+                report_fh.write(json.dumps(outcome.record(), ensure_ascii=False) + "\n")
+                report_fh.flush()
+    finally:
+        cleaner.close()
+        if report_fh is not None:
+            report_fh.close()
 
     if not quiet:
         _err(summary.render())

@@ -66,11 +66,16 @@ class Result:
     date: str | None = None
     url: str | None = None
     site: str | None = None
-    input_format: str = "text"  # text | markdown | html
+    input_format: str = "text"  # text | markdown | html (| binary, when skipped)
     removed: list[Removal] = field(default_factory=list)
     kept: list[Removal] = field(default_factory=list)  # lines a keep rule (K###) protected
     warnings: list[str] = field(default_factory=list)
     chars_in: int = 0
+    encoding: str | None = None  # how bytes were decoded ("utf-8", "cp1251", ...); None for str
+    # Why the input was not cleaned at all ("binary file (PNG image)"); text is then "".
+    skipped: str | None = None
+    # Why the output is worth a human look ("empty output: ...", "nearly empty: ..."), or None.
+    suspect: str | None = None
 
     @property
     def metadata(self) -> dict:

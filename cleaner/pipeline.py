@@ -12,7 +12,7 @@ from .generic import KEEP_STAMP, apply_generic, finish
 from .metadata import site_of_url
 from .model import Removal, Result
 from .normalise import normalise_text, replace_surrogates
-from .read import decode, sniff_format
+from .read import binary_kind, decode_info, sniff_format
 from .segment import segment
 from .site_rules import apply_site
 from .sites import RuleSet
@@ -28,6 +28,9 @@ NEARLY_EMPTY_SHARE = 0.1  # output under a tenth of the input's words is worth a
 NEARLY_EMPTY_MIN_WORDS = 50  # ...unless the input was tiny anyway
 
 
+_VISIBLE = regex.compile(r"[^\s\x00-\x1f\x7f\u200b\ufeff]")
+
+
 def run(
     source: str | bytes,
     rules: RuleSet,
@@ -37,7 +40,48 @@ def run(
     name: str | None = None,
     site_rules: bool = True,
 ) -> Result:
-    text = decode(source) if isinstance(source, bytes) else replace_surrogates(source)
+    """Entry: refuse binary bytes (skipped, not cleaned to nothing), decode, clean, and flag a
+    result that kept nothing, or nearly nothing, of a non-blank input as suspect."""
+    decoded = None
+    if isinstance(source, bytes):
+        kind = binary_kind(source)
+        if kind is not None:
+            return Result(text="", url=url, input_format="binary", skipped=f"binary file ({kind})")
+        decoded = decode_info(source)
+        text = decoded.text
+    else:
+        text = replace_surrogates(source)
+    result = _clean(text, rules, url=url, site=site, name=name, site_rules=site_rules)
+    blank = _VISIBLE.search(text) is None
+    if decoded is not None:
+        result.encoding = decoded.encoding
+        if decoded.note:
+            result.warnings.append(decoded.note)
+    if blank:
+        result.warnings.append("empty input")
+    elif not result.text:
+        n = words(text) if result.input_format != "html" else None
+        if n is None:  # a page of scripts (rendered by JavaScript), or one the extractor lost
+            result.suspect = "empty output: no article text found in the page"
+        elif n:
+            s = "s" if n > 1 else ""
+            result.suspect = f"empty output: all {n} word{s} removed; check the removed lines"
+        else:
+            result.warnings.append("no words in the input")
+    else:
+        result.suspect = next((w for w in result.warnings if w.startswith("nearly empty")), None)
+    return result
+
+
+def _clean(
+    text: str,
+    rules: RuleSet,
+    *,
+    url: str | None,
+    site: str | None,
+    name: str | None,
+    site_rules: bool,
+) -> Result:
     fmt = sniff_format(text, name)
     site_spec = None
     if site_rules:

@@ -24,6 +24,8 @@ def explain(name: str, result: Result) -> str:
         for k in result.kept
     )
     lines.extend(f"{name}: warning: {w}" for w in result.warnings)
+    if result.suspect:
+        lines.append(f"{name}: suspect: {result.suspect}")
     return "\n".join(lines)
 
 
@@ -33,10 +35,12 @@ class Summary:
     written: int = 0
     skipped: int = 0
     failed: int = 0
+    suspect: int = 0  # written, but kept nothing or nearly nothing of a non-blank input
     chars_in: int = 0
     chars_out: int = 0
     failures: list[tuple[str, str]] = field(default_factory=list)
     skips: list[tuple[str, str]] = field(default_factory=list)
+    suspects: list[tuple[str, str]] = field(default_factory=list)
     warnings: list[tuple[str, str]] = field(default_factory=list)
 
     def add(self, result: Result) -> None:
@@ -47,9 +51,12 @@ class Summary:
         removed = 1 - self.chars_out / self.chars_in if self.chars_in else 0.0
         lines = [f"{name}: failed: {why}" for name, why in self.failures]
         lines += [f"{name}: skipped: {why}" for name, why in self.skips]
+        lines += [f"{name}: suspect: {why}" for name, why in self.suspects]
         lines += [f"{name}: warning: {why}" for name, why in self.warnings]
+        # The suspect count shows only when there are some: the line keeps its shape otherwise.
+        suspect = f", suspect {self.suspect}" if self.suspect else ""
         lines.append(
-            f"read {self.read}, written {self.written}, skipped {self.skipped}, failed {self.failed}; "
-            f"{removed:.1%} of text removed"
+            f"read {self.read}, written {self.written}, skipped {self.skipped}, failed {self.failed}"
+            f"{suspect}; {removed:.1%} of text removed"
         )
         return "\n".join(lines)
