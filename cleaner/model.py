@@ -38,6 +38,9 @@ class Unit:
         return self.removed is None
 
 
+METADATA_FIELDS = ("title", "byline", "date", "site", "url")
+
+
 @dataclass(slots=True)
 class Metadata:
     title: str | None = None
@@ -47,13 +50,7 @@ class Metadata:
     site: str | None = None
 
     def as_dict(self) -> dict:
-        return {
-            "title": self.title,
-            "byline": self.byline,
-            "date": self.date,
-            "site": self.site,
-            "url": self.url,
-        }
+        return {name: getattr(self, name) for name in METADATA_FIELDS}
 
 
 @dataclass(slots=True)
@@ -79,12 +76,16 @@ class Result:
 
     @property
     def metadata(self) -> dict:
+        return {name: getattr(self, name) for name in METADATA_FIELDS}
+
+    def record_fields(self, text_key: str = "clean_text") -> dict:
+        """The fields a record output (JSON Lines, Parquet, Spark) carries for this result."""
         return {
-            "title": self.title,
-            "byline": self.byline,
-            "date": self.date,
-            "site": self.site,
-            "url": self.url,
+            text_key: self.text,
+            **self.metadata,
+            "removed_rules": self.rules_fired,
+            "warnings": list(self.warnings),
+            "error": None,
         }
 
     @property

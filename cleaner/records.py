@@ -167,20 +167,9 @@ class CleanFields:
             )
         except Exception as exc:  # one bad record must not stop the run
             return failed(f"{type(exc).__name__}: {exc}", task.url)
-        skipped = getattr(result, "skipped", None)  # not a page at all (a binary file, ...)
-        if skipped:
-            return failed(f"not cleaned: {skipped}", task.url)
-        return {
-            "clean_text": result.text,
-            "title": result.title,
-            "byline": result.byline,
-            "date": result.date,
-            "site": result.site,
-            "url": result.url,
-            "removed_rules": result.rules_fired,
-            "warnings": list(result.warnings),
-            "error": None,
-        }
+        if result.skipped:  # not a page at all (a binary file, ...)
+            return failed(f"not cleaned: {result.skipped}", task.url)
+        return result.record_fields()
 
 
 def output_key(key: str, fields: dict[str, Any] | Iterable[str]) -> str | None:

@@ -60,20 +60,9 @@ def clean_value(
         result = clean(value, url=url, site_rules=site_rules, name=name)
     except Exception as exc:  # one bad page must not fail the Spark task
         return {**empty, "error": f"{type(exc).__name__}: {exc}"}
-    skipped = getattr(result, "skipped", None)  # not a page at all (a binary file, ...)
-    if skipped:
-        return {**empty, "error": f"not cleaned: {skipped}"}
-    return {
-        TEXT_FIELD: result.text,
-        "title": result.title,
-        "byline": result.byline,
-        "date": result.date,
-        "site": result.site,
-        "url": result.url,
-        "removed_rules": result.rules_fired,
-        "warnings": list(result.warnings),
-        "error": None,
-    }
+    if result.skipped:  # not a page at all (a binary file, ...)
+        return {**empty, "error": f"not cleaned: {result.skipped}"}
+    return result.record_fields(TEXT_FIELD)
 
 
 def _cleaning_udf(with_url: bool, site_rules: bool, name: str | None):
