@@ -16,6 +16,7 @@ from selectolax.lexbor import LexborHTMLParser
 
 from .metadata import iso_date
 from .model import Metadata
+from .normalise import collapse_spaces, normalise_text
 from .rulefile import SiteRules
 
 _TITLE_SEP = regex.compile(r"\s+[|–—·•»:-]\s+")
@@ -66,6 +67,14 @@ def _text(node) -> str:
     return " ".join(node.text(separator=" ").split()) if node is not None else ""
 
 
+def _tidy(value: str | None) -> str | None:
+    """A metadata string in the text's canonical form: no control or invisible characters, one
+    line, single spaces (it becomes the output's first paragraph)."""
+    if not value:
+        return None
+    return collapse_spaces(normalise_text(value).replace("\n", " ")) or None
+
+
 def read_metadata(tree: LexborHTMLParser, html: str, url: str | None) -> Metadata:
     """Title, byline, date and URL from the page's tags: og/meta tags, <h1>, <title>, JSON-LD."""
     page_title = _text(tree.css_first("title"))
@@ -102,8 +111,8 @@ def read_metadata(tree: LexborHTMLParser, html: str, url: str | None) -> Metadat
         m = _URL_DATE.search(url or canonical or "")  # news URLs carry the date: /2023/10/27/
         date_raw = "-".join((m.group(1), m.group(2).zfill(2), m.group(3).zfill(2))) if m else None
     return Metadata(
-        title=" ".join(title.split()) if title else None,
-        byline=" ".join(author.split()) if author else None,
+        title=_tidy(title),
+        byline=_tidy(author),
         date=iso_date(date_raw[:10]) if date_raw else None,
         url=url or canonical,
     )

@@ -203,7 +203,7 @@ def budget(n: int):
 
 def check_output(result) -> None:
     """Canonical text that is valid UTF-8 (no lone surrogates), with no NUL or control bytes
-    (but in the title an HTML page's <title> gives: see test_html_title_is_not_yet_normalised)."""
+    (the title an HTML page's <title> gives included: see test_html_title_is_normalised)."""
     check_canonical(result.text)
     result.text.encode("utf-8")  # raises on a lone surrogate
     text = result.text
@@ -212,13 +212,8 @@ def check_output(result) -> None:
     assert not re.search(r"[\x00-\x08\x0b-\x1f\x7f]", text), repr(text[:200])
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known bug: the title read from an HTML page's <title> skips normalise_text, so "
-    "control characters, U+200B and U+FEFF stay in it (and in the first line of the output)",
-)
 @pytest.mark.parametrize("char", ["\x01", "\u200b", "\ufeff"])
-def test_html_title_is_not_yet_normalised(char):
+def test_html_title_is_normalised(char):
     page = f"<html><head><title>Flood{char} warning</title></head><body><p>{EN[0]}</p></body>"
     result = cleaner.clean(page.encode(), name="page.html")
     assert result.title == "Flood warning"
