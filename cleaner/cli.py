@@ -504,6 +504,19 @@ def clean_command(
             help="Time budget per document; past it the document fails (0: no budget).",
         ),
     ] = DEFAULT_TIMEOUT,
+    jobs: Annotated[
+        int,
+        typer.Option("--jobs", "-j", min=0, help="Processes for record files (0: all cores)."),
+    ] = 0,
+    text_field: Annotated[
+        str | None,
+        typer.Option(
+            "--text-field", help="Record files: the field to clean (default: text, else html)."
+        ),
+    ] = None,
+    url_field: Annotated[
+        str, typer.Option("--url-field", help="Record files: the field with the page's URL.")
+    ] = "url",
 ) -> None:
     """Turn scraped copies of web pages into canonical article text."""
     rule_dirs = tuple(str(d) for d in rules)
@@ -518,6 +531,11 @@ def clean_command(
     if src is None or dst is None:
         _err("clean: usage: clean IN OUT (see clean --help)")
         raise typer.Exit(EXIT_USAGE)
+
+    if _is_records(src) or (dst != "-" and _is_records(dst)):
+        _clean_record_file(
+            src, dst, rule_dirs, not no_site_rules, site, jobs, text_field, url_field, quiet
+        )
 
     out_dir = None if dst == "-" else Path(dst)
     root = None
@@ -591,6 +609,57 @@ def clean_command(
     if not quiet:
         _err(summary.render())
     raise typer.Exit(EXIT_FAILED if summary.failed else EXIT_OK)
+
+
+def _is_records(path: str) -> bool:
+    from .records import detect_format
+
+    return path != "-" and detect_format(path) is not None
+
+
+def _clean_record_file(
+    src: str,
+    dst: str,
+    rule_dirs: tuple[str, ...],
+    site_rules: bool,
+    site: str | None,
+    jobs: int,
+    text_field: str | None,
+    url_field: str,
+    quiet: bool,
+) -> None:
+    """IN or OUT is a record file (JSON Lines, Parquet, WARC): stream it record by record."""
+    from .parallel import default_jobs
+    from .records import RecordsError, Stats, clean_records
+
+    stats = Stats()
+    try:
+        clean_records(
+            src,
+            dst,
+            text_field=text_field,
+            url_field=url_field,
+            site=site,
+            rules=rule_dirs,
+            site_rules=site_rules,
+            jobs=jobs or default_jobs(),
+            stats=stats,
+        )
+    except RecordsError as exc:
+        _err(f"clean: {exc}")
+        raise typer.Exit(EXIT_USAGE) from None
+    except KeyboardInterrupt:
+        _err(f"clean: interrupted after {stats.records} records; {dst} not written")
+        raise typer.Exit(130) from None
+    if not quiet:
+        for number, error in stats.first_errors:
+            _err(f"{src}: record {number}: {error}")
+        removed = 1 - stats.chars_out / stats.chars_in if stats.chars_in else 0.0
+        _err(
+            f"records {stats.records}, with errors {stats.errors}, written to {dst}; "
+            f"{removed:.1%} of text removed"
+        )
+    raise typer.Exit(EXIT_FAILED if stats.errors else EXIT_OK)
 
 
 def main() -> None:

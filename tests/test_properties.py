@@ -38,6 +38,9 @@ def budget(n: int):
     """
     return settings(
         max_examples=LONG_EXAMPLES if LONG else n,
+        # The suite runs the same examples every time (a CI run never fails by chance); the long
+        # session and bench/fuzz.py search afresh.
+        derandomize=not LONG,
         deadline=None,
         database=None,
         suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
