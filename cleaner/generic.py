@@ -456,7 +456,7 @@ def _remove_unless_article(doc: Doc, indices: list[int], code: str) -> None:
 
     total = sum(prose(i) for i in range(len(units)))
     taken = sum(prose(i) for i in set(indices))
-    if taken and total - taken < LIST_MIN_OTHER_PROSE * taken:
+    if total - taken <= LIST_MIN_OTHER_PROSE * taken:  # (a page with no prose at all: keep it)
         doc.warnings.append(
             f"{code} {REGISTRY[code].name}: the list is most of the page's prose; kept as the article"
         )

@@ -653,3 +653,10 @@ def test_check_canonical_helper():
         except AssertionError:
             continue
         raise AssertionError(f"check_line_separators accepted {bad!r}")
+
+
+def test_idempotent_feed_whose_entries_are_a_caption_pair():
+    # The feed's two entries are one sentence twice: the feed is kept (it is all the prose), the
+    # pair goes as a caption pair, and the second pass finds a feed with no prose at all.
+    sentence = "The the the the the the the the the the the."
+    assert_idempotent(f"1:00 AM\n{sentence}\n{sentence}\nThe the the the.\n1:00 AM\n")
