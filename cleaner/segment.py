@@ -14,6 +14,7 @@ TERMINAL = regex.compile(r"[.!?…:;。！？][\"'”’»)\]]*$")
 _STARTS_LOWER = regex.compile(r"^\p{Ll}(?!\p{Lu})")  # "town", not "iPhone" or "eBay"
 JOIN_MIN_WORDS = 8  # a broken sentence is long; "Home" + "news" is two menu entries
 
+_SETEXT = regex.compile(r"^(?:=+|-+)\s*$")  # "===" or "---" right under a markdown line
 MARKUP_RULE = ("M001", "markdown markup with no text (image, horizontal rule)")
 
 
@@ -34,7 +35,7 @@ def segment(text: str, markdown: bool) -> list[Unit]:
         kind, marker, line = block_kind(line) if markdown else bullet(line)
         stripped = collapse_spaces(strip_inline(line, markdown))
         if not stripped or kind == "rule":
-            if kind == "rule" and units and units[-1].alive and not blank:
+            if markdown and _SETEXT.match(original) and units and units[-1].alive and not blank:
                 units[-1].kind = "heading"  # a setext underline: the line above is a heading
             markup = raw.strip()
             units.append(

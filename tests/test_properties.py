@@ -660,3 +660,8 @@ def test_idempotent_feed_whose_entries_are_a_caption_pair():
     # pair goes as a caption pair, and the second pass finds a feed with no prose at all.
     sentence = "The the the the the the the the the the the."
     assert_idempotent(f"1:00 AM\n{sentence}\n{sentence}\nThe the the the.\n1:00 AM\n")
+
+
+def test_idempotent_section_break_right_under_a_paragraph():
+    # "* * *" is no setext underline: the line above it stays a paragraph.
+    assert_idempotent("The the the the.\nThe the the the the the the the the the.\n* * *\n")
