@@ -5,7 +5,7 @@ from __future__ import annotations
 import regex
 
 from . import html as html_path
-from .article import KEEP_CREDIT, KEEP_DATE, find_article, words
+from .article import KEEP_CREDIT, KEEP_DATE, count_words, find_article
 from .assemble import assemble
 from .document import Doc
 from .generic import KEEP_STAMP, apply_generic, finish
@@ -60,7 +60,7 @@ def run(
     if blank:
         result.warnings.append("empty input")
     elif not result.text:
-        n = words(text) if result.input_format != "html" else None
+        n = count_words(text) if result.input_format != "html" else None
         if n is None:  # a page of scripts (rendered by JavaScript), or one the extractor lost
             result.suspect = "empty output: no article text found in the page"
         elif n:
@@ -165,9 +165,9 @@ def _clean(
         warnings=list(doc.warnings),
         chars_in=len(text),
     )
-    n_in = words(body)
-    if n_in >= NEARLY_EMPTY_MIN_WORDS and words(out) < NEARLY_EMPTY_SHARE * n_in:
+    n_in = count_words(body)
+    if n_in >= NEARLY_EMPTY_MIN_WORDS and count_words(out) < NEARLY_EMPTY_SHARE * n_in:
         result.warnings.append(
-            f"nearly empty: kept {words(out)} of {n_in} words; check the removed lines"
+            f"nearly empty: kept {count_words(out)} of {n_in} words; check the removed lines"
         )
     return result
