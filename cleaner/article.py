@@ -10,6 +10,7 @@ last is the footer.
 from __future__ import annotations
 
 import functools
+import re
 from dataclasses import dataclass
 
 import regex
@@ -35,13 +36,13 @@ _WORD = regex.compile(r"\w+")
 # Scripts written without spaces: a run of ideographs or kana is many words, not one.
 _UNSPACED = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Thai}\p{Lao}\p{Khmer}\p{Myanmar}]")
 CHARS_PER_UNSPACED_WORD = 2  # about two characters a word in Chinese and Japanese
-_CREDIT = regex.compile(
+_CREDIT = re.compile(
     r"^\(?(?:with (?:additional )?reporting (?:by|from)|(?:additional )?reporting by|writing by"
     r"|editing by|compiled by|translated by|additional reporting)\b"
     r"|\bcontributed (?:to )?(?:this|the) (?:report|story|article)\b|\breported from\b",
-    regex.I,
+    re.I,
 )
-_TITLE_END_BAD = regex.compile(r"[.,;:]$")
+_TITLE_END_BAD = re.compile(r"[.,;:]$")
 _STARTS_UPPER = regex.compile(r"^[\p{Lu}\p{Lo}\d\"“‘'«(\[]")
 
 KEEP_CREDIT = ("K001", "credit line that belongs to the article")
@@ -52,10 +53,19 @@ AFTER_CREDIT = ("G403", "after the article's closing credit line")
 REPEATED_TITLE = ("G201", "the title printed again")
 
 
+# ASCII text: runs of \w characters are the words; every other byte becomes a space and
+# bytes.split() counts them, five times faster than a regex findall.
+_ASCII_WORD_CHARS = frozenset(b"_0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
+_ASCII_NON_WORD = bytes(c if c in _ASCII_WORD_CHARS else 32 for c in range(256))
+_FIRST_UNSPACED = "\u0e00"  # Thai, the first script of _UNSPACED; the others come later
+
+
 def count_words(text: str) -> int:
     """Words in a text; unspaced scripts count about two characters a word."""
-    n = len(_WORD.findall(text))
     if text.isascii():
+        return len(text.encode("ascii").translate(_ASCII_NON_WORD).split())
+    n = len(_WORD.findall(text))
+    if max(text) < _FIRST_UNSPACED:
         return n
     unspaced = len(_UNSPACED.findall(text))
     return n + unspaced // CHARS_PER_UNSPACED_WORD if unspaced else n
@@ -69,7 +79,7 @@ words = functools.lru_cache(maxsize=16384)(count_words)
 MAX_LINK_SHARE = 0.5  # a line mostly made of link text is navigation or a teaser, not prose
 
 
-_TRUNCATED = regex.compile(
+_TRUNCATED = re.compile(
     r"\w(?:\.\.\.|…)$|\[(?:…|\.\.\.)\]$"
 )  # a teaser cut short: "plus JBL he...", "[…]"
 

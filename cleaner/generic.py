@@ -13,8 +13,6 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-import regex
-
 from .document import Doc
 from .metadata import (
     BYLINE_RE,
@@ -27,7 +25,7 @@ from .metadata import (
     iso_date,
 )
 
-I = regex.IGNORECASE  # noqa: E741
+I = re.IGNORECASE  # noqa: E741
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,7 +39,7 @@ class GenericRule:
 REGISTRY: dict[str, GenericRule] = {}
 
 
-_EXAMPLES = regex.compile(r"\s*\((?:\"|e\.g\.|\d)[^()]*\)\.?$|\.$")
+_EXAMPLES = re.compile(r"\s*\((?:\"|e\.g\.|\d)[^()]*\)\.?$|\.$")
 
 
 def rule(code: str, name: str):
@@ -322,8 +320,8 @@ _phrase_rule(
 
 # --- G108: screen-size tokens ---------------------------------------------------------------------
 
-_SIZE_TOKEN = regex.compile(r"^(?:XXS|XS|SM|MD|LG|XL|XXL)$")
-_SIZE_LINE = regex.compile(r"^(?:(?:XXS|XS|SM|MD|LG|XL|XXL)\s+){1,}(?:XXS|XS|SM|MD|LG|XL|XXL)$")
+_SIZE_TOKEN = re.compile(r"^(?:XXS|XS|SM|MD|LG|XL|XXL)$")
+_SIZE_LINE = re.compile(r"^(?:(?:XXS|XS|SM|MD|LG|XL|XXL)\s+){1,}(?:XXS|XS|SM|MD|LG|XL|XXL)$")
 
 
 @rule("G108", "screen-size-tokens")
@@ -343,7 +341,7 @@ def screen_size_tokens(doc: Doc) -> None:
 
 # --- G110: "Original url:" -----------------------------------------------------------------------
 
-_ORIGINAL_URL = regex.compile(
+_ORIGINAL_URL = re.compile(
     r"^(?:original (?:url|link|article|source)|source url|canonical(?: url)?|article url|url)\s*[:：]\s*(?P<url>\S+)?$",
     I,
 )
@@ -401,7 +399,7 @@ def _is_prose(text: str) -> bool:
 
 # --- G2xx: structure -----------------------------------------------------------------------------
 
-_FEED_HEADER = regex.compile(
+_FEED_HEADER = re.compile(
     r"^(?:news feed|latest(?: news)?|live(?: updates| feed)?|news|feed|just in|updates)$", I
 )
 FEED_MIN_STAMPS = 2  # one lone time is the article's own timestamp, not a feed
@@ -506,11 +504,9 @@ def repeated_caption(doc: Doc) -> None:
         doc.remove(j, "G202", reason)
 
 
-_PAREN_CAPTION = regex.compile(
-    r"^\([^()]{2,160}[^()\s.!?…]\)$"
-)  # a sentence in brackets ends in "."
-_CREDIT_TAIL = regex.compile(r"(?:\*\*|__)[^*_\n]{2,80}(?:\*\*|__)\s*$")
-_PHOTO_CREDIT = regex.compile(
+_PAREN_CAPTION = re.compile(r"^\([^()]{2,160}[^()\s.!?…]\)$")  # a sentence in brackets ends in "."
+_CREDIT_TAIL = re.compile(r"(?:\*\*|__)[^*_\n]{2,80}(?:\*\*|__)\s*$")
+_PHOTO_CREDIT = re.compile(
     r"^(?:photo|image|picture|illustration|video|graphic|credit|source|foto)s?(?:\s+(?:by|credit))?\s*[:/©]"
     r"|^(?:\(?(?:photo|image)s?:)|(?:/|\|)\s*(?:getty images|afp|reuters|ap|epa|shutterstock)\)?$"
     r"|\((?:image|photo|picture|pic|credit|source|foto)s?(?: credit)?\s*:[^()]{1,80}\)$",
@@ -541,7 +537,7 @@ def caption(doc: Doc) -> None:
             doc.remove(i, "G204", reason)
 
 
-_IMAGE_PLACEHOLDER = regex.compile(
+_IMAGE_PLACEHOLDER = re.compile(
     r"^[•·*\-]?\s*(?:\d+\s*[x×:]\s*\d+\s+)?(?:image|photo|picture|video|gallery|illustration|thumbnail|icon|logo)$",
     I,
 )
@@ -555,7 +551,7 @@ def media_placeholder(doc: Doc) -> None:
             doc.remove(i, "G205", REGISTRY["G205"].reason)
 
 
-_COMMENT_HEADER = regex.compile(
+_COMMENT_HEADER = re.compile(
     rf"^.{{1,80}}?\s+(?:on\s+)?{DATE}(?:\s*(?:at|,|-)?\s*{TIME})?\s*(?:said|says|wrote)\s*:?$"
     r"|^.{1,80}?\s(?:says|said|wrote)\s*:$",
 )
@@ -670,7 +666,7 @@ def story_list(doc: Doc) -> None:
 
 
 RELATED_BLOCK_MAX = 8  # a "Related" box lists a handful of headlines, not a page of them
-_RELATED_HEADING = regex.compile(
+_RELATED_HEADING = re.compile(
     r"^(?:related(?: articles| stories| content| coverage| posts)?|read more|see also|you may also like"
     r"|you might also like|recommended(?: for you)?|more stories|don['’]t miss|must read|also read"
     r"|read next|up next|more from .{1,40}|more in .{1,40}|more on .{1,40})$",

@@ -8,10 +8,10 @@ AEB pages (37 vs 88 documents per second) for fields that sit in a handful of me
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-import regex
 from selectolax.lexbor import LexborHTMLParser
 
 from .metadata import iso_date
@@ -19,10 +19,10 @@ from .model import Metadata
 from .normalise import collapse_spaces, normalise_text
 from .rulefile import SiteRules
 
-_TITLE_SEP = regex.compile(r"\s+[|–—·•»:-]\s+")
-_URL_DATE = regex.compile(r"/((?:19|20)\d{2})[/-](\d{1,2})[/-](\d{1,2})(?:/|[^\d]|$)")
-_JSONLD_DATE = regex.compile(r'"datePublished"\s*:\s*"([^"]{8,40})"')
-_JSONLD_AUTHOR = regex.compile(r'"author"\s*:\s*(?:\[\s*)?\{[^{}]*?"name"\s*:\s*"([^"]{2,80})"')
+_TITLE_SEP = re.compile(r"\s+[|–—·•»:-]\s+")
+_URL_DATE = re.compile(r"/((?:19|20)\d{2})[/-](\d{1,2})[/-](\d{1,2})(?:/|[^\d]|$)")
+_JSONLD_DATE = re.compile(r'"datePublished"\s*:\s*"([^"]{8,40})"')
+_JSONLD_AUTHOR = re.compile(r'"author"\s*:\s*(?:\[\s*)?\{[^{}]*?"name"\s*:\s*"([^"]{2,80})"')
 
 _DATE_META = (
     'meta[property="article:published_time"]',

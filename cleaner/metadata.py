@@ -22,17 +22,17 @@ DATE = (
 TIME = r"(?:\d{1,2}[:.]\d{2}(?::\d{2})?\s*(?:[AaPp]\.?[Mm]\.?)?(?:\s*(?:UTC|GMT|[A-Z]{2,4}T?)(?:[+-]\d{1,2})?)?)"
 READ_TIME = r"(?i:\d+\s*(?:min(?:ute)?s?)\.?\s*(?:read|listen))"
 
-DATE_RE = regex.compile(DATE, regex.I)
-TIME_ONLY_RE = regex.compile(rf"^{TIME}$")
+DATE_RE = re.compile(DATE, re.I)
+TIME_ONLY_RE = re.compile(rf"^{TIME}$")
 
 _DATE_LABEL = r"(?i:(?:last\s+)?(?:updated|published|posted|modified|date)(?:\s+on)?\s*:?\s*)"
 # A line that is only a date: "March 07, 2023", "Updated: 7 March 2023 10:00 GMT", "Updated".
-DATE_LINE_RE = regex.compile(
+DATE_LINE_RE = re.compile(
     rf"^{_DATE_LABEL}?{DATE}(?:\s*(?:at|,|\||-|–|•|·)?\s*{TIME})?(?:\s*[|•·]?\s*{READ_TIME})?\.?$"
     rf"|^{READ_TIME}$|^(?:last\s+)?(?:updated|published|posted)\s*:?$"
     rf"|^(?:(?:updated|posted)\s+)?(?:\d+|an?|one)\s+(?:second|sec|minute|min|hour|hr|day|week|month|year)s?\s+ago"
     rf"(?:\s+at\s+{TIME})?$|^(?:yesterday|today|just now)(?:\s+at\s+{TIME})?$",
-    regex.I,
+    re.I,
 )
 
 # Words a byline's name may contain besides capitalised ones ("The Kyiv Independent news desk").
@@ -49,7 +49,7 @@ BYLINE_RE = regex.compile(
     rf"(?:\s*[|•·]?\s*{READ_TIME})?\s*\.?$",
 )  # no IGNORECASE: a name is capitalised, and \p{Lu} would match any letter under it
 
-URL_RE = regex.compile(r"^(?:https?://|www\.)\S+$", regex.I)
+URL_RE = re.compile(r"^(?:https?://|www\.)\S+$", re.I)
 
 
 def is_date_line(text: str) -> bool:
@@ -68,7 +68,7 @@ _DATE_HINT = re.compile(
 def iso_date(text: str) -> str | None:
     """'March 7, 2023' -> '2023-03-07'; None when it is not a real date."""
     text = text.strip().rstrip(".,")
-    dayfirst = "." in text and regex.fullmatch(r"\d{1,2}\.\d{1,2}\.\d{4}", text) is not None
+    dayfirst = "." in text and re.fullmatch(r"\d{1,2}\.\d{1,2}\.\d{4}", text) is not None
     try:
         parsed = _dateparser.parse(text, dayfirst=dayfirst, default=None, fuzzy=False)
     except (ValueError, OverflowError, TypeError):

@@ -2,38 +2,40 @@
 
 from __future__ import annotations
 
+import re
+
 import regex
 
 # Every Unicode space separator (NBSP, thin space, ideographic space...) and tabs become one space.
 _SPACES = regex.compile(r"[\t\f\v\p{Zs}]+")
 # Control characters other than newline and tab say nothing about the article; zero-width
 # space and BOM are invisible noise. (ZWJ/ZWNJ stay: scripts and emoji need them.)
-_INVISIBLE = regex.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f\u200b\ufeff]")
+_INVISIBLE = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f\u200b\ufeff]")
 # Everything str.splitlines() takes for a line break: CR, NEL, LS, PS, VT, FF and FS/GS/RS.
-_LINE_BREAKS = regex.compile(r"[\r\x85\u2028\u2029\x0b\x0c\x1c\x1d\x1e]")
-_LONE_SURROGATE = regex.compile(r"[\ud800-\udfff]")
+_LINE_BREAKS = re.compile(r"[\r\x85\u2028\u2029\x0b\x0c\x1c\x1d\x1e]")
+_LONE_SURROGATE = re.compile(r"[\ud800-\udfff]")
 
 # Inline markup that is unambiguous even on plain-text copies.
-_MD_IMAGE = regex.compile(r"!\[[^\]\n]*\]\([^)\n]*\)")
-_MD_LINK = regex.compile(r"\[([^\]\n]*)\]\((?:[^()\n]|\([^()\n]*\))*\)")
-_MD_AUTOLINK = regex.compile(r"<((?:https?|ftp)://[^>\s]+)>")
-_MD_STRONG = regex.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
+_MD_IMAGE = re.compile(r"!\[[^\]\n]*\]\([^)\n]*\)")
+_MD_LINK = re.compile(r"\[([^\]\n]*)\]\((?:[^()\n]|\([^()\n]*\))*\)")
+_MD_AUTOLINK = re.compile(r"<((?:https?|ftp)://[^>\s]+)>")
+_MD_STRONG = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
 # Only on markdown copies: single-star/underscore emphasis, inline code, escapes.
-_MD_EM = regex.compile(
+_MD_EM = re.compile(
     r"(?<![\w*])\*(?=[^\s*])([^*\n]+?)(?<=[^\s*])\*(?![\w*])|(?<!\w)_(?=\S)([^_\n]+?)(?<=\S)_(?!\w)"
 )
-_MD_CODE = regex.compile(r"`([^`\n]+)`")
-_MD_ESCAPE = regex.compile(r"\\([\\`*_{}\[\]()#+\-.!>|])")
+_MD_CODE = re.compile(r"`([^`\n]+)`")
+_MD_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!>|])")
 
-_MD_HEADING = regex.compile(r"^(#{1,6})\s+(.*?)(?:\s+#+)?$")
-_MD_ITEM = regex.compile(r"^[*+\-•]\s+(?=\S)")
+_MD_HEADING = re.compile(r"^(#{1,6})\s+(.*?)(?:\s+#+)?$")
+_MD_ITEM = re.compile(r"^[*+\-•]\s+(?=\S)")
 # Numbered lines stay text with their number: it is visible text ("1) Lego Star Wars ..."), and
 # as items they would stitch "most read" top-tens onto the article.
 # Bullets of plain-text copies (inscriptis draws "*", "+", "o" by nesting level); the weaker
 # markers count only before a capital or digit, so a sentence starting "o presidente" stays.
 _TEXT_BULLET = regex.compile(r"^(?:[*•·▪◦‣]\s+|[+o\-]\s+(?=[\p{Lu}\d\"“‘'(]))")
-_MD_QUOTE = regex.compile(r"^(?:>\s?)+")
-_MD_RULE = regex.compile(r"^(?:(?:\*\s*){3,}|(?:-\s*){3,}|(?:_\s*){3,}|=+)$")
+_MD_QUOTE = re.compile(r"^(?:>\s?)+")
+_MD_RULE = re.compile(r"^(?:(?:\*\s*){3,}|(?:-\s*){3,}|(?:_\s*){3,}|=+)$")
 
 
 def replace_surrogates(text: str) -> str:

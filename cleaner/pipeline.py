@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import regex
+import re
 
 from . import html as html_path
-from .article import KEEP_CREDIT, KEEP_DATE, count_words, find_article
+from .article import KEEP_CREDIT, KEEP_DATE, count_words, find_article, words
 from .assemble import assemble
 from .document import Doc
 from .generic import KEEP_STAMP, apply_generic, finish
@@ -19,16 +19,16 @@ from .sites import RuleSet
 
 # A URL the copy itself names ("Original url:" and the like), looked up before the rules run so
 # that the site can be identified from it.
-_URL_IN_TEXT = regex.compile(
+_URL_IN_TEXT = re.compile(
     r"^\s*(?:original (?:url|link|article|source)|source url|canonical(?: url)?)\s*[:：]\s*\n?\s*<?(https?://[^\s>]+)",
-    regex.I | regex.M,
+    re.I | re.M,
 )
 KEEP_REASONS = dict([KEEP_CREDIT, KEEP_DATE, KEEP_STAMP])
 NEARLY_EMPTY_SHARE = 0.1  # output under a tenth of the input's words is worth a human look
 NEARLY_EMPTY_MIN_WORDS = 50  # ...unless the input was tiny anyway
 
 
-_VISIBLE = regex.compile(r"[^\s\x00-\x1f\x7f\u200b\ufeff]")
+_VISIBLE = re.compile(r"[^\s\x00-\x1f\x7f\u200b\ufeff]")
 
 
 def run(
@@ -165,9 +165,11 @@ def _clean(
         warnings=list(doc.warnings),
         chars_in=len(text),
     )
-    n_in = count_words(body)
-    if n_in >= NEARLY_EMPTY_MIN_WORDS and count_words(out) < NEARLY_EMPTY_SHARE * n_in:
+    # Counted per unit: the article finder has counted most of them already (cached by text).
+    n_in = sum(words(u.text) for u in doc.units)
+    n_out = sum(words(u.text) for u in doc.units if u.removed is None)
+    if n_in >= NEARLY_EMPTY_MIN_WORDS and n_out < NEARLY_EMPTY_SHARE * n_in:
         result.warnings.append(
-            f"nearly empty: kept {count_words(out)} of {n_in} words; check the removed lines"
+            f"nearly empty: kept {n_out} of {n_in} words; check the removed lines"
         )
     return result

@@ -13,27 +13,24 @@ from __future__ import annotations
 
 import codecs
 import math
+import re
 import unicodedata
 from dataclasses import dataclass
 
-import regex
-
 # HTML meta charset wins over guessing: the page said what it is.
-_META_CHARSET = regex.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", regex.I)
-_XML_ENCODING = regex.compile(rb"""\A\s*<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9_.:-]+)""")
-_HTML_SNIFF = regex.compile(
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
+_XML_ENCODING = re.compile(rb"""\A\s*<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9_.:-]+)""")
+_HTML_SNIFF = re.compile(
     r"\A\s*(?:<!--.*?-->\s*)*(?:<!doctype\s+html|<html\b|<head\b|<body\b|<meta\b|<title\b)",
-    regex.I | regex.S,
+    re.I | re.S,
 )
 # A text copy that is really HTML without a doctype: many block tags early on.
-_HTML_TAGS = regex.compile(
-    r"</?(?:div|p|span|a|script|style|article|section|table|li|ul|br)\b", regex.I
-)
+_HTML_TAGS = re.compile(r"</?(?:div|p|span|a|script|style|article|section|table|li|ul|br)\b", re.I)
 
 # Unambiguous markdown constructs (a scraper's markdown copy, even when saved as .txt).
-_MD_SIGNALS = regex.compile(
+_MD_SIGNALS = re.compile(
     r"\[[^\]\n]*\]\([^)\n]*\)|<https?://[^>\s]+>|\*\*[^*\n]+\*\*|^#{1,6} \S|^!\[",
-    regex.M,
+    re.M,
 )
 MD_SIGNALS_NEEDED = 2  # one stray "**" or "[x](y)" in plain text is not enough to call it markdown
 
@@ -291,7 +288,7 @@ def decode_info(data: bytes) -> Decoded:
     return Decoded("\n".join(out), "+".join(encodings) or "utf-8", note)
 
 
-_HIGH_RUN = regex.compile(rb"[\x80-\xff]+")
+_HIGH_RUN = re.compile(rb"[\x80-\xff]+")
 SAMPLE_BYTES = 65536  # the guessers see this much text around non-ASCII bytes
 SAMPLE_CONTEXT = 40
 
@@ -396,7 +393,7 @@ _PAIRS = (
 )
 _CYRILLIC_PAIRS = frozenset(_PAIRS.split())
 _COMMON_MARKS = set("«»—–…“”‘’„€№°•©®™½¼¾±×\u00a0")
-_NON_ASCII = regex.compile(r"[^\x00-\x7f]")
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
 _JOINERS = set("’'‑‐–—·\u00a0")  # may stand between two letters of real text
 
 

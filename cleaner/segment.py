@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import regex
 
 from .metadata import BYLINE_RE, URL_RE
@@ -10,11 +12,11 @@ from .normalise import block_kind, bullet, collapse_spaces, link_share, strip_in
 
 # A line "ends a sentence" when its last visible character is terminal punctuation, possibly
 # followed by closing quotes or brackets.
-TERMINAL = regex.compile(r"[.!?…:;。！？][\"'”’»)\]]*$")
+TERMINAL = re.compile(r"[.!?…:;。！？][\"'”’»)\]]*$")
 _STARTS_LOWER = regex.compile(r"^\p{Ll}(?!\p{Lu})")  # "town", not "iPhone" or "eBay"
 JOIN_MIN_WORDS = 8  # a broken sentence is long; "Home" + "news" is two menu entries
 
-_SETEXT = regex.compile(r"^(?:=+|-+)\s*$")  # "===" or "---" right under a markdown line
+_SETEXT = re.compile(r"^(?:=+|-+)\s*$")  # "===" or "---" right under a markdown line
 MARKUP_RULE = ("M001", "markdown markup with no text (image, horizontal rule)")
 
 
