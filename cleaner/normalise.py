@@ -6,8 +6,6 @@ import re
 
 import regex
 
-# Every Unicode space separator (NBSP, thin space, ideographic space...) and tabs become one space.
-_SPACES = regex.compile(r"[\t\f\v\p{Zs}]+")
 # Control characters other than newline and tab say nothing about the article; zero-width
 # space and BOM are invisible noise. (ZWJ/ZWNJ stay: scripts and emoji need them.)
 _INVISIBLE = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f\u200b\ufeff]")
@@ -34,6 +32,8 @@ _MD_ITEM = re.compile(r"^[*+\-•]\s+(?=\S)")
 # Bullets of plain-text copies (inscriptis draws "*", "+", "o" by nesting level); the weaker
 # markers count only before a capital or digit, so a sentence starting "o presidente" stays.
 _TEXT_BULLET = regex.compile(r"^(?:[*•·▪◦‣]\s+|[+o\-]\s+(?=[\p{Lu}\d\"“‘'(]))")
+# The first characters of a _MD_RULE or _TEXT_BULLET match ("" for an empty line never matches).
+_BULLET_STARTS = frozenset("*-_=•·▪◦‣+o")
 _MD_QUOTE = re.compile(r"^(?:>\s?)+")
 _MD_RULE = re.compile(r"^(?:(?:\*\s*){3,}|(?:-\s*){3,}|(?:_\s*){3,}|=+)$")
 
@@ -52,16 +52,11 @@ def normalise_text(text: str) -> str:
 
 
 def collapse_spaces(line: str) -> str:
-    """Whitespace inside a paragraph collapsed to single spaces, none at either end."""
-    if (
-        line.isascii()
-        and "  " not in line
-        and "\t" not in line
-        and "\f" not in line
-        and "\v" not in line
-    ):
-        return line.strip()  # the common case needs no regex
-    return _SPACES.sub(" ", line).strip()
+    """Whitespace inside a paragraph collapsed to single spaces, none at either end.
+
+    On normalised text (no line breaks left) str.split() splits on exactly tab, VT, FF and the
+    Unicode space separators (NBSP, thin space, ideographic space...)."""
+    return " ".join(line.split())
 
 
 def strip_inline(line: str, markdown: bool) -> str:
@@ -86,6 +81,8 @@ def strip_inline(line: str, markdown: bool) -> str:
 def bullet(line: str) -> tuple[str, str, str]:
     """Plain-text block markup: (kind, marker, content) for a list item ("item", its bullet, the
     rest), a section break ("rule", "", ""), else ("text", "", line)."""
+    if line[:1] not in _BULLET_STARTS:  # most lines: no regex needed
+        return "text", "", line
     if _MD_RULE.match(line):
         return "rule", "", ""
     m = _TEXT_BULLET.match(line)

@@ -1,0 +1,154 @@
+"""The fast paths of the per-line tests give exactly what their reference patterns give.
+
+Hot tests run on every line of every document, so some are written with string methods or the
+stdlib `re` instead of one `regex` pattern. Each is checked here against the pattern it
+replaces, on every line of the fixtures and on generated text.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+
+import regex
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from cleaner.article import _NEEDS_REGEX, _TRUNCATED, _UNSPACED, count_words, truncated
+from cleaner.normalise import bullet, collapse_spaces, normalise_text
+from cleaner.segment import TERMINAL, ends_sentence
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+_WORD = regex.compile(r"\w+")
+_SPACES = regex.compile(r"[\t\f\v\p{Zs}]+")
+_MD_RULE = re.compile(r"^(?:(?:\*\s*){3,}|(?:-\s*){3,}|(?:_\s*){3,}|=+)$")
+_TEXT_BULLET = regex.compile(r"^(?:[*•·▪◦‣]\s+|[+o\-]\s+(?=[\p{Lu}\d\"“‘'(]))")
+
+
+def reference_count(text: str) -> int:
+    n = len(_WORD.findall(text))
+    unspaced = len(_UNSPACED.findall(text))
+    return n + unspaced // 2
+
+
+def reference_collapse(line: str) -> str:
+    return _SPACES.sub(" ", line).strip()
+
+
+def reference_bullet(line: str) -> tuple[str, str, str]:
+    if _MD_RULE.match(line):
+        return "rule", "", ""
+    m = _TEXT_BULLET.match(line)
+    if m and m.end() < len(line):
+        return "item", line[: m.end()], line[m.end() :]
+    return "text", "", line
+
+
+def fixture_lines() -> list[str]:
+    lines: set[str] = set()
+    for path in FIXTURES.rglob("*"):
+        if path.is_file() and path.suffix in {".txt", ".md", ".html"}:
+            text = normalise_text(path.read_bytes().decode("utf-8", "replace"))
+            lines.update(text.split("\n"))
+    return sorted(lines)
+
+
+LINES = fixture_lines()
+# Lines of every kind the fast paths branch on: ASCII, Latin with curly quotes, Cyrillic,
+# Devanagari (combining marks), CJK, Thai, truncated teasers, bullets, odd spaces.
+EXTRA = [
+    "Прем'єр-міністр заявив, що «угода» буде підписана.",
+    "प्रधानमंत्री ने कहा कि समझौता होगा।",
+    "東京都は新しい計画を発表した。",
+    "นายกรัฐมนตรีกล่าวว่า",
+    "m² and ½ cup, x³",
+    "plus JBL he...",
+    "read more […]",
+    "tail_...",
+    "—...",
+    "* * *",
+    "- Item one",
+    "o presidente disse",
+    "o President said",
+    "•\u00a0Item",
+    "a\u2003b\u3000c\u00a0 d\t e",
+    "word\u203fjoined",
+]
+
+
+def test_fixture_corpus_is_not_empty():
+    assert len(LINES) > 400
+
+
+def test_count_words_matches_the_regex_definition():
+    for line in LINES + EXTRA:
+        assert count_words(line) == reference_count(line), line
+
+
+def test_needs_regex_covers_every_code_point_where_re_and_regex_disagree():
+    for o in range(sys.maxunicode + 1):
+        if 0xD800 <= o <= 0xDFFF:
+            continue
+        c = chr(o)
+        if _NEEDS_REGEX.match(c):
+            continue
+        assert bool(re.match(r"\w", c)) == bool(_WORD.match(c)), hex(o)
+        assert not _UNSPACED.match(c), hex(o)
+
+
+def test_ends_sentence_matches_terminal():
+    for line in LINES + EXTRA:
+        text = collapse_spaces(line)
+        assert ends_sentence(text) == (TERMINAL.search(text) is not None), text
+
+
+def test_truncated_matches_its_pattern():
+    for line in LINES + EXTRA:
+        text = collapse_spaces(line)
+        assert truncated(text) == (_TRUNCATED.search(text) is not None), text
+
+
+def test_collapse_spaces_matches_the_regex_on_normalised_lines():
+    for line in LINES + EXTRA:
+        assert collapse_spaces(line) == reference_collapse(line), line
+
+
+def test_bullet_gate_changes_nothing():
+    for line in LINES + EXTRA:
+        text = collapse_spaces(line)
+        assert bullet(text) == reference_bullet(text), text
+
+
+# Generated text: mostly the characters the fast paths branch on.
+ALPHABET = st.sampled_from(
+    [
+        *"ab Z9_.,!?…:;\"'”’»)]([-*•o+…",
+        "\u00a0",
+        "\u2003",
+        "\t",
+        "é",
+        "ж",
+        "²",
+        "½",
+        "\u0301",
+        "東",
+        "ก",
+        "\u200d",
+        "‿",
+        "。",
+    ]
+)
+TEXTS = st.text(ALPHABET, max_size=40)
+
+
+@settings(max_examples=300, derandomize=True)
+@given(TEXTS)
+def test_fast_paths_on_generated_text(raw):
+    line = normalise_text(raw).replace("\n", " ")
+    assert count_words(line) == reference_count(line)
+    assert collapse_spaces(line) == reference_collapse(line)
+    text = collapse_spaces(line)
+    assert ends_sentence(text) == (TERMINAL.search(text) is not None)
+    assert truncated(text) == (_TRUNCATED.search(text) is not None)
+    assert bullet(text) == reference_bullet(text)
