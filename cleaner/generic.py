@@ -55,7 +55,13 @@ def rule(code: str, name: str):
 NEEDLES: dict[str, tuple[str, ...]] = {
     # Phrases a rule may find inside a line (not only at its start) need one of these words
     # present first: a substring test costs far less than a regex scanning the whole line.
-    "G102": ("sent you a confirmation", "error processing", "subscribe to", "personal data"),
+    "G102": (
+        "sent you a confirmation",
+        "error processing",
+        "subscribe to",
+        "personal data",
+        "your inbox",
+    ),
     "G103": ("support", "become a", "join", "donate", "make a", "partner", "consider"),
     "G106": ("will not be published", "required fields"),
     "G113": (":-", ": -", ":–", "check it out", "below"),
@@ -191,7 +197,7 @@ _phrase_rule(
     r"|^(?:e-?mail(?: address)?|your e-?mail(?: address)?)\s*\*?$"
     r"|^thanks?(?: you)? for (?:signing up|subscribing)|we['’]ve sent you a confirmation e-?mail"
     r"|^(?:sign up|subscribe) (?:for|to) (?:our|the|my) .{0,60}newsletters?\b"
-    r"|^.{0,80}\b(?:in|to|into|on) your inbox\b.{0,60}$|error processing your subscription"
+    r"|(?:^.{0,80}\b(?:in|to|into|on) your inbox\b.{0,60}$)|error processing your subscription"
     r"|^(?:get|receive) (?:our|the) .{0,40}newsletter\b"
     r"|^by (?:signing up|subscribing|submitting this form|clicking [^,]{1,30}),? you agree\b"
     r"|\bsubscribe to (?:our|the) newsletter\b|\byour personal data will\b",
@@ -529,7 +535,7 @@ def caption(doc: Doc) -> None:
             _PAREN_CAPTION.match(text)
             or _PHOTO_CREDIT.search(text)
             or (
-                unit.raw
+                ("**" in unit.raw or "__" in unit.raw)
                 and _CREDIT_TAIL.search(unit.raw)
                 and not unit.raw.lstrip().startswith(("**", "__"))
             )
@@ -555,6 +561,7 @@ _COMMENT_HEADER = re.compile(
     rf"^.{{1,80}}?\s+(?:on\s+)?{DATE}(?:\s*(?:at|,|-)?\s*{TIME})?\s*(?:said|says|wrote)\s*:?$"
     r"|^.{1,80}?\s(?:says|said|wrote)\s*:$",
 )
+_COMMENT_VERBS = ("said", "says", "wrote")  # how every _COMMENT_HEADER line ends
 COMMENT_MIN_HEADERS = 2  # one "X says:" line may be a quote; two dated ones are a thread
 
 
@@ -566,7 +573,10 @@ def _thread_start(doc: Doc) -> int | None:
     heads = [
         i
         for i, u in enumerate(units)
-        if u.alive and len(u.text) < 200 and _COMMENT_HEADER.match(u.text)
+        if u.removed is None
+        and len(u.text) < 200
+        and u.text.rstrip(":").rstrip().endswith(_COMMENT_VERBS)  # cheap; the pattern decides
+        and _COMMENT_HEADER.match(u.text)
     ]
     if len(heads) >= COMMENT_MIN_HEADERS:
         return heads[0]

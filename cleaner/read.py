@@ -32,6 +32,7 @@ _MD_SIGNALS = re.compile(
     r"\[[^\]\n]*\]\([^)\n]*\)|<https?://[^>\s]+>|\*\*[^*\n]+\*\*|^#{1,6} \S|^!\[",
     re.M,
 )
+_MD_HINTS = ("](", "<http", "**", "#", "![")  # every _MD_SIGNALS match holds one of these
 MD_SIGNALS_NEEDED = 2  # one stray "**" or "[x](y)" in plain text is not enough to call it markdown
 
 # --- binary files ------------------------------------------------------------------------------
@@ -499,6 +500,8 @@ def sniff_format(text: str, name: str | None = None) -> str:
         return "html"
     if suffix in ("md", "markdown"):
         return "markdown"
+    if not any(hint in text for hint in _MD_HINTS):  # a substring test: no scan with the pattern
+        return "text"
     for seen, _ in enumerate(_MD_SIGNALS.finditer(text), start=1):
         if seen >= MD_SIGNALS_NEEDED:
             return "markdown"
