@@ -40,7 +40,13 @@ _MD_RULE = re.compile(r"^(?:(?:\*\s*){3,}|(?:-\s*){3,}|(?:_\s*){3,}|=+)$")
 
 def replace_surrogates(text: str) -> str:
     """Lone surrogates (from a broken decoder upstream) cannot be encoded: U+FFFD stands in."""
-    return _LONE_SURROGATE.sub("\ufffd", text) if not text.isascii() else text
+    if text.isascii():
+        return text
+    try:
+        text.encode("utf-8")  # fails only on a surrogate, and runs far faster than a scan for one
+    except UnicodeEncodeError:
+        return _LONE_SURROGATE.sub("\ufffd", text)
+    return text
 
 
 def normalise_text(text: str) -> str:

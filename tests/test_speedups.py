@@ -15,7 +15,16 @@ import regex
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cleaner.article import _NEEDS_REGEX, _TRUNCATED, _UNSPACED, count_words, truncated
+from cleaner.article import (
+    _CREDIT,
+    _NEEDS_REGEX,
+    _TRUNCATED,
+    _UNSPACED,
+    count_words,
+    is_credit,
+    truncated,
+    words,
+)
 from cleaner.normalise import bullet, collapse_spaces, normalise_text
 from cleaner.segment import TERMINAL, ends_sentence
 
@@ -74,6 +83,10 @@ EXTRA = [
     "•\u00a0Item",
     "a\u2003b\u3000c\u00a0 d\t e",
     "word\u203fjoined",
+    "With reporting by Reuters.",
+    "(Reporting by Jane Doe; Editing by John Roe)",
+    "Jane Doe contributed to this report.",
+    "Contrıbuted to the story by İ.",
 ]
 
 
@@ -120,6 +133,13 @@ def test_bullet_gate_changes_nothing():
         assert bullet(text) == reference_bullet(text), text
 
 
+def test_credit_prefilter_changes_nothing():
+    for line in LINES + EXTRA:
+        text = collapse_spaces(line)
+        expected = words(text) <= 50 and _CREDIT.search(text) is not None
+        assert is_credit(text) == expected, text
+
+
 # Generated text: mostly the characters the fast paths branch on.
 ALPHABET = st.sampled_from(
     [
@@ -137,9 +157,15 @@ ALPHABET = st.sampled_from(
         "\u200d",
         "‿",
         "。",
+        "ı",
+        "İ",
+        " by ",
+        "reporting ",
+        "contributed to the report",
+        "Editing ",
     ]
 )
-TEXTS = st.text(ALPHABET, max_size=40)
+TEXTS = st.lists(ALPHABET, max_size=30).map("".join)
 
 
 @settings(max_examples=300, derandomize=True)
@@ -152,3 +178,4 @@ def test_fast_paths_on_generated_text(raw):
     assert ends_sentence(text) == (TERMINAL.search(text) is not None)
     assert truncated(text) == (_TRUNCATED.search(text) is not None)
     assert bullet(text) == reference_bullet(text)
+    assert is_credit(text) == (words(text) <= 50 and _CREDIT.search(text) is not None)
