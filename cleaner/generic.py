@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from .document import Doc
+from .firstchar import FirstCharIndex
 from .metadata import (
     BYLINE_RE,
     DATE,
@@ -78,6 +79,7 @@ class PhraseRule:
     floating: re.Pattern | None  # forms found anywhere, behind a needle test
     needles: tuple[str, ...]
     max_chars: int
+    starts: tuple[str, ...] = ()  # the anchored forms, one per alternative
 
 
 PHRASES: list[PhraseRule] = []
@@ -127,6 +129,7 @@ def _phrase_rule(code: str, name: str, doc_line: str, pattern: str, max_words: i
         re.compile("|".join(f"(?:{p})" for p in floating), re.I) if floating else None,
         NEEDLES.get(code, ()) if floating else (),
         max_words * CHARS_PER_WORD,
+        tuple(anchored),
     )
     PHRASES.append(phrase)
 
@@ -150,8 +153,8 @@ def _phrase_hit(rule_: PhraseRule, text: str, low: str) -> bool:
 
 
 @functools.cache
-def _combined(rules: tuple[PhraseRule, ...]) -> tuple[re.Pattern, re.Pattern, int]:
-    any_start = re.compile("|".join(f"(?:{r.anchored.pattern})" for r in rules if r.anchored), re.I)
+def _combined(rules: tuple[PhraseRule, ...]) -> tuple[FirstCharIndex, re.Pattern, int]:
+    any_start = FirstCharIndex([p for r in rules for p in r.starts], re.I)
     needles = "|".join(re.escape(n) for r in rules for n in r.needles) or "(?!)"
     return any_start, re.compile(needles), max(r.max_chars for r in rules)
 

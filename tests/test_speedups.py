@@ -25,6 +25,8 @@ from cleaner.article import (
     truncated,
     words,
 )
+from cleaner.firstchar import first_chars
+from cleaner.generic import _PHRASES_IN_ORDER, _combined
 from cleaner.normalise import bullet, collapse_spaces, normalise_text
 from cleaner.segment import TERMINAL, ends_sentence
 
@@ -179,3 +181,63 @@ def test_fast_paths_on_generated_text(raw):
     assert truncated(text) == (_TRUNCATED.search(text) is not None)
     assert bullet(text) == reference_bullet(text)
     assert is_credit(text) == (words(text) <= 50 and _CREDIT.search(text) is not None)
+
+
+# --- the phrase rules' first-character dispatch --------------------------------------------------
+
+PHRASE_INDEX, _, _ = _combined(_PHRASES_IN_ORDER)
+
+
+def test_first_chars_of_simple_patterns():
+    assert first_chars(r"(?:skip|jump) to", re.I) == frozenset("sSjJ")
+    assert first_chars(r"\d+ comments") == frozenset("0123456789")
+    assert first_chars(r"[\[(]?\s*x") >= frozenset("[( \tx")
+    # Kelvin sign and long s fold to ASCII letters under IGNORECASE.
+    assert {"k", "K"} <= first_chars("\u212a", re.I)
+    assert {"s", "S"} <= first_chars("\u017f", re.I)
+
+
+def test_first_chars_gives_up_where_any_character_may_start():
+    assert first_chars(r".{0,80}inbox") is None
+    assert first_chars(r"[^x]y") is None
+    assert first_chars(r"(?:a)?") is None  # can match the empty string
+
+
+def test_phrase_dispatch_matches_the_whole_alternation_on_fixture_lines():
+    for line in LINES + EXTRA:
+        text = collapse_spaces(line)
+        for head in ("", "* ", "© ", "K", "ſ"):
+            candidate = head + text
+            expected = PHRASE_INDEX.everything.match(candidate) is not None
+            assert PHRASE_INDEX.match(candidate) == expected, candidate
+
+
+PHRASE_HEADS = st.sampled_from(
+    [
+        "Skip to content",
+        "Subscribe",
+        "© 2023",
+        "12 comments",
+        "[3 Comments]",
+        "Menu",
+        "visa",
+        "Related:",
+        "\u212aeep",
+        "ſhare",
+        "İ",
+        "ı",
+        "* ",
+        " ",
+        "",
+        "Share",
+        "SHARE THIS",
+        "4:05 / 9:10",
+    ]
+)
+
+
+@settings(max_examples=300, derandomize=True)
+@given(PHRASE_HEADS, TEXTS)
+def test_phrase_dispatch_on_generated_lines(head, tail):
+    text = head + tail
+    assert PHRASE_INDEX.match(text) == (PHRASE_INDEX.everything.match(text) is not None)
