@@ -175,9 +175,9 @@ def _anchored(run: Run, doc: Doc) -> bool:
         u = units[i]
         if u.removed is not None and _is_meta(u.removed.rule, doc):
             return True
-        if u.alive and is_date_line(u.text):
+        if u.removed is None and is_date_line(u.text):
             return True
-        if u.alive:
+        if u.removed is None:
             seen += 1
         i -= 1
     return False
@@ -223,7 +223,9 @@ def select_runs(runs: list[Run], doc: Doc, classes: list[str]) -> list[Run]:
             r = runs[j]
             lo, hi = (r.end, edge.start) if step < 0 else (edge.end, r.start)
             gap = sum(
-                1 for k in range(lo + 1, hi) if units[k].alive and not is_date_line(units[k].text)
+                1
+                for k in range(lo + 1, hi)
+                if units[k].removed is None and not is_date_line(units[k].text)
             )
             if gap <= MERGE_GAP or (
                 weights[id(r)] >= OTHER_RUN_MIN_SHARE * weights[id(main)] and gap <= FAR_GAP
@@ -237,10 +239,13 @@ def select_runs(runs: list[Run], doc: Doc, classes: list[str]) -> list[Run]:
 
 def find_article(doc: Doc) -> None:
     units = doc.units
-    classes = ["removed" if not u.alive else classify(u.text, u.kind, u.link_share) for u in units]
+    classes = [
+        "removed" if u.removed is not None else classify(u.text, u.kind, u.link_share)
+        for u in units
+    ]
     lengths = [len(u.text) for u in units]
     for i, u in enumerate(units):
-        if u.alive and is_credit(u.text):
+        if u.removed is None and is_credit(u.text):
             u.protected = True
             doc.kept_by[i] = KEEP_CREDIT[0]
     runs = find_runs(classes, lengths)
@@ -270,7 +275,7 @@ def find_article(doc: Doc) -> None:
         for j in range(end + 1, min(len(units), end + CREDIT_REACH + 1)):
             if classes[j] == "good" and doc.kept_by.get(j) != KEEP_CREDIT[0]:
                 break
-            if doc.kept_by.get(j) == KEEP_CREDIT[0] and units[j].alive:
+            if doc.kept_by.get(j) == KEEP_CREDIT[0] and units[j].removed is None:
                 end = j
                 break
 
@@ -285,7 +290,7 @@ def find_article(doc: Doc) -> None:
     if doc.meta.title:
         key = doc.meta.title.casefold()
         for i in range(start, end + 1):
-            if i != title and units[i].alive and units[i].text.casefold() == key:
+            if i != title and units[i].removed is None and units[i].text.casefold() == key:
                 doc.remove(i, *REPEATED_TITLE)
 
 
@@ -332,7 +337,7 @@ def _pick_title(doc: Doc, start: int) -> int | None:
     units = doc.units
     if doc.meta.title:  # given by a site rule: find its line, else it stands above the text
         for i in range(start):
-            if units[i].alive and units[i].text.casefold() == doc.meta.title.casefold():
+            if units[i].removed is None and units[i].text.casefold() == doc.meta.title.casefold():
                 doc.title_index = i
                 return i
         return None
@@ -341,7 +346,12 @@ def _pick_title(doc: Doc, start: int) -> int | None:
     later = {u.text.casefold() for u in units[start:]}
     for i in range(lo, start):
         u = units[i]
-        if not u.alive or u.protected or u.kind == "item" or not _title_like(u.text, u.kind):
+        if (
+            u.removed is not None
+            or u.protected
+            or u.kind == "item"
+            or not _title_like(u.text, u.kind)
+        ):
             continue
         score = -(start - i)  # nearer the article is likelier
         if u.kind == "heading":

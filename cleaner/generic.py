@@ -338,7 +338,7 @@ def screen_size_tokens(doc: Doc) -> None:
     """Responsive-layout size tokens left by a page's CSS helpers ("XS SM MD LG")."""
     units = doc.units
     for i, unit in enumerate(units):
-        if not unit.alive:
+        if unit.removed is not None:
             continue
         if _SIZE_LINE.match(unit.text):
             doc.remove(i, "G108", REGISTRY["G108"].reason)
@@ -362,7 +362,7 @@ def original_url(doc: Doc) -> None:
     units = doc.units
     reason = REGISTRY["G110"].reason
     for i, unit in enumerate(units):
-        m = _ORIGINAL_URL.match(unit.text) if unit.alive else None
+        m = _ORIGINAL_URL.match(unit.text) if unit.removed is None else None
         if not m:
             continue
         doc.remove(i, "G110", reason)
@@ -381,7 +381,7 @@ def original_url(doc: Doc) -> None:
 def byline(doc: Doc) -> None:
     """Byline lines ("By AFP", "by X March 7, 2023 6:41 AM 2 min read"); name and date go to metadata."""
     for i, unit in enumerate(doc.units):
-        if not unit.alive or len(unit.text) > 200:
+        if unit.removed is not None or len(unit.text) > 200:
             continue
         m = BYLINE_RE.match(unit.text)
         if m:
@@ -395,7 +395,7 @@ def byline(doc: Doc) -> None:
 def date_line(doc: Doc) -> None:
     """Lines that are only a date or a date label ("March 07, 2023", "Updated"); the date goes to metadata."""
     for i, unit in enumerate(doc.units):
-        if unit.alive and is_date_line(unit.text):
+        if unit.removed is None and is_date_line(unit.text):
             doc.remove(i, "G302", REGISTRY["G302"].reason)
             doc.add_date(unit, find_date(unit.text))
 
@@ -421,7 +421,7 @@ def news_feed(doc: Doc) -> None:
     from .segment import ends_sentence
 
     units = doc.units
-    stamps = [i for i, u in enumerate(units) if u.alive and TIME_ONLY_RE.match(u.text)]
+    stamps = [i for i, u in enumerate(units) if u.removed is None and TIME_ONLY_RE.match(u.text)]
     if len(stamps) < FEED_MIN_STAMPS:
         return
     stamp_set = set(stamps)
@@ -430,18 +430,18 @@ def news_feed(doc: Doc) -> None:
         feed.append(s)
         j = s + 1
         # The headline: the next live unit that is not another stamp.
-        while j < len(units) and not units[j].alive and j not in stamp_set:
+        while j < len(units) and units[j].removed is not None and j not in stamp_set:
             j += 1
         if j >= len(units) or j in stamp_set:
             continue
         feed.append(j)
         k = j + 1
-        if k < len(units) and units[k].alive and k not in stamp_set:
+        if k < len(units) and units[k].removed is None and k not in stamp_set:
             summary = units[k].text
             if ends_sentence(summary) and len(summary.split()) >= FEED_SUMMARY_MIN_WORDS:
                 feed.append(k)
     j = stamps[0] - 1
-    while j >= 0 and not units[j].alive:
+    while j >= 0 and units[j].removed is not None:
         j -= 1
     if j >= 0 and _FEED_HEADER.match(units[j].text):
         feed.append(j)
@@ -459,7 +459,7 @@ def _remove_unless_article(doc: Doc, indices: list[int], code: str) -> None:
 
     def prose(i: int) -> int:
         u = units[i]
-        return len(u.text) if u.alive and len(u.text.split()) >= _PROSE_WORDS else 0
+        return len(u.text) if u.removed is None and len(u.text.split()) >= _PROSE_WORDS else 0
 
     total = sum(prose(i) for i in range(len(units)))
     taken = sum(prose(i) for i in set(indices))
@@ -468,7 +468,9 @@ def _remove_unless_article(doc: Doc, indices: list[int], code: str) -> None:
             f"{code} {REGISTRY[code].name}: the list is most of the page's prose; kept as the article"
         )
         for i in indices:  # its stamps belong to the article
-            if units[i].alive and (_is_stamp(units[i]) or TIME_ONLY_RE.match(units[i].text)):
+            if units[i].removed is None and (
+                _is_stamp(units[i]) or TIME_ONLY_RE.match(units[i].text)
+            ):
                 units[i].protected = True
                 doc.kept_by[i] = KEEP_STAMP[0]
         doc.keep_span = (min(indices), max(indices))
@@ -502,7 +504,7 @@ def repeated_caption(doc: Doc) -> None:
     reason = REGISTRY["G202"].reason
     # Neighbours among the live lines: with a removed widget between them the pair is still a
     # pair, and the cleaned output (where the widget is gone) gives the same verdict.
-    live = [i for i, u in enumerate(units) if u.alive]
+    live = [i for i, u in enumerate(units) if u.removed is None]
     pairs = [
         (i, j)
         for i, j in itertools.pairwise(live)
@@ -531,7 +533,7 @@ def caption(doc: Doc) -> None:
 
     reason = REGISTRY["G204"].reason
     for i, unit in enumerate(doc.units):
-        if not unit.alive or len(unit.text.split()) > CAPTION_MAX_WORDS:
+        if unit.removed is not None or len(unit.text.split()) > CAPTION_MAX_WORDS:
             continue
         text = unit.text
         if (
@@ -556,7 +558,7 @@ _IMAGE_PLACEHOLDER = re.compile(
 def media_placeholder(doc: Doc) -> None:
     """Placeholders where an image or video was ("16x9 Image")."""
     for i, unit in enumerate(doc.units):
-        if unit.alive and _IMAGE_PLACEHOLDER.match(unit.text):
+        if unit.removed is None and _IMAGE_PLACEHOLDER.match(unit.text):
             doc.remove(i, "G205", REGISTRY["G205"].reason)
 
 
@@ -604,7 +606,7 @@ def comment_thread(doc: Doc) -> None:
         if units[j].removed is not None and units[j].removed.rule == "G106":
             start = j
             break
-    if not any(u.alive and len(u.text.split()) >= 10 for u in units[:start]):
+    if not any(u.removed is None and len(u.text.split()) >= 10 for u in units[:start]):
         return  # nothing above the thread reads like an article: keep it
     for i in range(start, len(units)):
         doc.remove(i, "G206", REGISTRY["G206"].reason)
@@ -636,7 +638,7 @@ def _items_have_headlines(units, stamps: list[int]) -> bool:
     from .article import classify
 
     def headline(u) -> bool:
-        return u.alive and classify(u.text, u.kind, u.link_share) == "short"
+        return u.removed is None and classify(u.text, u.kind, u.link_share) == "short"
 
     return all(
         any(headline(units[i]) for i in range(a + 1, b)) for a, b in itertools.pairwise(stamps)

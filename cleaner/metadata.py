@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from datetime import date as _date
 from urllib.parse import urlsplit
@@ -52,6 +53,7 @@ BYLINE_RE = regex.compile(
 URL_RE = re.compile(r"^(?:https?://|www\.)\S+$", re.I)
 
 
+@functools.lru_cache(maxsize=16384)  # several rules ask about the same lines
 def is_date_line(text: str) -> bool:
     """Only a date, a relative time or a date label; a bare clock time is a feed stamp instead."""
     if len(text) > 80 or not _DATE_HINT.search(text):

@@ -43,7 +43,13 @@ def segment(text: str, markdown: bool) -> list[Unit]:
         inline = strip_inline(line, markdown)
         stripped = line if inline is line else collapse_spaces(inline)
         if not stripped or kind == "rule":
-            if markdown and _SETEXT.match(original) and units and units[-1].alive and not blank:
+            if (
+                markdown
+                and _SETEXT.match(original)
+                and units
+                and units[-1].removed is None
+                and not blank
+            ):
                 units[-1].kind = "heading"  # a setext underline: the line above is a heading
             markup = raw.strip()
             units.append(
@@ -76,7 +82,7 @@ def join_broken(units: list[Unit]) -> list[Unit]:
     for unit in units:
         if (
             prev is not None
-            and unit.alive
+            and unit.removed is None
             and prev.kind in ("text", "quote")
             and unit.kind == prev.kind
             and not ends_sentence(prev.text)
@@ -93,6 +99,6 @@ def join_broken(units: list[Unit]) -> list[Unit]:
             prev.raw = f"{prev.raw} {unit.raw}"
             continue
         out.append(unit)
-        if unit.alive:
+        if unit.removed is None:
             prev = unit
     return out

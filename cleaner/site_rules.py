@@ -17,7 +17,7 @@ def apply_site(doc: Doc, site: SiteRules) -> None:
 def _meta(doc: Doc, site: SiteRules) -> None:
     for rule in site.meta:
         for i, unit in enumerate(doc.units):
-            if not unit.alive:
+            if unit.removed is not None:
                 continue
             m = rule.search(unit.text)
             if not m:
@@ -38,7 +38,7 @@ def _meta(doc: Doc, site: SiteRules) -> None:
 def _lines(doc: Doc, site: SiteRules) -> None:
     for rule in site.lines:
         for i, unit in enumerate(doc.units):
-            if not unit.alive or not rule.matcher.matches(unit.text):
+            if unit.removed is not None or not rule.matcher.matches(unit.text):
                 continue
             if rule.span:
                 rest, parts = rule.matcher.remove_spans(unit.text)
@@ -55,7 +55,7 @@ def _blocks(doc: Doc, site: SiteRules) -> None:
     for rule in site.blocks:
         i = 0
         while i < len(units):
-            if not (units[i].alive and rule.start.matches(units[i].text)):
+            if not (units[i].removed is None and rule.start.matches(units[i].text)):
                 i += 1
                 continue
             last = None
@@ -63,7 +63,7 @@ def _blocks(doc: Doc, site: SiteRules) -> None:
                 last = min(len(units) - 1, i + rule.max_lines - 1)
             else:
                 for j in range(i + 1, min(len(units), i + rule.max_lines)):
-                    if units[j].alive and rule.end.matches(units[j].text):
+                    if units[j].removed is None and rule.end.matches(units[j].text):
                         last = j if rule.include_end else j - 1
                         break
             if last is None:  # no end marker within the bound: keep the text
@@ -81,13 +81,13 @@ def _article_markers(doc: Doc, site: SiteRules) -> None:
     units = doc.units
     if art.start_after is not None:
         for i, unit in enumerate(units):
-            if unit.alive and art.start_after.matches(unit.text):
+            if unit.removed is None and art.start_after.matches(unit.text):
                 for j in range(i + 1):
                     doc.remove(j, art.code, art.reason)
                 break
     if art.end_before is not None:
         for i, unit in enumerate(units):
-            if unit.alive and art.end_before.matches(unit.text):
+            if unit.removed is None and art.end_before.matches(unit.text):
                 for j in range(i, len(units)):
                     doc.remove(j, art.code, art.reason)
                 break

@@ -28,6 +28,7 @@ from cleaner.article import (
 from cleaner.firstchar import first_chars
 from cleaner.generic import _PHRASES_IN_ORDER, _combined
 from cleaner.normalise import bullet, collapse_spaces, normalise_text
+from cleaner.pipeline import _URL_IN_TEXT, _may_name_url
 from cleaner.segment import TERMINAL, ends_sentence
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
@@ -241,3 +242,27 @@ PHRASE_HEADS = st.sampled_from(
 def test_phrase_dispatch_on_generated_lines(head, tail):
     text = head + tail
     assert PHRASE_INDEX.match(text) == (PHRASE_INDEX.everything.match(text) is not None)
+
+
+URL_LABELS = st.sampled_from(
+    [
+        "Original url: ",
+        "ORIGINAL URL:",
+        "Source URL: ",
+        "Canonical: ",
+        "\u017fource url: ",
+        "Orıginal link: ",
+        "Canonical url:\n",
+        "x",
+        "\n",
+        " ",
+    ]
+)
+
+
+@settings(max_examples=200, derandomize=True)
+@given(st.lists(st.one_of(URL_LABELS, TEXTS, st.just("https://example.com/a")), max_size=6))
+def test_url_label_prefilter_never_hides_a_match(parts):
+    body = "".join(parts)
+    if _URL_IN_TEXT.search(body) is not None:
+        assert _may_name_url(body)
