@@ -15,7 +15,8 @@ _LONE_SURROGATE = re.compile(r"[\ud800-\udfff]")
 
 # Inline markup that is unambiguous even on plain-text copies.
 _MD_IMAGE = re.compile(r"!\[[^\]\n]*\]\([^)\n]*\)")
-_MD_LINK = re.compile(r"\[([^\]\n]*)\]\((?:[^()\n]|\([^()\n]*\))*\)")
+# Possessive: the two branches cannot overlap, and a link left unclosed fails fast.
+_MD_LINK = re.compile(r"\[([^\]\n]*)\]\((?:[^()\n]++|\([^()\n]*+\))*+\)")
 _MD_AUTOLINK = re.compile(r"<((?:https?|ftp)://[^>\s]+)>")
 _MD_STRONG = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
 # Only on markdown copies: single-star/underscore emphasis, inline code, escapes.
@@ -65,11 +66,15 @@ def collapse_spaces(line: str) -> str:
     return " ".join(line.split())
 
 
-def strip_inline(line: str, markdown: bool) -> str:
-    """Remove inline markdown: `[AFP](#)` -> `AFP`, `**x**` -> `x`; editorial `[Bakhmut]` stays."""
+def strip_inline(line: str, markdown: bool) -> tuple[str, int]:
+    """Remove inline markdown: `[AFP](#)` -> `AFP`, `**x**` -> `x`; editorial `[Bakhmut]` stays.
+
+    Also gives how many characters of the result were link text (for the unit's link share)."""
+    link_chars = 0
     if "](" in line:
-        line = _MD_IMAGE.sub("", line)
-        line = _MD_LINK.sub(r"\1", line)
+        parts = _MD_LINK.split(_MD_IMAGE.sub("", line))  # text, link text, text, ...
+        line = "".join(parts)
+        link_chars = sum(len(p) for p in parts[1::2])
     if "<" in line:
         line = _MD_AUTOLINK.sub(r"\1", line)
     if "**" in line or "__" in line:
@@ -81,7 +86,7 @@ def strip_inline(line: str, markdown: bool) -> str:
             line = _MD_CODE.sub(r"\1", line)
         if "\\" in line:
             line = _MD_ESCAPE.sub(r"\1", line)
-    return line
+    return line, link_chars
 
 
 def bullet(line: str) -> tuple[str, str, str]:
@@ -95,14 +100,6 @@ def bullet(line: str) -> tuple[str, str, str]:
     if m and m.end() < len(line):
         return "item", line[: m.end()], line[m.end() :]
     return "text", "", line
-
-
-def link_share(line: str, text_len: int) -> float:
-    """How much of a line's visible text sits inside markdown links: menus and teasers are links."""
-    if "](" not in line or not text_len:
-        return 0.0
-    inside = sum(len(m.group(1)) for m in _MD_LINK.finditer(_MD_IMAGE.sub("", line)))
-    return min(1.0, inside / text_len)
 
 
 def block_kind(line: str) -> tuple[str, str, str]:

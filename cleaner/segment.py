@@ -8,7 +8,7 @@ import regex
 
 from .metadata import BYLINE_RE, URL_RE
 from .model import Removal, Unit
-from .normalise import block_kind, bullet, collapse_spaces, link_share, strip_inline
+from .normalise import block_kind, bullet, collapse_spaces, strip_inline
 
 # A line "ends a sentence" when its last visible character is terminal punctuation, possibly
 # followed by closing quotes or brackets.
@@ -40,7 +40,7 @@ def segment(text: str, markdown: bool) -> list[Unit]:
             continue
         original = line
         kind, marker, line = block_kind(line) if markdown else bullet(line)
-        inline = strip_inline(line, markdown)
+        inline, link_chars = strip_inline(line, markdown)
         stripped = line if inline is line else collapse_spaces(inline)
         if not stripped or kind == "rule":
             if (
@@ -66,7 +66,8 @@ def segment(text: str, markdown: bool) -> list[Unit]:
             raw=original,
             marker=marker.strip() if kind == "item" else "",
         )
-        unit.link_share = link_share(line, len(stripped))
+        # Menus and teasers are made of links: the share of the text that was link text.
+        unit.link_share = min(1.0, link_chars / len(stripped)) if link_chars else 0.0
         units.append(unit)
         blank = False
     return units

@@ -27,7 +27,7 @@ from cleaner.article import (
 )
 from cleaner.firstchar import first_chars
 from cleaner.generic import _PHRASES_IN_ORDER, _combined
-from cleaner.normalise import bullet, collapse_spaces, normalise_text
+from cleaner.normalise import _MD_LINK, bullet, collapse_spaces, normalise_text, strip_inline
 from cleaner.pipeline import _URL_IN_TEXT, _may_name_url
 from cleaner.segment import TERMINAL, ends_sentence
 
@@ -266,3 +266,23 @@ def test_url_label_prefilter_never_hides_a_match(parts):
     body = "".join(parts)
     if _URL_IN_TEXT.search(body) is not None:
         assert _may_name_url(body)
+
+
+_MD_LINK_REFERENCE = re.compile(r"\[([^\]\n]*)\]\((?:[^()\n]|\([^()\n]*\))*\)")
+LINK_PIECES = st.sampled_from(
+    ["[", "]", "(", ")", "](", "a", " ", "x)", "![", "http://e.com/a_(b)"]
+)
+
+
+@settings(max_examples=300, derandomize=True)
+@given(st.lists(LINK_PIECES, max_size=20).map("".join))
+def test_possessive_link_pattern_finds_the_same_links(line):
+    assert _MD_LINK.split(line) == _MD_LINK_REFERENCE.split(line)
+
+
+def test_link_chars_counts_the_link_text():
+    assert strip_inline("Read [the story](https://e.com/a_(b)) now", False) == (
+        "Read the story now",
+        9,
+    )
+    assert strip_inline("![img](x.png)[Home](/)", True) == ("Home", 4)
