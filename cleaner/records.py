@@ -313,6 +313,7 @@ class ParquetReader:
         except Exception as exc:
             raise RecordsError(f"{self.path}: cannot read as Parquet: {exc}") from exc
         self.schema = self._file.schema_arrow
+        self.total = self._file.metadata.num_rows
 
     def __iter__(self) -> Iterator[Record]:
         for batch in self._file.iter_batches(batch_size=self.batch_size):
@@ -731,6 +732,7 @@ class Stats:
     chars_in: int = 0
     chars_out: int = 0
     first_errors: list[tuple[int, str]] = field(default_factory=list)  # (record number, error)
+    total: int | None = None  # records the input holds, when its reader knows (Parquet)
 
     MAX_ERRORS_KEPT = 20
 
@@ -767,22 +769,30 @@ def process_records(
     jobs: int = 1,
     chunksize: int = DEFAULT_CHUNKSIZE,
     stats: Stats | None = None,
+    progress: Callable[[Stats], None] | None = None,
 ) -> Stats:
     """Clean every record of `reader` and write it to `writer` (anything with `write(dict)`),
     one output per input, in input order, on `jobs` processes.
 
     Only the records in flight are held in memory (see `cleaner.parallel.clean_many`).
     `clean_fn` gets a `Task` and returns the cleaned fields; it must be picklable when jobs > 1
-    (default: `CleanFields()`). Pass `stats` to read the counts after a KeyboardInterrupt.
+    (default: `CleanFields()`). Pass `stats` to read the counts after a KeyboardInterrupt, and
+    `progress` to be called with them once before the first record and after every record.
     """
     clean_fn = clean_fn or CleanFields()
     stats = stats if stats is not None else Stats()
+    if stats.total is None:
+        stats.total = getattr(reader, "total", None)
+    if progress is not None:
+        progress(stats)
     ahead, behind = itertools.tee(reader)
     tasks = (record.task() for record in ahead)
     results = clean_many(tasks, clean_fn, jobs=jobs, chunksize=chunksize)
     for number, (record, cleaned) in enumerate(zip(behind, results, strict=True), start=1):
         writer.write(merge(record.fields, cleaned))
         stats.add(number, record, cleaned)
+        if progress is not None:
+            progress(stats)
     return stats
 
 
@@ -799,11 +809,15 @@ def clean_records(
     chunksize: int = DEFAULT_CHUNKSIZE,
     clean_fn: Callable[[Task], dict[str, Any]] | None = None,
     stats: Stats | None = None,
+    progress: Callable[[Stats], None] | None = None,
 ) -> Stats:
     """Clean the record file `src` into `dst` (formats from the extensions; `dst` is written
-    atomically). `text_field` None tries "text", then "html"."""
+    atomically). `text_field` None tries "text", then "html". `progress`: see
+    `process_records`."""
     reader = open_reader(src, text_field=text_field, url_field=url_field)
     if clean_fn is None:
         clean_fn = CleanFields(site, tuple(os.fspath(r) for r in rules), site_rules)
     with open_writer(dst, schema=reader.schema if detect_format(dst) == "parquet" else None) as w:
-        return process_records(reader, w, clean_fn, jobs=jobs, chunksize=chunksize, stats=stats)
+        return process_records(
+            reader, w, clean_fn, jobs=jobs, chunksize=chunksize, stats=stats, progress=progress
+        )

@@ -36,6 +36,7 @@ class Summary:
     skipped: int = 0
     failed: int = 0
     suspect: int = 0  # written, but kept nothing or nearly nothing of a non-blank input
+    existing: int = 0  # skipped by --skip-existing (their output exists): counted, not listed
     chars_in: int = 0
     chars_out: int = 0
     failures: list[tuple[str, str]] = field(default_factory=list)
@@ -51,6 +52,8 @@ class Summary:
         removed = 1 - self.chars_out / self.chars_in if self.chars_in else 0.0
         lines = [f"{name}: failed: {why}" for name, why in self.failures]
         lines += [f"{name}: skipped: {why}" for name, why in self.skips]
+        if self.existing:
+            lines.append(f"skipped {self.existing} input(s) whose output exists (--skip-existing)")
         lines += [f"{name}: suspect: {why}" for name, why in self.suspects]
         lines += [f"{name}: warning: {why}" for name, why in self.warnings]
         # The suspect count shows only when there are some: the line keeps its shape otherwise.

@@ -1122,7 +1122,7 @@ def test_document_over_the_time_budget_fails_and_the_run_goes_on(tmp_path, monke
     monkeypatch.setattr(cli.Cleaner, "_start", lambda self: starts.append(1) or real_start(self))
     report = tmp_path / "r.jsonl"
     begin = time.monotonic()
-    result = invoke(src, out, "--timeout", 1, "--report", report)
+    result = invoke(src, out, "--timeout", 1, "--report", report, "--jobs", 1)
     assert time.monotonic() - begin < 30
     assert result.exit_code == 1
     assert summary(result)[:4] == (3, 2, 0, 1)
@@ -1157,7 +1157,7 @@ def test_one_worker_process_for_a_whole_run(tmp_path, monkeypatch):
     starts = []
     real_start = cli.Cleaner._start
     monkeypatch.setattr(cli.Cleaner, "_start", lambda self: starts.append(1) or real_start(self))
-    result = invoke(src, tmp_path / "out")
+    result = invoke(src, tmp_path / "out", "--jobs", 1)
     assert result.exit_code == 0
     assert len(starts) == 1
 
@@ -1169,7 +1169,9 @@ def test_timeout_zero_cleans_in_process_with_the_same_outputs(tmp_path, monkeypa
         write(src / f"{case.name}{found.suffix}", found.read_bytes())
     with_budget = invoke(src, tmp_path / "a", "--report", tmp_path / "a.jsonl")
     monkeypatch.setattr(cli.Cleaner, "_start", lambda *a: pytest.fail("a worker was started"))
-    without = invoke(src, tmp_path / "b", "--timeout", 0, "--report", tmp_path / "b.jsonl")
+    without = invoke(
+        src, tmp_path / "b", "--timeout", 0, "--report", tmp_path / "b.jsonl", "--jobs", 1
+    )
     assert with_budget.exit_code == without.exit_code == 0
     a, b = report_of(tmp_path / "a.jsonl"), report_of(tmp_path / "b.jsonl")
     assert [(r["status"], r["bytes_out"]) for r in a.values()] == [
