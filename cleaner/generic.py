@@ -72,7 +72,7 @@ NEEDLES: dict[str, tuple[str, ...]] = {
 }
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)  # hashed by identity: a cheap cache key
 class PhraseRule:
     code: str
     anchored: re.Pattern | None  # whole-line forms, tried with match() at the line's start

@@ -67,6 +67,7 @@ _DATE_HINT = re.compile(
 )
 
 
+@functools.lru_cache(maxsize=4096)  # dateutil is slow, and pages of a site repeat their dates
 def iso_date(text: str) -> str | None:
     """'March 7, 2023' -> '2023-03-07'; None when it is not a real date."""
     text = text.strip().rstrip(".,")
