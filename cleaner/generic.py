@@ -7,6 +7,7 @@ sentence of an article that merely mentions "subscribe" is never touched.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import itertools
 import re
@@ -453,16 +454,23 @@ LIST_MIN_OTHER_PROSE = 0.25  # a "feed" with little prose beside it is the artic
 _PROSE_WORDS = 10
 
 
-def _remove_unless_article(doc: Doc, indices: list[int], code: str) -> None:
-    """Remove a list of other stories, unless the page has little prose besides it."""
+def _prose_chars(unit) -> int:
+    return len(unit.text) if unit.removed is None and len(unit.text.split()) >= _PROSE_WORDS else 0
+
+
+def _remove_unless_article(
+    doc: Doc, indices: list[int], code: str, total: int | None = None
+) -> int:
+    """Remove a list of other stories, unless the page has little prose besides it.
+
+    `total` is the page's live prose in characters, when the caller knows it; the prose left
+    after this list is returned, so that a rule finding many lists counts the page once (not
+    once per list: quadratic on a long page)."""
     units = doc.units
-
-    def prose(i: int) -> int:
-        u = units[i]
-        return len(u.text) if u.removed is None and len(u.text.split()) >= _PROSE_WORDS else 0
-
-    total = sum(prose(i) for i in range(len(units)))
-    taken = sum(prose(i) for i in set(indices))
+    if total is None:
+        total = sum(_prose_chars(u) for u in units)
+    members = set(indices)
+    taken = sum(_prose_chars(units[i]) for i in members)
     if total - taken <= LIST_MIN_OTHER_PROSE * taken:  # (a page with no prose at all: keep it)
         doc.warnings.append(
             f"{code} {REGISTRY[code].name}: the list is most of the page's prose; kept as the article"
@@ -474,9 +482,11 @@ def _remove_unless_article(doc: Doc, indices: list[int], code: str) -> None:
                 units[i].protected = True
                 doc.kept_by[i] = KEEP_STAMP[0]
         doc.keep_span = (min(indices), max(indices))
-        return
+        return total
     for i in indices:
         doc.remove(i, code, REGISTRY[code].reason)
+    # A protected line or the title is not removed: its prose stays on the page.
+    return total - taken + sum(_prose_chars(units[i]) for i in members)
 
 
 REPEAT_MAX_WORDS = 60  # a repeated line longer than this is prose, not a caption
@@ -650,6 +660,7 @@ def story_list(doc: Doc) -> None:
     """Lists of other stories: items of the same shape, each with its own date or byline line."""
     units = doc.units
     stamps = [i for i, u in enumerate(units) if _is_stamp(u)]
+    prose: int | None = None  # the page's live prose, counted at the first list
     k = 0
     while k + STORY_LIST_MIN_ITEMS <= len(stamps):
         period = stamps[k + 1] - stamps[k]
@@ -676,7 +687,7 @@ def story_list(doc: Doc) -> None:
             ):
                 break
             hi = last + j
-        _remove_unless_article(doc, list(range(lo, hi + 1)), "G207")
+        prose = _remove_unless_article(doc, list(range(lo, hi + 1)), "G207", prose)
         k += n
 
 
@@ -695,6 +706,9 @@ def related_block(doc: Doc) -> None:
     from .article import MAX_LINK_SHARE, _title_like
 
     units = doc.units
+    # The live lines, to step from a heading to the next live line without walking over every
+    # removed one (on a long page of removed lines that walk was quadratic).
+    live = [i for i, u in enumerate(units) if u.removed is None]
     for i, unit in enumerate(units):
         if (
             unit.removed is None
@@ -703,9 +717,10 @@ def related_block(doc: Doc) -> None:
         ):
             continue
         taken = 0
-        for j in range(i + 1, len(units)):
+        for pos in range(bisect.bisect_right(live, i), len(live)):
+            j = live[pos]
             u = units[j]
-            if u.removed is not None:
+            if u.removed is not None:  # taken by an earlier heading's block
                 continue
             headline = u.link_share > MAX_LINK_SHARE or (
                 _title_like(u.text, u.kind) or (u.text[-1:] in "?!" and len(u.text.split()) <= 20)

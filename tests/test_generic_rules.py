@@ -238,6 +238,36 @@ def test_related_block_takes_the_headlines_under_its_heading_and_stops_at_prose(
     assert result.text.count("\n\n") == len(PARAS)  # title + every paragraph kept
 
 
+def test_related_block_steps_over_removed_lines_and_shares_nothing_between_two_headings():
+    # Removed lines (a "Subscribe" button, a share prompt) between the heading and its
+    # headlines are stepped over; a second heading's block starts after the first one's.
+    block = (
+        "Don't miss\nSubscribe\nShare this article\nFerry fares to rise in spring\n"
+        "New harbour cafe opens its doors\nRead next\nWhy the old pier is sinking"
+    )
+    result = clean(doc_with(block), site_rules=False)
+    codes = {r.text: r.rule for r in result.removed}
+    assert codes["Ferry fares to rise in spring"] == "G208"
+    assert codes["New harbour cafe opens its doors"] == "G208"
+    assert codes["Why the old pier is sinking"] == "G208"
+    assert result.text.count("\n\n") == len(PARAS)
+
+
+def test_many_story_lists_on_one_page_are_all_removed():
+    # The page's prose is counted once and carried from list to list (G207).
+    def items(k: int) -> str:
+        return "".join(
+            f"Ferry news item {k}{n} today\nMarch {n}, 2024\n"
+            "A short summary of the item that links to another story.\n\n"
+            for n in (1, 2, 3)
+        )
+
+    text = doc_with(items(1) + PARAS[0] + "\n\n" + items(2), position=4)
+    result = clean(text, site_rules=False)
+    assert "Ferry news item" not in result.text
+    assert sum(r.rule == "G207" for r in result.removed) >= 12
+
+
 def test_caption_with_image_credit_in_brackets():
     probe = "Passengers queue at the old terminal (Image: GETTY )"
     assert removed_by(doc_with(probe), probe) == "G204"
