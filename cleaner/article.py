@@ -47,6 +47,7 @@ _STARTS_UPPER = regex.compile(r"^[\p{Lu}\p{Lo}\d\"“‘'«(\[]")
 
 KEEP_CREDIT = ("K001", "credit line that belongs to the article")
 KEEP_DATE = ("K002", "date heading between paragraphs of the article (a timeline)")
+KEEP_TAIL = ("K004", "the article's last paragraph, cut off mid-sentence by the scraper")
 BEFORE = ("G401", "page header before the article")
 AFTER = ("G402", "page footer after the article")
 AFTER_CREDIT = ("G403", "after the article's closing credit line")
@@ -278,6 +279,8 @@ def find_article(doc: Doc) -> None:
             if doc.kept_by.get(j) == KEEP_CREDIT[0] and units[j].removed is None:
                 end = j
                 break
+    if end_rule is AFTER:
+        end = _keep_cut_off_tail(doc, end)
 
     for i in range(end + 1, len(units)):
         doc.remove(i, *end_rule)
@@ -292,6 +295,31 @@ def find_article(doc: Doc) -> None:
         for i in range(start, end + 1):
             if i != title and units[i].removed is None and units[i].text.casefold() == key:
                 doc.remove(i, *REPEATED_TITLE)
+
+
+CUT_OFF_MIN_LOWER_SHARE = 0.4  # prose is mostly lower-case words; a tag list or menu is not
+
+
+def _cut_off(unit) -> bool:
+    """A paragraph the scraper cut off mid-sentence: ten words and more of prose, ending on a
+    letter or digit."""
+    text = unit.text
+    if unit.kind != "text" or not text[-1:].isalnum() or words(text) < GOOD_MIN_WORDS:
+        return False
+    tokens = text.split()
+    return sum(t[:1].islower() for t in tokens) >= CUT_OFF_MIN_LOWER_SHARE * len(tokens)
+
+
+def _keep_cut_off_tail(doc: Doc, end: int) -> int:
+    """The document's last line, right under the article and cut off mid-sentence, is the
+    article's last paragraph as far as the copy goes: keep it (K004) rather than lose it."""
+    units = doc.units
+    live = [j for j in range(end + 1, len(units)) if units[j].removed is None]
+    if len(live) == 1 and live[0] - end <= MAX_GAP + 1 and _cut_off(units[live[0]]):
+        doc.kept_by[live[0]] = KEEP_TAIL[0]
+        units[live[0]].protected = True
+        return live[0]
+    return end
 
 
 def _pick_date(doc: Doc, start: int, end: int) -> None:

@@ -16,6 +16,7 @@ def generic_codes() -> list[tuple[str, str, str]]:
         (article.AFTER_CREDIT[0], "after-credit", article.AFTER_CREDIT[1]),
         (article.KEEP_CREDIT[0], "credit-line (keeps)", article.KEEP_CREDIT[1]),
         (article.KEEP_DATE[0], "timeline-date (keeps)", article.KEEP_DATE[1]),
+        (article.KEEP_TAIL[0], "cut-off-tail (keeps)", article.KEEP_TAIL[1]),
         (generic.KEEP_STAMP[0], "live-blog-stamp (keeps)", generic.KEEP_STAMP[1]),
         (segment.MARKUP_RULE[0], "markdown-markup", segment.MARKUP_RULE[1]),
     ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from . import html as html_path
-from .article import KEEP_CREDIT, KEEP_DATE, count_words, find_article, words
+from .article import KEEP_CREDIT, KEEP_DATE, KEEP_TAIL, count_words, find_article, words
 from .assemble import assemble
 from .document import Doc
 from .generic import KEEP_STAMP, apply_generic, finish
@@ -38,7 +38,7 @@ def _may_name_url(body: str) -> bool:
     )
 
 
-KEEP_REASONS = dict([KEEP_CREDIT, KEEP_DATE, KEEP_STAMP])
+KEEP_REASONS = dict([KEEP_CREDIT, KEEP_DATE, KEEP_TAIL, KEEP_STAMP])
 NEARLY_EMPTY_SHARE = 0.1  # output under a tenth of the input's words is worth a human look
 NEARLY_EMPTY_MIN_WORDS = 50  # ...unless the input was tiny anyway
 

@@ -271,3 +271,14 @@ def test_many_story_lists_on_one_page_are_all_removed():
 def test_caption_with_image_credit_in_brackets():
     probe = "Passengers queue at the old terminal (Image: GETTY )"
     assert removed_by(doc_with(probe), probe) == "G204"
+
+
+def test_cut_off_last_paragraph_is_kept_but_a_closing_tag_list_is_not():
+    cut = "Councillors warned that the car park at the eastern pier was already full and would need"
+    result = clean(doc_with("", position=4).rstrip() + "\n\n" + cut + "\n", site_rules=False)
+    assert result.text.endswith(cut + "\n")
+    assert [k.rule for k in result.kept] == ["K004"]
+    tags = "Ferries Harbour Transport Winter Timetable Commuters Islands Mainland Ports Shipping"
+    result = clean(doc_with("", position=4).rstrip() + "\n\n" + tags + "\n", site_rules=False)
+    assert tags not in result.text
+    assert not result.kept
