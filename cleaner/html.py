@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from selectolax.lexbor import LexborHTMLParser
 
@@ -19,6 +19,8 @@ from .model import Metadata
 from .normalise import collapse_spaces, normalise_text
 from .rulefile import SiteRules
 
+_TITLE_OPEN = re.compile(r"<title\b[^>]*>", re.I)
+_TITLE_CLOSE = re.compile(r"</title\s*>", re.I)
 _TITLE_SEP = re.compile(r"\s+[|–—·•»:-]\s+")
 _URL_DATE = re.compile(r"/((?:19|20)\d{2})[/-](\d{1,2})[/-](\d{1,2})(?:/|[^\d]|$)")
 _JSONLD_DATE = re.compile(r'"datePublished"\s*:\s*"([^"]{8,40})"')
@@ -51,6 +53,19 @@ class Extracted:
     meta: Metadata
     pruned: list[str]  # text of the nodes the site's CSS selectors removed
     site: SiteRules | None
+    warnings: list[str] = field(default_factory=list)
+
+
+def close_title(html: str) -> tuple[str, bool]:
+    """A <title> never closed makes the rest of the page its text (parsers read it as raw text,
+    as browsers do), so the article is lost; close it before the next tag instead."""
+    m = _TITLE_OPEN.search(html)
+    if m is None or _TITLE_CLOSE.search(html, m.end()) is not None:
+        return html, False
+    nxt = html.find("<", m.end())
+    if nxt == -1:
+        return html, False
+    return f"{html[:nxt]}</title>{html[nxt:]}", True
 
 
 def _attr(tree: LexborHTMLParser, selectors: tuple[str, ...], attr: str = "content") -> str | None:
@@ -138,6 +153,8 @@ def extract(
     """Extract the article; `choose_site` gets the page's URL and names the site rules to use."""
     import trafilatura
 
+    html, repaired = close_title(html)
+    warnings = ["unclosed <title>: closed before the next tag"] if repaired else []
     tree = LexborHTMLParser(html)
     meta = read_metadata(tree, html, url)
     site = choose_site(meta.url)
@@ -153,4 +170,4 @@ def extract(
         include_tables=True,
         fast=True,
     )
-    return Extracted((doc.text if doc is not None else "") or "", meta, pruned, site)
+    return Extracted((doc.text if doc is not None else "") or "", meta, pruned, site, warnings)

@@ -103,6 +103,7 @@ def _clean(
         site_spec = rules.for_domain(site) if site else None
     html_meta = None
     pruned: list[Removal] = []
+    notes: list[str] = []
     if fmt == "html":
 
         def choose_site(page_url: str | None):
@@ -114,6 +115,7 @@ def _clean(
         site_spec = extracted.site
         html_meta = extracted.meta
         body = extracted.text
+        notes = extracted.warnings
         if site_spec is not None and site_spec.html_code:
             pruned = [
                 Removal(site_spec.html_code, site_spec.html_reason or "", 0, t)
@@ -131,7 +133,7 @@ def _clean(
         site_spec = rules.identify(body, found_url)
 
     markdown = fmt == "markdown"
-    doc = Doc(segment(body, markdown), markdown=markdown, site=site_spec)
+    doc = Doc(segment(body, markdown), markdown=markdown, site=site_spec, warnings=notes)
     if html_meta is not None:
         doc.meta.title = html_meta.title
         doc.meta.byline = html_meta.byline
