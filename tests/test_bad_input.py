@@ -38,6 +38,7 @@ from typer.testing import CliRunner
 
 import cleaner
 import cleaner.cli as cli
+from cleaner import folder_run, workers
 from cleaner.read import binary_kind, decode, decode_info, sniff_format
 from cleaner.rulefile import RuleTimeout
 
@@ -723,8 +724,8 @@ def test_files_over_max_bytes_are_skipped_unread(tmp_path, monkeypatch):
     write(src / "big.txt", "x" * 5000)
     write(src / "small.txt", article(EN_TITLE, EN))
     read = []
-    real = cli._read_bounded
-    monkeypatch.setattr(cli, "_read_bounded", lambda p, n: read.append(p.name) or real(p, n))
+    real = folder_run._read_bounded
+    monkeypatch.setattr(folder_run, "_read_bounded", lambda p, n: read.append(p.name) or real(p, n))
     report = tmp_path / "r.jsonl"
     result = invoke(src, out, "--max-bytes", 1000, "--report", report)
     assert result.exit_code == 0, result.stderr
@@ -756,14 +757,14 @@ def test_unreadable_file_fails_and_the_run_goes_on(tmp_path, monkeypatch):
     src, out = tmp_path / "in", tmp_path / "out"
     write(src / "a.txt", article(EN_TITLE, EN))
     write(src / "locked.txt", article(EN_TITLE, EN))
-    real = cli._read_bounded
+    real = folder_run._read_bounded
 
     def read(path, limit):
         if path.name == "locked.txt":
             raise PermissionError(13, "Permission denied", str(path))
         return real(path, limit)
 
-    monkeypatch.setattr(cli, "_read_bounded", read)
+    monkeypatch.setattr(folder_run, "_read_bounded", read)
     result = invoke(src, out)
     assert result.exit_code == 1
     assert summary(result)[:4] == (2, 1, 0, 1)
@@ -905,8 +906,8 @@ def test_existing_outputs_are_kept_and_their_inputs_not_read(tmp_path, monkeypat
     write(src / "b.txt", article(RU_TITLE, RU))
     write(out / "a.txt", "OLD\n")
     read = []
-    real = cli._read_bounded
-    monkeypatch.setattr(cli, "_read_bounded", lambda p, n: read.append(p.name) or real(p, n))
+    real = folder_run._read_bounded
+    monkeypatch.setattr(folder_run, "_read_bounded", lambda p, n: read.append(p.name) or real(p, n))
     result = invoke(src, out)
     assert result.exit_code == 0
     assert read == ["b.txt"]
@@ -937,7 +938,7 @@ def test_report_inside_in_is_refused_before_any_work(tmp_path):
 def test_out_inside_in_is_refused_before_any_work(tmp_path, where, monkeypatch):
     src = tmp_path / "in"
     write(src / "a.txt", article(EN_TITLE, EN))
-    monkeypatch.setattr(cli, "_read_bounded", lambda *a: pytest.fail("an input was read"))
+    monkeypatch.setattr(folder_run, "_read_bounded", lambda *a: pytest.fail("an input was read"))
     result = invoke(src, src if where == "same" else src / "out")
     assert result.exit_code == 2
     assert sorted(p.name for p in src.iterdir()) == ["a.txt"]
@@ -1012,14 +1013,14 @@ def test_an_error_inside_the_pipeline_fails_one_file_only(tmp_path, monkeypatch)
     src, out = tmp_path / "in", tmp_path / "out"
     for name in ("a.txt", "boom.txt", "c.txt"):
         write(src / name, article(EN_TITLE, EN) + ("BOOM\n" if name == "boom.txt" else ""))
-    real = cli.run
+    real = workers.run
 
     def run(data, *args, **kwargs):
         if b"BOOM" in data:
             raise ValueError("something deep inside broke")
         return real(data, *args, **kwargs)
 
-    monkeypatch.setattr(cli, "run", run)
+    monkeypatch.setattr(workers, "run", run)
     result = invoke(src, out)
     assert result.exit_code == 1
     assert summary(result)[:4] == (3, 2, 0, 1)
@@ -1054,9 +1055,9 @@ def test_bad_rule_file_is_refused_before_any_input_is_read(tmp_path, monkeypatch
     rules = tmp_path / "rules"
     bad_file = write(rules / "example.org.toml", text)
     src = write(tmp_path / "in" / "a.txt", article(EN_TITLE, EN))
-    monkeypatch.setattr(cli, "_read_bounded", lambda *a: pytest.fail("an input was read"))
+    monkeypatch.setattr(folder_run, "_read_bounded", lambda *a: pytest.fail("an input was read"))
     monkeypatch.setattr(cli, "_walk", lambda *a: pytest.fail("IN was listed"))
-    monkeypatch.setattr(cli.Cleaner, "_start", lambda *a: pytest.fail("a worker was started"))
+    monkeypatch.setattr(workers.Cleaner, "_start", lambda *a: pytest.fail("a worker was started"))
     out, report = tmp_path / "out", tmp_path / "r.jsonl"
     result = invoke(src.parent, out, "--rules", rules, "--report", report)
     assert result.exit_code == 2
@@ -1116,10 +1117,12 @@ def test_document_over_the_time_budget_fails_and_the_run_goes_on(tmp_path, monke
     write(src / "a.txt", article(EN_TITLE, EN))
     write(src / "b-slow.txt", article(EN_TITLE, EN) + "SLOW\n")
     write(src / "c.txt", article(RU_TITLE, RU))
-    monkeypatch.setattr(cli, "run", slow_run(cli.run))
+    monkeypatch.setattr(workers, "run", slow_run(workers.run))
     starts = []
-    real_start = cli.Cleaner._start
-    monkeypatch.setattr(cli.Cleaner, "_start", lambda self: starts.append(1) or real_start(self))
+    real_start = workers.Cleaner._start
+    monkeypatch.setattr(
+        workers.Cleaner, "_start", lambda self: starts.append(1) or real_start(self)
+    )
     report = tmp_path / "r.jsonl"
     begin = time.monotonic()
     result = invoke(src, out, "--timeout", 1, "--report", report, "--jobs", 1)
@@ -1140,7 +1143,7 @@ def test_a_crashing_worker_fails_one_document_only(tmp_path, monkeypatch):
     src, out = tmp_path / "in", tmp_path / "out"
     write(src / "a-crash.txt", article(EN_TITLE, EN) + "CRASH\n")
     write(src / "b.txt", article(EN_TITLE, EN))
-    monkeypatch.setattr(cli, "run", slow_run(cli.run))
+    monkeypatch.setattr(workers, "run", slow_run(workers.run))
     result = invoke(src, out)
     assert result.exit_code == 1
     assert summary(result)[:4] == (2, 1, 0, 1)
@@ -1155,8 +1158,10 @@ def test_one_worker_process_for_a_whole_run(tmp_path, monkeypatch):
     for i in range(12):
         write(src / f"{i:02}.txt", article(EN_TITLE, EN))
     starts = []
-    real_start = cli.Cleaner._start
-    monkeypatch.setattr(cli.Cleaner, "_start", lambda self: starts.append(1) or real_start(self))
+    real_start = workers.Cleaner._start
+    monkeypatch.setattr(
+        workers.Cleaner, "_start", lambda self: starts.append(1) or real_start(self)
+    )
     result = invoke(src, tmp_path / "out", "--jobs", 1)
     assert result.exit_code == 0
     assert len(starts) == 1
@@ -1168,7 +1173,7 @@ def test_timeout_zero_cleans_in_process_with_the_same_outputs(tmp_path, monkeypa
         (found,) = case.glob("input.*")
         write(src / f"{case.name}{found.suffix}", found.read_bytes())
     with_budget = invoke(src, tmp_path / "a", "--report", tmp_path / "a.jsonl")
-    monkeypatch.setattr(cli.Cleaner, "_start", lambda *a: pytest.fail("a worker was started"))
+    monkeypatch.setattr(workers.Cleaner, "_start", lambda *a: pytest.fail("a worker was started"))
     without = invoke(
         src, tmp_path / "b", "--timeout", 0, "--report", tmp_path / "b.jsonl", "--jobs", 1
     )

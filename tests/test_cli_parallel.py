@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from cleaner import cli
+from cleaner import cli, folder_run, workers
 from cleaner.progress import INTERVAL_ENV, Progress, progress_mode
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -113,8 +113,10 @@ def test_jobs_2_to_stdout_with_explain_keeps_input_order(tmp_path):
 def test_jobs_n_starts_one_long_lived_worker_per_job(tmp_path, monkeypatch):
     src = corpus(tmp_path / "in", 12)
     starts = []
-    real_start = cli.Cleaner._start
-    monkeypatch.setattr(cli.Cleaner, "_start", lambda self: starts.append(1) or real_start(self))
+    real_start = workers.Cleaner._start
+    monkeypatch.setattr(
+        workers.Cleaner, "_start", lambda self: starts.append(1) or real_start(self)
+    )
     assert invoke(src, tmp_path / "out", "--jobs", 2).exit_code == 0
     assert len(starts) == 2
     starts.clear()
@@ -144,7 +146,7 @@ def test_jobs_2_timeout_and_crash_fail_one_document_each(tmp_path, monkeypatch):
     page = PAGES[0].read_bytes()
     (src / "part0" / "b-slow.txt").write_bytes(page + b"\nSLOW\n")
     (src / "part1" / "c-crash.txt").write_bytes(page + b"\nCRASH\n")
-    monkeypatch.setattr(cli, "run", slowed(cli.run))
+    monkeypatch.setattr(workers, "run", slowed(workers.run))
     report = tmp_path / "r.jsonl"
     begin = time.monotonic()
     result = invoke(src, out, "--jobs", 2, "--timeout", 1, "--report", report)
@@ -180,16 +182,18 @@ def test_read_ahead_is_bounded_behind_a_slow_document(tmp_path, monkeypatch):
     src = corpus(tmp_path / "in", 60)
     first = sorted(p for p in src.rglob("*") if p.is_file())[0]
     first.write_bytes(first.read_bytes() + b"\nSLOW\n")
-    monkeypatch.setattr(cli, "run", slowed(cli.run, seconds=1.0))
+    monkeypatch.setattr(workers, "run", slowed(workers.run, seconds=1.0))
     reads, reported = [], []
-    real_read, real_add = cli._read_bounded, cli.Tally.add
+    real_read, real_add = folder_run._read_bounded, folder_run.Tally.add
     monkeypatch.setattr(
-        cli, "_read_bounded", lambda p, n: reads.append(len(reported)) or real_read(p, n)
+        folder_run, "_read_bounded", lambda p, n: reads.append(len(reported)) or real_read(p, n)
     )
-    monkeypatch.setattr(cli.Tally, "add", lambda self, o: reported.append(1) or real_add(self, o))
+    monkeypatch.setattr(
+        folder_run.Tally, "add", lambda self, o: reported.append(1) or real_add(self, o)
+    )
     result = invoke(src, tmp_path / "out", "--jobs", 2)
     assert result.exit_code == 0, result.stderr
-    window = cli.WINDOW_PER_WORKER * 2
+    window = folder_run.WINDOW_PER_WORKER * 2
     assert len(reads) == 60
     assert all(i - done < window for i, done in enumerate(reads))
     assert reads[window] > 0, "the run read on before the slow first document was reported"
@@ -321,8 +325,12 @@ def test_progress_log_line():
 
 # `clean` with every document slowed down by CLEANER_TEST_DELAY seconds (in the workers too).
 SLOW_CLEAN = """
-import os, sys, time
-import cleaner.api, cleaner.cli
+import os, signal, sys, time
+import cleaner.api, cleaner.cli, cleaner.workers
+
+# A shell that starts jobs in the background passes SIGINT on ignored: take it back, as a
+# terminal's foreground process has it, or the test's Ctrl-C would never arrive.
+signal.signal(signal.SIGINT, signal.default_int_handler)
 
 def slowed(real):
     delay = float(os.environ["CLEANER_TEST_DELAY"])
@@ -331,7 +339,7 @@ def slowed(real):
         return real(*args, **kwargs)
     return wrapper
 
-cleaner.cli.run = slowed(cleaner.cli.run)
+cleaner.workers.run = slowed(cleaner.workers.run)
 cleaner.api.clean = slowed(cleaner.api.clean)
 sys.argv[0] = "clean"
 cleaner.cli.main()

@@ -117,8 +117,11 @@ def _no_children(timeout: float = 5.0) -> None:
 
 SIGINT_SCRIPT = textwrap.dedent(
     """
-    import sys, time
+    import signal, sys, time
     from cleaner.parallel import clean_many
+
+    # SIGINT may come ignored from a shell that ran the tests in the background: take it back.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
     def slow(x):
         time.sleep(0.05)

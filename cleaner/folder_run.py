@@ -1,0 +1,312 @@
+"""A run over files (a folder, a file or stdin): each input checked and read, cleaned by the
+workers (workers.py), written, and reported in input order.
+
+Every input ends in exactly one of three states: cleaned (written, perhaps flagged suspect),
+skipped (with a reason: an output exists, binary, too large, not a regular file) or failed (with
+a reason: unreadable, timeout, an error). One bad file never stops the run.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import signal
+import stat
+import sys
+import threading
+from collections import deque
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+from typing import IO
+
+from .files import Item, _kind, _read_bounded, _safe_name, _same_file, _show, _write_atomic
+from .model import Result
+from .progress import Progress
+from .report import Summary, explain
+from .workers import Cleaner, Pool
+
+OUTPUT_EXISTS = "output exists"  # the reason of an input skipped by --skip-existing
+WINDOW_PER_WORKER = 8  # a folder run holds at most this many inputs per worker not yet reported
+WAIT_TICK = 0.25  # seconds: how often a waiting folder run looks at the progress display
+
+
+class Format(StrEnum):
+    txt = "txt"
+    json = "json"
+
+
+# --- outcomes ----------------------------------------------------------------------------------
+
+
+@dataclass
+class Outcome:
+    """What became of one input: status cleaned | skipped | failed, and why."""
+
+    name: str  # printable
+    status: str
+    reason: str | None = None
+    bytes_in: int | None = None
+    bytes_out: int | None = None
+    output: str | None = None
+    result: Result | None = None
+
+    def record(self) -> dict:
+        r = self.result
+        suspect = bool(r is not None and r.suspect)
+        return {
+            "input": self.name,
+            "status": self.status,
+            "reason": (r.suspect if suspect else None) if self.status == "cleaned" else self.reason,
+            "suspect": suspect,
+            "output": self.output,
+            "bytes_in": self.bytes_in,
+            "bytes_out": self.bytes_out,
+            "format": r.input_format if r is not None else None,
+            "encoding": r.encoding if r is not None else None,
+            "site": r.site if r is not None else None,
+            "rules": r.rules_fired if r is not None else [],
+            "kept": sorted({k.rule for k in r.kept}) if r is not None else [],
+            "warnings": list(r.warnings) if r is not None else [],
+        }
+
+
+def _render(result, fmt: Format) -> str:
+    if fmt is Format.json:
+        return json.dumps(result.as_dict(), ensure_ascii=False)
+    return result.text
+
+
+@dataclass(slots=True)
+class Pending:
+    """An input read and waiting to be cleaned: what `Run.finish` needs of it afterwards."""
+
+    name: str  # printable
+    data: bytes  # emptied once a worker has it (memory)
+    clean_name: str | None  # the file name the pipeline sniffs the format from
+    target: Path | None  # None: stdout
+    size: int = 0  # bytes read
+
+
+@dataclass
+class Run:
+    """One run's settings and state: takes each input to its Outcome, in two steps around the
+    cleaning, which may happen in another process: `prepare` (checks, then read) and `finish`
+    (render, write)."""
+
+    fmt: Format
+    out_dir: Path | None
+    mirror: bool  # IN is a directory: outputs mirror its relative paths
+    overwrite: bool
+    max_bytes: int
+    skip_existing: bool = False
+    planned: dict[Path, str] = field(default_factory=dict)
+
+    def target(self, rel: str) -> Path | None:
+        if self.out_dir is None:
+            return None
+        rel_path = Path(_safe_name(rel))
+        name = rel_path.stem + (".json" if self.fmt is Format.json else ".txt")
+        return self.out_dir / rel_path.parent / name if self.mirror else self.out_dir / name
+
+    def prepare(self, item: Item, stdin: IO[bytes] | None) -> Outcome | Pending:
+        """The input's Outcome when it is decided before cleaning (skipped, failed), else the
+        input read, to clean."""
+        name = _show(item.rel)
+        if item.error is not None:
+            why = item.error.strerror or str(item.error)
+            return Outcome(name, "failed", f"cannot list directory: {why}")
+        size = None
+        path = item.path
+        if path is not None:
+            try:
+                st = path.stat()
+            except OSError as exc:
+                return Outcome(name, "failed", f"cannot read: {exc.strerror or exc}")
+            regular = stat.S_ISREG(st.st_mode)
+            if stat.S_ISDIR(st.st_mode):
+                return Outcome(name, "skipped", "symlink to a directory (not followed)")
+            if not regular and not item.explicit:
+                return Outcome(name, "skipped", f"not a regular file ({_kind(st.st_mode)})")
+            if regular:
+                size = st.st_size
+                if size > self.max_bytes:
+                    return Outcome(name, "skipped", self._too_large(size), bytes_in=size)
+        target = self.target(item.rel)
+        if target is not None:
+            if target in self.planned:
+                why = f"output {target} is already written for {self.planned[target]}"
+                return Outcome(name, "failed", why, bytes_in=size)
+            self.planned[target] = name
+            if path is not None and target.exists() and _same_file(target, path):
+                return Outcome(name, "failed", f"output {target} would replace the input")
+            if target.exists() and not self.overwrite:
+                why = OUTPUT_EXISTS if self.skip_existing else f"{target} exists (use --overwrite)"
+                return Outcome(name, "skipped", why, bytes_in=size)
+        try:
+            if path is None:
+                data = stdin.read(self.max_bytes + 1) if stdin is not None else b""
+            else:
+                data = _read_bounded(path, self.max_bytes)
+        except OSError as exc:
+            return Outcome(name, "failed", f"cannot read: {exc.strerror or exc}", bytes_in=size)
+        if len(data) > self.max_bytes:
+            return Outcome(name, "skipped", self._too_large(None), bytes_in=len(data))
+        return Pending(name, data, path.name if path else None, target, len(data))
+
+    def finish(self, pending: Pending, status: str, value: object) -> Outcome:
+        """The Outcome of a cleaned input: its Result rendered and written (or why not)."""
+        name, size, target = pending.name, pending.size, pending.target
+        if status == "timeout":
+            return Outcome(name, "failed", f"timeout: {value}", bytes_in=size)
+        if status != "ok":
+            return Outcome(name, "failed", str(value), bytes_in=size)
+        result: Result = value  # type: ignore[assignment]
+        if result.skipped:
+            return Outcome(name, "skipped", result.skipped, bytes_in=size, result=result)
+        rendered = _render(result, self.fmt)
+        if target is None:
+            text = rendered if self.fmt is Format.txt else rendered + "\n"
+            sys.stdout.write(text)
+            written, where = len(text.encode("utf-8")), "-"
+        else:
+            try:
+                written, where = _write_atomic(target, rendered), str(target)
+            except OSError as exc:
+                why = f"cannot write {target}: {exc.strerror or exc}"
+                return Outcome(name, "failed", why, bytes_in=size, result=result)
+        return Outcome(name, "cleaned", None, size, written, where, result)
+
+    def _too_large(self, size: int | None) -> str:
+        got = f"{size} bytes, " if size is not None else ""
+        return f"too large: {got}over --max-bytes {self.max_bytes}"
+
+
+@dataclass
+class Tally:
+    """Takes each Outcome, in input order, to the summary, the report, --explain and the
+    progress display."""
+
+    summary: Summary
+    report: IO[str] | None
+    explain: bool
+    explain_stream: IO[str]
+    progress: Progress
+
+    def add(self, outcome: Outcome) -> None:
+        summary = self.summary
+        summary.read += 1
+        result = outcome.result
+        if outcome.status == "cleaned":
+            summary.written += 1
+            summary.add(result)
+            if result.suspect:
+                summary.suspect += 1
+                summary.suspects.append((outcome.name, result.suspect))
+            if self.explain:  # the report names the warnings; the summary need not repeat them
+                print(explain(outcome.name, result), file=self.explain_stream)
+            else:
+                summary.warnings.extend((outcome.name, w) for w in result.warnings)
+        elif outcome.status == "skipped":
+            summary.skipped += 1
+            if outcome.reason == OUTPUT_EXISTS:  # --skip-existing: counted, not listed
+                summary.existing += 1
+            else:
+                summary.skips.append((outcome.name, outcome.reason or ""))
+        else:
+            summary.failed += 1
+            summary.failures.append((outcome.name, outcome.reason or ""))
+        if self.report is not None:
+            self.report.write(json.dumps(outcome.record(), ensure_ascii=False) + "\n")
+            self.report.flush()
+        self.progress.update(summary.read, summary.failed, summary.skipped)
+
+
+# --- the loops: --jobs 1 and --jobs N ----------------------------------------------------------
+
+
+@contextlib.contextmanager
+def _sigint_deferred() -> Iterator[None]:
+    """Ctrl-C waits for the end of the block (an output written and recorded in the report)
+    and is raised then, so an interrupted run never has an output the report does not name."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    caught: list[int] = []
+    previous = signal.signal(signal.SIGINT, lambda signum, frame: caught.append(signum))
+    if previous is None:  # a handler not set from Python: Python's own stands in for it
+        previous = signal.default_int_handler
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+        if caught and previous is not signal.SIG_IGN:
+            if callable(previous):
+                previous(signal.SIGINT, None)  # Python's own handler raises KeyboardInterrupt
+            else:
+                raise KeyboardInterrupt
+
+
+def _done(this: Run, tally: Tally, outcome: Outcome | tuple[Pending, str, object]) -> None:
+    with _sigint_deferred():
+        if not isinstance(outcome, Outcome):
+            outcome = this.finish(*outcome)
+        tally.add(outcome)
+
+
+def _clean_serially(
+    this: Run, items: Sequence[Item], cleaner: Cleaner, tally: Tally, stdin: IO[bytes] | None
+) -> None:
+    """--jobs 1: one input after the other, each cleaned in the one worker process."""
+    for item in items:
+        prepared = this.prepare(item, stdin)
+        if isinstance(prepared, Pending):
+            _done(this, tally, (prepared, *cleaner.clean(prepared.data, prepared.clean_name)))
+        else:
+            _done(this, tally, prepared)
+
+
+def _clean_in_parallel(this: Run, items: Sequence[Item], pool: Pool, tally: Tally) -> None:
+    """--jobs N: inputs are read in order, at most one per worker ahead of the workers, and
+    their Outcomes written and reported in input order. An Outcome that comes early waits for
+    those before it, but no more than WINDOW_PER_WORKER per worker inputs are taken in before
+    the oldest is reported, so memory stays bounded behind a slow document."""
+    size = len(pool.cleaners)
+    window = WINDOW_PER_WORKER * size
+    done: dict[int, Outcome | tuple[Pending, str, object]] = {}
+    ready: deque[tuple[int, Pending]] = deque()  # read, waiting for a worker
+    inputs = iter(items)
+    taken = reported = 0
+    more = True
+    while True:
+        while more and len(ready) < size and taken - reported < window:
+            item = next(inputs, None)
+            if item is None:
+                more = False
+                break
+            prepared = this.prepare(item, None)
+            if isinstance(prepared, Pending):
+                ready.append((taken, prepared))
+            else:
+                done[taken] = prepared
+            taken += 1
+        while ready and pool.idle:
+            seq, pending = ready.popleft()
+            early = pool.submit(seq, pending)
+            if early is not None:
+                done[seq] = (pending, *early)
+        if reported in done:
+            while reported in done:
+                _done(this, tally, done.pop(reported))
+                reported += 1
+            continue  # room in the window again: read on before waiting
+        if not pool.busy:
+            if not more and not ready:
+                break
+            continue
+        finished = pool.wait(WAIT_TICK)
+        for seq, pending, status, value in finished:
+            done[seq] = (pending, status, value)
+        if not finished:  # a slow document: the display still shows time passing
+            tally.progress.tick()
