@@ -202,12 +202,20 @@ def _teaser_like(run: Run, doc: Doc, classes: list[str]) -> bool:
 
 
 def _weight(run: Run, doc: Doc, classes: list[str]) -> float:
+    """The run's prose, halved for a list of teasers (the anchor is applied apart)."""
     weight = run.chars
-    if _anchored(run, doc):
-        weight *= ANCHOR
     if _teaser_like(run, doc, classes):
         weight *= TEASER_FACTOR
     return weight
+
+
+def _joins(weight: float, main: float, anchored_main: float) -> bool:
+    """Whether a run joins the main one across a long gap: at least half the main run's weight
+    (the anchor counted: the run under the byline is the article), and not more than twice its
+    prose. The byline is gone from the output, so cleaning the output again weighs the runs
+    without it: a run more than twice the main one would then be the main one, and keep other
+    runs than this pass did."""
+    return weight >= OTHER_RUN_MIN_SHARE * anchored_main and main >= OTHER_RUN_MIN_SHARE * weight
 
 
 def select_runs(runs: list[Run], doc: Doc, classes: list[str]) -> list[Run]:
@@ -215,7 +223,9 @@ def select_runs(runs: list[Run], doc: Doc, classes: list[str]) -> list[Run]:
     of teasers), and the neighbouring runs that belong with it."""
     units = doc.units
     weights = {id(r): _weight(r, doc, classes) for r in runs}
-    main = max(runs, key=lambda r: weights[id(r)])
+    anchored = {id(r): weights[id(r)] * (ANCHOR if _anchored(r, doc) else 1.0) for r in runs}
+    main = max(runs, key=lambda r: anchored[id(r)])
+    main_weight = weights[id(main)]
     kept = [main]
     at = runs.index(main)
     for step in (-1, 1):
@@ -229,7 +239,7 @@ def select_runs(runs: list[Run], doc: Doc, classes: list[str]) -> list[Run]:
                 if units[k].removed is None and not is_date_line(units[k].text)
             )
             if gap <= MERGE_GAP or (
-                weights[id(r)] >= OTHER_RUN_MIN_SHARE * weights[id(main)] and gap <= FAR_GAP
+                gap <= FAR_GAP and _joins(weights[id(r)], main_weight, anchored[id(main)])
             ):
                 kept.append(r)
                 edge, j = r, j + step
@@ -378,7 +388,9 @@ def _pick_title(doc: Doc, start: int) -> int | None:
             u.removed is not None
             or u.protected
             or u.kind == "item"
-            or not _title_like(u.text, u.kind)
+            # Shaped like a title as plain text too: the output is plain text, and cleaning it
+            # again must find the same title (a one-word markdown heading would not be).
+            or not _title_like(u.text, "text")
         ):
             continue
         score = -(start - i)  # nearer the article is likelier

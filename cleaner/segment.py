@@ -17,6 +17,9 @@ _STARTS_LOWER = regex.compile(r"^\p{Ll}(?!\p{Lu})")  # "town", not "iPhone" or "
 JOIN_MIN_WORDS = 8  # a broken sentence is long; "Home" + "news" is two menu entries
 
 _SETEXT = re.compile(r"^(?:=+|-+)\s*$")  # "===" or "---" right under a markdown line
+# What is left of "* * * [](share-link)" or "**[![img](x)](y)**" once links and images go: emphasis
+# markers and no text. Kept, "* * *" or "****" reads as a rule when the output is cleaned again.
+_MARKUP_ONLY = re.compile(r"[*_\s]+")
 MARKUP_RULE = ("M001", "markdown markup with no text (image, horizontal rule)")
 
 
@@ -42,7 +45,11 @@ def segment(text: str, markdown: bool) -> list[Unit]:
         kind, marker, line = block_kind(line) if markdown else bullet(line)
         inline, link_chars = strip_inline(line, markdown)
         stripped = line if inline is line else collapse_spaces(inline)
-        if not stripped or kind == "rule":
+        if (
+            not stripped
+            or kind == "rule"
+            or (inline is not line and _MARKUP_ONLY.fullmatch(stripped))
+        ):
             if (
                 markdown
                 and _SETEXT.match(original)

@@ -282,3 +282,23 @@ def test_cut_off_last_paragraph_is_kept_but_a_closing_tag_list_is_not():
     result = clean(doc_with("", position=4).rstrip() + "\n\n" + tags + "\n", site_rules=False)
     assert tags not in result.text
     assert not result.kept
+
+
+def test_markdown_markup_left_without_text_is_m001():
+    # "* * * [](share-link)" and "**[![img](x)](y)**" lose their links: what is left is markup.
+    for probe in ("* * * [](https://www.facebook.com/share)", "**[![Book a meeting](x.png)](y)**"):
+        text = doc_with(probe)
+        result = clean(text, name="page.md", site_rules=False)
+        assert [r.rule for r in result.removed if r.text == probe] == ["M001"]
+        assert clean(result.text, name="out.txt", site_rules=False).text == result.text
+
+
+def test_a_title_must_be_shaped_like_one_as_plain_text():
+    # A one-word markdown heading above the article is not its title: the output is plain text,
+    # and cleaning it again would drop a one-word first line as page header.
+    text = "# Origin\n\n" + "\n\n".join(PARAS) + "\n"
+    result = clean(text, name="page.md", site_rules=False)
+    assert result.title is None
+    assert clean(result.text, name="out.txt", site_rules=False).text == result.text
+    titled = f"# {TITLE}\n\n" + "\n\n".join(PARAS) + "\n"
+    assert clean(titled, name="page.md", site_rules=False).title == TITLE

@@ -452,7 +452,62 @@ def test_any_text_with_forced_site(text, site, url):
 
 # Inputs on which a second pass changed the output when these tests were written (each also has
 # its own test below, so that every one of them is reported).
+ANCHORED_TAIL = (
+    "City council approves budget\n"
+    "\n"
+    "The council approved the new budget on Monday after a debate that lasted most of the afternoon and ran well into the evening session.\n"
+    "\n"
+    "Members of the opposition said the plan cut too deeply into spending on schools, roads and the public library in the old town.\n"
+    "\n"
+    "The mayor said the budget was the best the city could do after two years of falling tax income and rising costs for energy.\n"
+    "\n"
+    "Residents who attended the meeting asked the council to keep the swimming pool open through the winter months this year.\n"
+    "\n"
+    "The council will publish the full budget on its website next week, and a public consultation will run until the end of March.\n"
+    "\n"
+    "Officials said the city would also review the cost of street lighting, which has doubled since the last budget was approved.\n"
+    "\n"
+    "Local businesses welcomed the decision to freeze parking charges in the centre for another year, saying trade was still slow.\n"
+    "\n"
+    "Several members warned that further cuts could follow if the national government reduces its grant to the city again next year.\n"
+    "\n"
+    "The vote was passed by twenty-one votes to fourteen, with two members abstaining.\n"
+    "\n"
+    "A second vote on the plan for the harbour is expected later this spring, once the engineers have finished their report.\n"
+    "\n"
+    "Read more:\n"
+    "\n"
+    "Related article: Council votes on the budget\n"
+    "Subscribe\n"
+    "\n"
+    "About The Author\n"
+    "\n"
+    "https://example.com/a\n"
+    "\n"
+    "Vote On Mayor Water\n"
+    "\n"
+    "https://example.com/b\n"
+    "\n"
+    "• • •\n"
+    "\n"
+    "Breaking News\n"
+    "- Russia embankment police with:\n"
+    "\n"
+    "by The Kyiv Independent news desk March 7, 2023 6:41 AM\n"
+    "Kôi the ferry company said on Tuesday that it would add two extra crossings a day over the winter, after a summer in which passenger numbers rose by almost a fifth, and that tickets for the new sailings would go on sale at the end of the month.\n"
+    "\n"
+    "• • •\n"
+    "The Moscow Times\n"
+    "\n"
+    "War in the east\n"
+)
+
+
 IDEMPOTENCE_CASES = {
+    # A paragraph right under a byline far below the article: the byline made it heavy enough to
+    # join the article on the first pass; the byline is gone from the output, so the second
+    # pass cut it (G402). A run joins across a long gap by its own weight, not its anchor's.
+    "anchored-tail-run": ANCHORED_TAIL,
     # A sentence printed twice around a removed line: G202 (repeated caption) sees the two
     # copies side by side, and removes both, only on the second pass.
     "repeated-sentence": (
@@ -510,6 +565,7 @@ def assert_idempotent(text: str) -> None:
     "The river flooded the lower town after three days of steady rain in the hills.\n"
 )
 @example(IDEMPOTENCE_CASES["repeated-sentence"])
+@example(IDEMPOTENCE_CASES["anchored-tail-run"])
 @example(IDEMPOTENCE_CASES["join-across-removed-line"])
 @example(IDEMPOTENCE_CASES["section-break"])
 @example(IDEMPOTENCE_CASES["live-blog"])
@@ -517,6 +573,10 @@ def assert_idempotent(text: str) -> None:
 @example(IDEMPOTENCE_CASES["join-across-header-line"])
 def test_idempotent_on_realistic_text(text):
     assert_idempotent(text)
+
+
+def test_idempotent_anchored_tail_run():
+    assert_idempotent(IDEMPOTENCE_CASES["anchored-tail-run"])
 
 
 def test_idempotent_repeated_sentence_around_a_removed_line():
