@@ -17,6 +17,7 @@ import os
 import re
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, Phase, example, given, settings
 from hypothesis import strategies as st
 
@@ -577,6 +578,31 @@ def test_idempotent_on_realistic_text(text):
 
 def test_idempotent_anchored_tail_run():
     assert_idempotent(IDEMPOTENCE_CASES["anchored-tail-run"])
+
+
+# Found by the long profile (1 in a few thousand examples), not fixed: the repeated title
+# between the article and its last paragraph is removed (G201) only after the runs were chosen,
+# so the second pass sees that paragraph fused with the article, which then outweighs a run the
+# first pass joined to it. Weighing runs a few lines apart as one block fixes it but cost 0.005
+# F1 on the AEB text copies.
+LATE_REMOVED_GAP_LINE = (
+    "The the the the the the the the.\nThe the the the the the the the.\n1:00 AM\n"
+    "The the the the.\nThe The The\n"
+    "The the the the the the the the. The the the the the the the the.\n"
+    "The the the the the the the the the the the the the the the the the the the the the.\n"
+    "https://example.org/\nThe the the the the the the the\n• • •\n"
+    "Monday über the the the the hold.\nThe the the the.\n"
+    "The back Bakhmut the Bakhmut the the the said. Embankment region the president the the "
+    "the the the. The president warned upper the the the the the the the the the the recede.\n"
+    "Days café hills the the the the the moved the city monday after power the the said back "
+    "the the recede the.\n1:00 AM\nThe the the the.\nThe The The\n"
+    "Drone the budget city the the the the the the the.\n"
+)
+
+
+@pytest.mark.xfail(strict=True, reason="known: a gap line removed after the runs were chosen")
+def test_idempotent_when_a_gap_line_goes_after_the_runs_are_chosen():
+    assert_idempotent(LATE_REMOVED_GAP_LINE)
 
 
 def test_idempotent_repeated_sentence_around_a_removed_line():
