@@ -12,14 +12,14 @@ import os
 import signal
 import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from .catalog import generic_codes, site_codes
-from .files import Item, _inside, _walk
+from .files import Item, _count, _inside, _walk
 from .folder_run import OUTPUT_EXISTS, Format, Run, Tally, _clean_in_parallel, _clean_serially
 from .progress import Progress, progress_mode
 from .report import Summary
@@ -223,8 +223,11 @@ def _command(
 
     out_dir = None if dst == "-" else Path(dst)
     root = None
+    # The inputs come lazily from the walk of a folder, never listed all at once (memory grows
+    # with the largest directory, not with the number of files); `total` is counted beforehand.
+    items: Iterable[Item]
     if src == "-":
-        items = [Item("stdin", None)]
+        items, total = [Item("stdin", None)], 1
     else:
         root = Path(src)
         if not root.exists() and not root.is_symlink():
@@ -234,12 +237,18 @@ def _command(
             if out_dir is not None and _inside(out_dir, root):
                 _err(f"clean: OUT ({dst}) is inside IN ({src}); choose another folder")
                 raise typer.Exit(EXIT_USAGE)
+            if out_dir is not None and _inside(root, out_dir):
+                # OUT/<path under IN> can fall inside IN (IN=out/x, a file x/z/a.html there
+                # goes to out/x/z/a.txt), and IN is never written to.
+                _err(f"clean: IN ({src}) is inside OUT ({dst}); choose another folder")
+                raise typer.Exit(EXIT_USAGE)
             if report is not None and _inside(report, root):
                 _err(f"clean: the report ({report}) is inside IN ({src}); IN is never written to")
                 raise typer.Exit(EXIT_USAGE)
+            total = _count(root)
             items = _walk(root)
         else:
-            items = [Item(root.name, root, explicit=True)]
+            items, total = [Item(root.name, root, explicit=True)], 1
     report_fh = None
     if report is not None:
         try:
@@ -249,7 +258,7 @@ def _command(
             raise typer.Exit(EXIT_USAGE) from None
 
     job = Job(rule_dirs, not no_site_rules, url, site, not no_site_rules)
-    workers = max(1, min(jobs or _default_jobs(), len(items)))
+    workers = max(1, min(jobs or _default_jobs(), total))
     this = Run(
         fmt,
         out_dir,
@@ -265,7 +274,7 @@ def _command(
     busy = (explain_ and out_dir is None) or (
         (out_dir is None or explain_) and _isatty(sys.stdout) and _isatty(sys.stderr)
     )
-    progress = Progress(len(items), mode=progress_mode(quiet, terminal_busy=busy))
+    progress = Progress(total, mode=progress_mode(quiet, terminal_busy=busy))
     tally = Tally(summary, report_fh, explain_, explain_stream, progress)
     cleaner = Cleaner(job, timeout) if workers == 1 else None
     pool = Pool(job, timeout, workers) if workers > 1 else None
@@ -289,9 +298,9 @@ def _command(
     if interrupted:
         if not quiet:
             _err(summary.render())
-            left = len(items) - summary.read
+            total = max(total, summary.read)  # IN gained files after it was counted
             _err(
-                f"clean: interrupted: {left} of {len(items)} inputs not done; "
+                f"clean: interrupted: {total - summary.read} of {total} inputs not done; "
                 "run again with --skip-existing to finish"
             )
         raise typer.Exit(EXIT_INTERRUPTED)

@@ -11,6 +11,7 @@ import functools
 import os
 import stat
 import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -58,32 +59,83 @@ class Item:
     error: OSError | None = None  # a directory that could not be listed
 
 
-def _walk(root: Path) -> list[Item]:
+def _entries(directory: Path | str) -> list[tuple[str, bool]]:
+    """The names in one directory, each with whether it is a directory (a symlink to one is
+    not: it is not followed). Raises OSError when the directory cannot be listed."""
+    with os.scandir(directory) as it:
+        entries = list(it)
+    listed = []
+    for entry in entries:
+        try:
+            is_dir = entry.is_dir(follow_symlinks=False)
+        except OSError:
+            is_dir = False
+        listed.append((entry.name, is_dir))
+    return listed
+
+
+def _walk(root: Path) -> Iterator[Item]:
     """Every entry under root that is not a directory, and every directory that cannot be
-    listed (reported, never dropped silently). Symlinks to directories are not followed: they
-    could loop, or lead out of IN."""
-    found: list[tuple[Path, OSError | None]] = []
-    stack = [root]
+    listed (reported, never dropped silently), as they come. Symlinks to directories are not
+    followed: they could loop, or lead out of IN.
+
+    The order is that of the paths sorted (Paths compare component by component), which is a
+    depth-first walk with each directory's entries sorted by name: a directory's files and
+    subtrees come in the order of their names (`a/x` before `a-b`, as `a` < `a-b`), and a
+    directory that cannot be listed sits where its entries would. Only the directories on the
+    way to the current one are held (the entries of each not yet walked), never the whole
+    tree: a folder of a million files costs no more memory than a folder of a thousand."""
+    try:
+        top = _entries(root)
+    except OSError as exc:
+        yield Item(str(root.relative_to(root)), root, error=exc)
+        return
+    stack = [(root, _pending(top))]
+    while stack:
+        directory, pending = stack[-1]
+        if not pending:
+            stack.pop()
+            continue
+        name, is_dir = pending.pop()
+        path = directory / name
+        if not is_dir:
+            yield Item(str(path.relative_to(root)), path)
+            continue
+        try:
+            listed = _entries(path)
+        except OSError as exc:
+            yield Item(str(path.relative_to(root)), path, error=exc)
+            continue
+        stack.append((path, _pending(listed)))
+
+
+def _pending(listed: list[tuple[str, bool]]) -> list[tuple[str, bool]]:
+    """A directory's entries in the order Path sorts them, last first (popped from the end, so
+    that those walked are let go). os.path.normcase is how Path compares a name: the identity
+    on POSIX, lower case on Windows."""
+    listed.sort(key=lambda entry: os.path.normcase(entry[0]))
+    listed.reverse()
+    return listed
+
+
+def _count(root: Path) -> int:
+    """How many Items `_walk(root)` yields (the total of the progress display), by the same
+    listing, keeping nothing per file: only the directories still to list."""
+    count = 0
+    stack: list[str] = [os.fspath(root)]
     while stack:
         directory = stack.pop()
         try:
-            with os.scandir(directory) as it:
-                entries = list(it)
-        except OSError as exc:
-            found.append((directory, exc))
+            listed = _entries(directory)
+        except OSError:
+            count += 1  # a directory that cannot be listed is one Item
             continue
-        for entry in entries:
-            path = Path(entry.path)
-            try:
-                is_dir = entry.is_dir(follow_symlinks=False)
-            except OSError:
-                is_dir = False
+        for name, is_dir in listed:
             if is_dir:
-                stack.append(path)
+                stack.append(os.path.join(directory, name))
             else:
-                found.append((path, None))
-    found.sort(key=lambda x: x[0])
-    return [Item(str(p.relative_to(root)), p, error=e) for p, e in found]
+                count += 1
+    return count
 
 
 def _kind(mode: int) -> str:

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import contextlib
 import json
+import re
 import signal
 import stat
 import sys
 import threading
 from collections import deque
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
@@ -89,6 +90,50 @@ class Pending:
     size: int = 0  # bytes read
 
 
+# An escape that _safe_name writes for a byte of a name (%0A, %7F, %E9): an output directory
+# with one may be shared by two input directories (`caf\xe9/` and `caf%E9/` both write to
+# `caf%E9/`).
+_ESCAPE = re.compile(r"%(?:[01][0-9A-F]|7F|[89A-F][0-9A-F])")
+
+
+class Planned:
+    """The outputs planned so far, so that an input whose output another input has already
+    (`page.md` and `page.txt` both write `page.txt`) fails instead of replacing it.
+
+    Two inputs share an output only in one output directory, which mirrors the input's: so only
+    the output directories on the way to the current input are remembered, each with the names
+    planned in it, and one is let go once the walk has left it (a depth-first walk never comes
+    back to a directory). Memory grows with the largest directory, not with the whole run. The
+    exception is an output directory whose path has an escape (see _ESCAPE): another input
+    directory may come to it anywhere later in the walk, so it is remembered for the whole run.
+    The inputs must come in the order of `files._walk` (a file or stdin is one input)."""
+
+    def __init__(self) -> None:
+        self._path: list[tuple[Path, dict[str, str]]] = []  # a directory, then its subdirectory
+        self._shared: dict[Path, dict[str, str]] = {}  # output directories with an escape
+
+    def claim(self, target: Path, name: str, out_dir: Path | None = None) -> str | None:
+        """None, with `target` now planned for the input `name`; else the input that has it."""
+        folder = target.parent
+        path = self._path
+        while path and not folder.is_relative_to(path[-1][0]):
+            path.pop()
+        if path and path[-1][0] == folder:
+            names = path[-1][1]
+        else:
+            names = self._shared.get(folder)
+            if names is None:
+                names = {}
+                rel = folder.relative_to(out_dir) if out_dir is not None else folder
+                if _ESCAPE.search(str(rel)):
+                    self._shared[folder] = names
+            path.append((folder, names))
+        first = names.get(target.name)
+        if first is None:
+            names[target.name] = name
+        return first
+
+
 @dataclass
 class Run:
     """One run's settings and state: takes each input to its Outcome, in two steps around the
@@ -101,7 +146,7 @@ class Run:
     overwrite: bool
     max_bytes: int
     skip_existing: bool = False
-    planned: dict[Path, str] = field(default_factory=dict)
+    planned: Planned = field(default_factory=Planned)
 
     def target(self, rel: str) -> Path | None:
         if self.out_dir is None:
@@ -135,10 +180,10 @@ class Run:
                     return Outcome(name, "skipped", self._too_large(size), bytes_in=size)
         target = self.target(item.rel)
         if target is not None:
-            if target in self.planned:
-                why = f"output {target} is already written for {self.planned[target]}"
+            first = self.planned.claim(target, name, self.out_dir)
+            if first is not None:
+                why = f"output {target} is already written for {first}"
                 return Outcome(name, "failed", why, bytes_in=size)
-            self.planned[target] = name
             if path is not None and target.exists() and _same_file(target, path):
                 return Outcome(name, "failed", f"output {target} would replace the input")
             if target.exists() and not self.overwrite:
@@ -203,20 +248,21 @@ class Tally:
             summary.add(result)
             if result.suspect:
                 summary.suspect += 1
-                summary.suspects.append((outcome.name, result.suspect))
+                summary.suspects.add(outcome.name, result.suspect)
             if self.explain:  # the report names the warnings; the summary need not repeat them
                 print(explain(outcome.name, result), file=self.explain_stream)
             else:
-                summary.warnings.extend((outcome.name, w) for w in result.warnings)
+                for warning in result.warnings:
+                    summary.warnings.add(outcome.name, warning)
         elif outcome.status == "skipped":
             summary.skipped += 1
             if outcome.reason == OUTPUT_EXISTS:  # --skip-existing: counted, not listed
                 summary.existing += 1
             else:
-                summary.skips.append((outcome.name, outcome.reason or ""))
+                summary.skips.add(outcome.name, outcome.reason or "")
         else:
             summary.failed += 1
-            summary.failures.append((outcome.name, outcome.reason or ""))
+            summary.failures.add(outcome.name, outcome.reason or "")
         if self.report is not None:
             self.report.write(json.dumps(outcome.record(), ensure_ascii=False) + "\n")
             self.report.flush()
@@ -256,9 +302,10 @@ def _done(this: Run, tally: Tally, outcome: Outcome | tuple[Pending, str, object
 
 
 def _clean_serially(
-    this: Run, items: Sequence[Item], cleaner: Cleaner, tally: Tally, stdin: IO[bytes] | None
+    this: Run, items: Iterable[Item], cleaner: Cleaner, tally: Tally, stdin: IO[bytes] | None
 ) -> None:
-    """--jobs 1: one input after the other, each cleaned in the one worker process."""
+    """--jobs 1: one input after the other, each cleaned in the one worker process. `items`
+    is consumed as it goes (the walk of a folder is a generator)."""
     for item in items:
         prepared = this.prepare(item, stdin)
         if isinstance(prepared, Pending):
@@ -267,11 +314,12 @@ def _clean_serially(
             _done(this, tally, prepared)
 
 
-def _clean_in_parallel(this: Run, items: Sequence[Item], pool: Pool, tally: Tally) -> None:
+def _clean_in_parallel(this: Run, items: Iterable[Item], pool: Pool, tally: Tally) -> None:
     """--jobs N: inputs are read in order, at most one per worker ahead of the workers, and
     their Outcomes written and reported in input order. An Outcome that comes early waits for
     those before it, but no more than WINDOW_PER_WORKER per worker inputs are taken in before
-    the oldest is reported, so memory stays bounded behind a slow document."""
+    the oldest is reported, so memory stays bounded behind a slow document. `items` is consumed
+    as it goes, no further ahead than that window."""
     size = len(pool.cleaners)
     window = WINDOW_PER_WORKER * size
     done: dict[int, Outcome | tuple[Pending, str, object]] = {}

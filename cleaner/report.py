@@ -29,6 +29,32 @@ def explain(name: str, result: Result) -> str:
     return "\n".join(lines)
 
 
+NAMED = 20  # the summary names this many inputs of each kind; --report names every one
+
+
+@dataclass
+class Named:
+    """The first NAMED (input, why) of one kind for the summary, and how many more there were:
+    a run over a million files keeps no list that grows with them."""
+
+    kind: str  # failed | skipped | suspect | warning
+    first: list[tuple[str, str]] = field(default_factory=list)
+    more: int = 0
+
+    def add(self, name: str, why: str) -> None:
+        if len(self.first) < NAMED:
+            self.first.append((name, why))
+        else:
+            self.more += 1
+
+    def lines(self) -> list[str]:
+        lines = [f"{name}: {self.kind}: {why}" for name, why in self.first]
+        if self.more:
+            kind = "warnings" if self.kind == "warning" else self.kind
+            lines.append(f"... and {self.more} more {kind} (--report FILE names every input)")
+        return lines
+
+
 @dataclass
 class Summary:
     read: int = 0
@@ -39,10 +65,10 @@ class Summary:
     existing: int = 0  # skipped by --skip-existing (their output exists): counted, not listed
     chars_in: int = 0
     chars_out: int = 0
-    failures: list[tuple[str, str]] = field(default_factory=list)
-    skips: list[tuple[str, str]] = field(default_factory=list)
-    suspects: list[tuple[str, str]] = field(default_factory=list)
-    warnings: list[tuple[str, str]] = field(default_factory=list)
+    failures: Named = field(default_factory=lambda: Named("failed"))
+    skips: Named = field(default_factory=lambda: Named("skipped"))
+    suspects: Named = field(default_factory=lambda: Named("suspect"))
+    warnings: Named = field(default_factory=lambda: Named("warning"))
 
     def add(self, result: Result) -> None:
         self.chars_in += result.chars_in
@@ -50,12 +76,10 @@ class Summary:
 
     def render(self) -> str:
         removed = 1 - self.chars_out / self.chars_in if self.chars_in else 0.0
-        lines = [f"{name}: failed: {why}" for name, why in self.failures]
-        lines += [f"{name}: skipped: {why}" for name, why in self.skips]
+        lines = self.failures.lines() + self.skips.lines()
         if self.existing:
             lines.append(f"skipped {self.existing} input(s) whose output exists (--skip-existing)")
-        lines += [f"{name}: suspect: {why}" for name, why in self.suspects]
-        lines += [f"{name}: warning: {why}" for name, why in self.warnings]
+        lines += self.suspects.lines() + self.warnings.lines()
         # The suspect count shows only when there are some: the line keeps its shape otherwise.
         suspect = f", suspect {self.suspect}" if self.suspect else ""
         lines.append(

@@ -1057,6 +1057,7 @@ def test_bad_rule_file_is_refused_before_any_input_is_read(tmp_path, monkeypatch
     src = write(tmp_path / "in" / "a.txt", article(EN_TITLE, EN))
     monkeypatch.setattr(folder_run, "_read_bounded", lambda *a: pytest.fail("an input was read"))
     monkeypatch.setattr(cli, "_walk", lambda *a: pytest.fail("IN was listed"))
+    monkeypatch.setattr(cli, "_count", lambda *a: pytest.fail("IN was counted"))
     monkeypatch.setattr(workers.Cleaner, "_start", lambda *a: pytest.fail("a worker was started"))
     out, report = tmp_path / "out", tmp_path / "r.jsonl"
     result = invoke(src.parent, out, "--rules", rules, "--report", report)

@@ -878,6 +878,18 @@ def test_exit_2_when_out_is_inside_in(runner, tmp_path, where):
     assert sorted(p.name for p in src.rglob("*")) == ["a.txt"]
 
 
+def test_exit_2_when_in_is_inside_out(runner, tmp_path):
+    # IN=out/x holding x/z/a.txt would be written to out/x/z/a.txt: inside IN.
+    src = tmp_path / "out" / "x"
+    write(src / "x" / "z" / "a.txt", ARTICLE)
+    result = invoke(runner, src, tmp_path / "out")
+    assert result.exit_code == 2
+    assert "is inside OUT" in result.stderr
+    assert sorted(str(p.relative_to(tmp_path)) for p in tmp_path.rglob("*.txt")) == [
+        "out/x/x/z/a.txt"
+    ]
+
+
 def test_out_beside_in_with_a_common_prefix_is_fine(runner, tmp_path):
     src = tmp_path / "in"
     write(src / "a.txt", ARTICLE)
