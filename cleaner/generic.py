@@ -26,6 +26,7 @@ from .metadata import (
     is_date_line,
     iso_date,
 )
+from .normalise import n_tokens
 
 I = re.IGNORECASE  # noqa: E741
 
@@ -439,7 +440,7 @@ def news_feed(doc: Doc) -> None:
         k = j + 1
         if k < len(units) and units[k].removed is None and k not in stamp_set:
             summary = units[k].text
-            if ends_sentence(summary) and len(summary.split()) >= FEED_SUMMARY_MIN_WORDS:
+            if ends_sentence(summary) and n_tokens(summary) >= FEED_SUMMARY_MIN_WORDS:
                 feed.append(k)
     j = stamps[0] - 1
     while j >= 0 and units[j].removed is not None:
@@ -455,7 +456,7 @@ _PROSE_WORDS = 10
 
 
 def _prose_chars(unit) -> int:
-    return len(unit.text) if unit.removed is None and len(unit.text.split()) >= _PROSE_WORDS else 0
+    return len(unit.text) if unit.removed is None and n_tokens(unit.text) >= _PROSE_WORDS else 0
 
 
 def _remove_unless_article(
@@ -518,7 +519,7 @@ def repeated_caption(doc: Doc) -> None:
     pairs = [
         (i, j)
         for i, j in itertools.pairwise(live)
-        if units[i].text == units[j].text and len(units[i].text.split()) <= REPEAT_MAX_WORDS
+        if units[i].text == units[j].text and n_tokens(units[i].text) <= REPEAT_MAX_WORDS
     ]
     for i, j in pairs:
         doc.remove(i, "G202", reason)
@@ -543,7 +544,7 @@ def caption(doc: Doc) -> None:
 
     reason = REGISTRY["G204"].reason
     for i, unit in enumerate(doc.units):
-        if unit.removed is not None or len(unit.text.split()) > CAPTION_MAX_WORDS:
+        if unit.removed is not None or n_tokens(unit.text) > CAPTION_MAX_WORDS:
             continue
         text = unit.text
         if (
@@ -616,7 +617,7 @@ def comment_thread(doc: Doc) -> None:
         if units[j].removed is not None and units[j].removed.rule == "G106":
             start = j
             break
-    if not any(u.removed is None and len(u.text.split()) >= 10 for u in units[:start]):
+    if not any(u.removed is None and n_tokens(u.text) >= 10 for u in units[:start]):
         return  # nothing above the thread reads like an article: keep it
     for i in range(start, len(units)):
         doc.remove(i, "G206", REGISTRY["G206"].reason)
@@ -723,7 +724,7 @@ def related_block(doc: Doc) -> None:
             if u.removed is not None:  # taken by an earlier heading's block
                 continue
             headline = u.link_share > MAX_LINK_SHARE or (
-                _title_like(u.text, u.kind) or (u.text[-1:] in "?!" and len(u.text.split()) <= 20)
+                _title_like(u.text, u.kind) or (u.text[-1:] in "?!" and n_tokens(u.text) <= 20)
             )
             if not headline or taken == RELATED_BLOCK_MAX:
                 break

@@ -66,6 +66,12 @@ def collapse_spaces(line: str) -> str:
     return " ".join(line.split())
 
 
+def n_tokens(text: str) -> int:
+    """len(text.split()) for a unit's text, which has single spaces only (collapse_spaces): a count
+    of spaces, without building the list."""
+    return text.count(" ") + 1 if text else 0
+
+
 def strip_inline(line: str, markdown: bool) -> tuple[str, int]:
     """Remove inline markdown: `[AFP](#)` -> `AFP`, `**x**` -> `x`; editorial `[Bakhmut]` stays.
 

@@ -8,7 +8,7 @@ import regex
 
 from .metadata import BYLINE_RE, URL_RE
 from .model import Removal, Unit
-from .normalise import block_kind, bullet, collapse_spaces, strip_inline
+from .normalise import block_kind, bullet, collapse_spaces, n_tokens, strip_inline
 
 # A line "ends a sentence" when its last visible character is terminal punctuation, possibly
 # followed by closing quotes or brackets.
@@ -95,7 +95,7 @@ def join_broken(units: list[Unit]) -> list[Unit]:
             and unit.kind == prev.kind
             and not ends_sentence(prev.text)
             and _STARTS_LOWER.match(unit.text)
-            and len(prev.text.split()) >= JOIN_MIN_WORDS
+            and n_tokens(prev.text) >= JOIN_MIN_WORDS
             and not BYLINE_RE.match(unit.text)  # "by X" under a headline is a byline, not a tail
             and not URL_RE.match(unit.text)
         ):

@@ -27,7 +27,14 @@ from cleaner.article import (
 )
 from cleaner.firstchar import first_chars
 from cleaner.generic import _PHRASES_IN_ORDER, _combined
-from cleaner.normalise import _MD_LINK, bullet, collapse_spaces, normalise_text, strip_inline
+from cleaner.normalise import (
+    _MD_LINK,
+    bullet,
+    collapse_spaces,
+    n_tokens,
+    normalise_text,
+    strip_inline,
+)
 from cleaner.pipeline import _URL_IN_TEXT, _may_name_url
 from cleaner.segment import TERMINAL, ends_sentence
 
@@ -286,3 +293,20 @@ def test_link_chars_counts_the_link_text():
         9,
     )
     assert strip_inline("![img](x.png)[Home](/)", True) == ("Home", 4)
+
+
+def test_unit_texts_have_single_spaces_so_n_tokens_counts_words():
+    from cleaner.segment import join_broken, segment
+
+    for markdown in (False, True):
+        units = join_broken(segment("\n".join(LINES + EXTRA), markdown))
+        for unit in units:
+            assert unit.text == collapse_spaces(unit.text), unit.text
+            assert n_tokens(unit.text) == len(unit.text.split()), unit.text
+
+
+@settings(max_examples=200, derandomize=True)
+@given(TEXTS)
+def test_n_tokens_on_collapsed_generated_text(raw):
+    text = collapse_spaces(normalise_text(raw).replace("\n", " "))
+    assert n_tokens(text) == len(text.split())
