@@ -35,6 +35,8 @@ _MD_ITEM = re.compile(r"^[*+\-•]\s+(?=\S)")
 _TEXT_BULLET = regex.compile(r"^(?:[*•·▪◦‣]\s+|[+o\-]\s+(?=[\p{Lu}\d\"“‘'(]))")
 # The first characters of a _MD_RULE or _TEXT_BULLET match ("" for an empty line never matches).
 _BULLET_STARTS = frozenset("*-_=•·▪◦‣+o")
+# The first characters of a _MD_RULE, _MD_HEADING, _MD_QUOTE or _MD_ITEM match.
+_BLOCK_STARTS = frozenset("*-_=#>+•")
 _MD_QUOTE = re.compile(r"^(?:>\s?)+")
 _MD_RULE = re.compile(r"^(?:(?:\*\s*){3,}|(?:-\s*){3,}|(?:_\s*){3,}|=+)$")
 
@@ -113,6 +115,8 @@ def block_kind(line: str) -> tuple[str, str, str]:
 
     kind is heading, item, quote, rule (a horizontal rule or setext underline) or text.
     """
+    if line[:1] not in _BLOCK_STARTS:  # most lines: no regex needed
+        return "text", "", line
     if _MD_RULE.match(line):
         return "rule", "", ""
     m = _MD_HEADING.match(line)

@@ -29,6 +29,7 @@ from cleaner.firstchar import first_chars
 from cleaner.generic import _PHRASES_IN_ORDER, _combined
 from cleaner.normalise import (
     _MD_LINK,
+    block_kind,
     bullet,
     collapse_spaces,
     n_tokens,
@@ -60,6 +61,23 @@ def reference_bullet(line: str) -> tuple[str, str, str]:
         return "rule", "", ""
     m = _TEXT_BULLET.match(line)
     if m and m.end() < len(line):
+        return "item", line[: m.end()], line[m.end() :]
+    return "text", "", line
+
+
+_MD_HEADING = re.compile(r"^(#{1,6})\s+(.*?)(?:\s+#+)?$")
+_MD_ITEM = re.compile(r"^[*+\-•]\s+(?=\S)")
+_MD_QUOTE = re.compile(r"^(?:>\s?)+")
+
+
+def reference_block_kind(line: str) -> tuple[str, str, str]:
+    if _MD_RULE.match(line):
+        return "rule", "", ""
+    if m := _MD_HEADING.match(line):
+        return "heading", m.group(1) + " ", m.group(2)
+    if m := _MD_QUOTE.match(line):
+        return "quote", line[: m.end()], line[m.end() :]
+    if m := _MD_ITEM.match(line):
         return "item", line[: m.end()], line[m.end() :]
     return "text", "", line
 
@@ -143,6 +161,12 @@ def test_bullet_gate_changes_nothing():
         assert bullet(text) == reference_bullet(text), text
 
 
+def test_block_kind_gate_changes_nothing():
+    for line in [*LINES, *EXTRA, "## Heading", "> quoted", "+ item", "=== ", "#hashtag"]:
+        text = collapse_spaces(line)
+        assert block_kind(text) == reference_block_kind(text), text
+
+
 def test_credit_prefilter_changes_nothing():
     for line in LINES + EXTRA:
         text = collapse_spaces(line)
@@ -169,6 +193,9 @@ ALPHABET = st.sampled_from(
         "。",
         "ı",
         "İ",
+        "#",
+        "># ",
+        "=",
         " by ",
         "reporting ",
         "contributed to the report",
@@ -188,6 +215,7 @@ def test_fast_paths_on_generated_text(raw):
     assert ends_sentence(text) == (TERMINAL.search(text) is not None)
     assert truncated(text) == (_TRUNCATED.search(text) is not None)
     assert bullet(text) == reference_bullet(text)
+    assert block_kind(text) == reference_block_kind(text)
     assert is_credit(text) == (words(text) <= 50 and _CREDIT.search(text) is not None)
 
 
