@@ -20,12 +20,12 @@ import typer
 
 from .catalog import generic_codes, site_codes
 from .files import Item, _count, _inside, _walk
-from .folder_run import OUTPUT_EXISTS, Format, Run, Tally, _clean_in_parallel, _clean_serially
+from .folder_run import OUTPUT_EXISTS, Format, Run, Tally, _clean_in_process, _clean_in_workers
 from .progress import Progress, progress_mode
 from .report import Summary
 from .rulefile import RuleFileError
 from .sites import RuleSet, ruleset
-from .workers import Cleaner, Job, Pool
+from .workers import Job, Pool
 
 app = typer.Typer(add_completion=False, rich_markup_mode=None, pretty_exceptions_enable=False)
 
@@ -276,21 +276,20 @@ def _command(
     )
     progress = Progress(total, mode=progress_mode(quiet, terminal_busy=busy))
     tally = Tally(summary, report_fh, explain_, explain_stream, progress)
-    cleaner = Cleaner(job, timeout) if workers == 1 else None
-    pool = Pool(job, timeout, workers) if workers > 1 else None
+    # Worker processes, but for --jobs 1 --timeout 0 (no budget to keep: this process cleans).
+    pool = Pool(job, timeout, workers) if workers > 1 or timeout > 0 else None
     interrupted = False
     try:
         if pool is None:
-            _clean_serially(this, items, cleaner, tally, stdin)
+            _clean_in_process(this, items, job, tally, stdin)
         else:
-            _clean_in_parallel(this, items, pool, tally)
+            _clean_in_workers(this, items, pool, tally, stdin)
     except KeyboardInterrupt:
         interrupted = True
     finally:
         with _sigint_ignored(interrupted):  # a second Ctrl-C must not cut the tidying short
-            for workers_of_run in (cleaner, pool):
-                if workers_of_run is not None:
-                    workers_of_run.close(now=interrupted)
+            if pool is not None:
+                pool.close(now=interrupted)
             progress.close()
             if report_fh is not None:
                 report_fh.close()

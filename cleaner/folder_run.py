@@ -26,10 +26,10 @@ from .files import Item, _kind, _read_bounded, _safe_name, _same_file, _show, _w
 from .model import Result
 from .progress import Progress
 from .report import Summary, explain
-from .workers import Cleaner, Pool
+from .workers import Job, Pool, clean_one
 
 OUTPUT_EXISTS = "output exists"  # the reason of an input skipped by --skip-existing
-WINDOW_PER_WORKER = 8  # a folder run holds at most this many inputs per worker not yet reported
+WINDOW_PER_WORKER = 9  # a folder run holds at most this many inputs per worker not yet reported
 WAIT_TICK = 0.25  # seconds: how often a waiting folder run looks at the progress display
 
 
@@ -301,25 +301,28 @@ def _done(this: Run, tally: Tally, outcome: Outcome | tuple[Pending, str, object
         tally.add(outcome)
 
 
-def _clean_serially(
-    this: Run, items: Iterable[Item], cleaner: Cleaner, tally: Tally, stdin: IO[bytes] | None
+def _clean_in_process(
+    this: Run, items: Iterable[Item], job: Job, tally: Tally, stdin: IO[bytes] | None
 ) -> None:
-    """--jobs 1: one input after the other, each cleaned in the one worker process. `items`
-    is consumed as it goes (the walk of a folder is a generator)."""
+    """--jobs 1 --timeout 0: one input after the other, each cleaned in this process with no
+    time budget. `items` is consumed as it goes (the walk of a folder is a generator)."""
     for item in items:
         prepared = this.prepare(item, stdin)
         if isinstance(prepared, Pending):
-            _done(this, tally, (prepared, *cleaner.clean(prepared.data, prepared.clean_name)))
+            _done(this, tally, (prepared, *clean_one(job, prepared.data, prepared.clean_name)))
         else:
             _done(this, tally, prepared)
 
 
-def _clean_in_parallel(this: Run, items: Iterable[Item], pool: Pool, tally: Tally) -> None:
-    """--jobs N: inputs are read in order, at most one per worker ahead of the workers, and
-    their Outcomes written and reported in input order. An Outcome that comes early waits for
-    those before it, but no more than WINDOW_PER_WORKER per worker inputs are taken in before
-    the oldest is reported, so memory stays bounded behind a slow document. `items` is consumed
-    as it goes, no further ahead than that window."""
+def _clean_in_workers(
+    this: Run, items: Iterable[Item], pool: Pool, tally: Tally, stdin: IO[bytes] | None = None
+) -> None:
+    """--jobs N (1 included, with a time budget): inputs are read in order, at most one per
+    worker ahead of what the workers have (each has up to two: the one it cleans and the next,
+    see workers.Cleaner), and their Outcomes written and reported in input order. An Outcome that
+    comes early waits for those before it, but no more than WINDOW_PER_WORKER per worker inputs
+    are taken in before the oldest is reported, so memory stays bounded behind a slow document.
+    `items` is consumed as it goes, no further ahead than that window."""
     size = len(pool.cleaners)
     window = WINDOW_PER_WORKER * size
     done: dict[int, Outcome | tuple[Pending, str, object]] = {}
@@ -333,17 +336,18 @@ def _clean_in_parallel(this: Run, items: Iterable[Item], pool: Pool, tally: Tall
             if item is None:
                 more = False
                 break
-            prepared = this.prepare(item, None)
+            prepared = this.prepare(item, stdin)
             if isinstance(prepared, Pending):
                 ready.append((taken, prepared))
             else:
                 done[taken] = prepared
             taken += 1
-        while ready and pool.idle:
-            seq, pending = ready.popleft()
-            early = pool.submit(seq, pending)
-            if early is not None:
-                done[seq] = (pending, *early)
+        while ready:
+            cleaner = pool.worker_for(ready[0][1].size)
+            if cleaner is None:
+                break
+            for seq, pending, status, value in pool.submit(cleaner, *ready.popleft()):
+                done[seq] = (pending, status, value)  # decided at once: the worker had died
         if reported in done:
             while reported in done:
                 _done(this, tally, done.pop(reported))

@@ -1,9 +1,11 @@
 """Cleaning documents under a per-document time budget (--timeout) in long-lived worker
-processes: one (`Cleaner`, --jobs 1) or several side by side (`Pool`, --jobs N).
+processes (`Cleaner`), one (--jobs 1) or several side by side (`Pool`, --jobs N).
 
 Processes, because the slow cases are single calls that nothing in this process can interrupt
 (see `Cleaner`). A document past its budget, or one that kills its worker, fails alone: that
-worker is killed (or found dead) and a new one is started for the next document.
+worker is killed (or found dead) and a new one is started for the documents after it. Each
+worker has the next document queued while it cleans one, so that it need not wait for the
+parent between documents.
 """
 
 from __future__ import annotations
@@ -12,8 +14,11 @@ import contextlib
 import functools
 import multiprocessing
 import multiprocessing.connection
+import os
 import signal
+import socket
 import time
+from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -24,6 +29,11 @@ from .sites import ruleset
 
 if TYPE_CHECKING:  # annotations only: folder_run imports this module
     from .folder_run import Pending
+
+PIPE_BUFFER = 1 << 20  # bytes asked of the pipe to a worker (see _queue_room); may get less
+
+Done = tuple[object, str, object]  # a document's outcome: its tag, status and value
+Finished = tuple[int, "Pending", str, object]  # a Pool's: the document's seq and Pending instead
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,23 +116,47 @@ def _sigint_blocked() -> Iterator[None]:
         signal.pthread_sigmask(signal.SIG_SETMASK, old)
 
 
+@dataclass(slots=True)
+class _Sent:
+    """A document sent to a worker and not done."""
+
+    tag: object
+    data: bytes  # kept until the worker starts it (sent again if the worker dies before)
+    name: str | None
+    delivered: bool = True  # False: the send failed (the worker had died)
+
+
 class Cleaner:
-    """Cleans documents under a per-document time budget.
+    """Cleans documents under a per-document time budget, in a worker process.
 
     Why a worker process: the slow cases measured are single calls that a deadline checked
     between pipeline stages cannot interrupt (trafilatura on 100,000 nested <div>s takes 24 s in
     one call; a rule file's regex may take its whole 0.5 s timeout on each of 10,000 lines), and a
-    thread cannot be stopped. So documents go, one at a time, to a long-lived child process
-    (forked, so it shares the compiled rules; started once per run, not per document: a document
-    costs a pipe round trip of its bytes and its Result). When a document runs past the budget
-    the child is killed and a new one is started for the next document; a child that dies (out
-    of memory, a crash in a C library) fails that document only. `timeout=0` cleans in this
-    process with no budget (the regex timeout still applies).
+    thread cannot be stopped. So documents go to a long-lived child process (forked, so it shares
+    the compiled rules; started once per run, not per document: a document costs a pipe round
+    trip of its bytes and its Result), which cleans them one at a time, in the order sent. When a
+    document runs past the budget the child is killed and a new one is started; a child that
+    dies (out of memory, a crash in a C library) fails that document only. (`--timeout 0` with
+    `--jobs 1` does without: folder_run cleans in its own process, with no budget.)
 
-    `clean` sends a document and waits for it (--jobs 1). `submit`, then `collect` when
-    `connection` is readable or `expire` once past `deadline`, do the same without blocking:
-    `Pool` runs several Cleaners side by side that way (--jobs N).
+    Pipelining: the worker may be given the next document while it still cleans one (at most
+    DEPTH sent and not done), so it goes on to it at once instead of sitting idle while the
+    parent takes the result, writes the output and reads and sends the next input. The budget
+    of a document runs from when the worker starts it: at once for one sent to an idle worker;
+    for one queued behind another, from when the parent receives the result of the one before
+    (the worker goes on to it as it sends that result, so the budget counted may begin a little
+    late, by the parent's delay in reading the result; no "started" message is sent). When the document being cleaned is past its budget or kills the worker, it fails
+    alone: the one queued behind it, which the worker never started, is sent again to a new
+    worker (the parent keeps its bytes until then). Only a document of at most `_queued_max`
+    bytes is queued behind another (see `_queue_room`); a larger one waits for an idle worker.
+
+    Without blocking: `submit` a document with a tag; when `connection` is readable, `collect`;
+    once past `deadline`, `expire`. Each returns the (tag, status, value) outcomes it decided,
+    ("ok", Result), ("timeout", why) or ("error", why), often none or one. `Pool` runs several
+    Cleaners side by side that way (--jobs N), or one (--jobs 1).
     """
+
+    DEPTH = 2  # documents sent to the worker and not done: the one it cleans, one queued
 
     def __init__(self, job: Job, timeout: float):
         self.job = job
@@ -131,54 +165,84 @@ class Cleaner:
         self._ctx = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
         self._proc = None
         self._conn = None
+        self._sent: deque[_Sent] = deque()  # in the order sent: the first is being cleaned
+        self._queued_max = 0  # bytes: the largest document to queue behind another (_start)
         self.restarts = 0
-        self.deadline: float | None = None  # when the document sent by `submit` is out of time
-
-    def clean(self, data: bytes, name: str | None) -> tuple[str, object]:
-        if self.timeout <= 0:
-            return clean_one(self.job, data, name)
-        if self._proc is None:
-            self._start()
-        try:
-            self._conn.send((data, name))
-            if not self._conn.poll(self.timeout):
-                self._stop()
-                return "timeout", self._over_budget()
-            return self._conn.recv()
-        except (EOFError, OSError):
-            return "error", self._died()
-
-    # --- without blocking (Pool) ---------------------------------------------------------------
+        self.deadline: float | None = None  # when the document being cleaned is out of time
 
     @property
     def connection(self):
         return self._conn
 
-    def submit(self, data: bytes, name: str | None) -> tuple[str, object] | None:
-        """Send one document to the worker (started when there is none). None: sent, the
-        result is to `collect`; else the document's outcome at once (the worker is gone)."""
+    @property
+    def load(self) -> int:
+        """Documents sent and not done: the one being cleaned and any queued behind it."""
+        return len(self._sent)
+
+    def has_room(self, size: int) -> bool:
+        """Whether a document of `size` bytes may be sent now: always to an idle worker (one is
+        started when there is none), behind another only when it is small enough."""
+        load = len(self._sent)
+        return load == 0 or (load < self.DEPTH and size <= self._queued_max)
+
+    def submit(self, tag: object, data: bytes, name: str | None) -> list[Done]:
+        """Send a document (see `has_room`); its outcome is to `collect`, unless it is decided
+        at once (the worker was found dead with nothing before it: it fails)."""
         if self._proc is None:
             self._start()
+        sent = _Sent(tag, data, name)
+        self._sent.append(sent)
         try:
             self._conn.send((data, name))
         except (EOFError, OSError):
-            return "error", self._died()
-        self.deadline = time.monotonic() + self.timeout if self.timeout > 0 else None
-        return None
+            if len(self._sent) > 1:  # the worker died on the one before: `collect` finds out
+                sent.delivered = False
+                return []
+            self._sent.pop()
+            return [(tag, "error", self._died())]
+        if len(self._sent) == 1:
+            self._begin()
+        return []
 
-    def collect(self) -> tuple[str, object]:
-        """The result of the document sent (call when `connection` is readable)."""
-        self.deadline = None
+    def collect(self) -> list[Done]:
+        """The outcome of the document being cleaned (call when `connection` is readable); the
+        worker goes on to the next one queued, whose budget starts now."""
         try:
-            return self._conn.recv()
+            reply = self._conn.recv()
         except (EOFError, OSError):
-            return "error", self._died()
+            return self._lost("error", self._died())
+        sent = self._sent.popleft()
+        self._begin()
+        return [(sent.tag, *reply)]
 
-    def expire(self) -> tuple[str, object]:
-        """The document sent is past its budget: the worker is killed (restarted on demand)."""
-        self.deadline = None
+    def expire(self) -> list[Done]:
+        """The document being cleaned is past its budget: it fails, the worker is killed, and
+        the document queued behind it goes to a new one."""
         self._stop()
-        return "timeout", self._over_budget()
+        return self._lost("timeout", self._over_budget())
+
+    def _begin(self) -> None:
+        """The worker has started the first document sent, if any: its budget runs from now."""
+        if not self._sent:
+            self.deadline = None
+            return
+        first = self._sent[0]
+        if first.delivered:
+            first.data = b""  # it will never be sent again
+        self.deadline = time.monotonic() + self.timeout if self.timeout > 0 else None
+
+    def _lost(self, status: str, why: str) -> list[Done]:
+        """The worker is gone (stopped): the document it was cleaning ends with (status, why);
+        those it never started are sent again, in order, to a new worker."""
+        todo = list(self._sent)
+        self._sent.clear()
+        self.deadline = None
+        done: list[Done] = []
+        if todo and todo[0].delivered:
+            done.append((todo.pop(0).tag, status, why))
+        for sent in todo:
+            done += self.submit(sent.tag, sent.data, sent.name)
+        return done
 
     def _over_budget(self) -> str:
         return f"over the time budget of {self.timeout:g} s (--timeout)"
@@ -192,6 +256,7 @@ class Cleaner:
     def _start(self) -> None:
         _preload()
         parent, child = self._ctx.Pipe()
+        self._queued_max = _queue_room(parent, child)
         proc = self._ctx.Process(
             target=_worker_main, args=(child, self.job), name="clean-worker", daemon=True
         )
@@ -215,6 +280,7 @@ class Cleaner:
 
     def close(self, *, now: bool = False) -> None:
         """End the worker: asked to finish, or (`now`, on Ctrl-C) terminated at once."""
+        self._sent.clear()
         if self._proc is None:
             return
         if now:
@@ -231,52 +297,71 @@ class Cleaner:
         conn.close()
 
 
+def _queue_room(parent, child) -> int:
+    """The largest document (bytes) to send to a worker still cleaning another: a quarter of
+    what the pipe holds unread (asked to hold PIPE_BUFFER). At most two documents wait in it
+    unread, so sending one to a busy worker never blocks the parent, which could then miss
+    another worker's deadline or deadlock with a worker blocked sending it a large result.
+    0 (no queueing) when the pipe is no socket whose buffers can be read."""
+    room = []
+    for conn, option in ((parent, socket.SO_SNDBUF), (child, socket.SO_RCVBUF)):
+        try:
+            with socket.socket(fileno=os.dup(conn.fileno())) as sock:
+                with contextlib.suppress(OSError):
+                    sock.setsockopt(socket.SOL_SOCKET, option, PIPE_BUFFER)
+                room.append(sock.getsockopt(socket.SOL_SOCKET, option))
+        except (OSError, ValueError):
+            return 0
+    return min(room) // 4
+
+
 class Pool:
-    """`size` Cleaners side by side (--jobs N on a folder): each worker process cleans one
-    document at a time under its own deadline and is killed and restarted alone after a timeout
-    or a crash, exactly as with one. The parent waits on all their pipes at once
-    (multiprocessing.connection.wait), bounded by the nearest deadline."""
+    """`size` Cleaners side by side (--jobs N on a folder, or one for --jobs 1): each worker
+    process cleans one document at a time, with the next queued behind it, under its own
+    deadline, and is killed and restarted alone after a timeout or a crash. The parent waits on
+    all their pipes at once (multiprocessing.connection.wait), bounded by the nearest deadline.
+    Outcomes come as (seq, pending, status, value)."""
 
     def __init__(self, job: Job, timeout: float, size: int) -> None:
         self.cleaners = [Cleaner(job, timeout) for _ in range(size)]
-        self.idle = list(reversed(self.cleaners))  # a stack: the first worker is used first
-        self.busy: dict[Cleaner, tuple[int, Pending]] = {}
 
-    def submit(self, seq: int, pending: Pending) -> tuple[str, object] | None:
-        """Give `pending` to an idle worker; None, or its outcome at once if the worker died."""
-        cleaner = self.idle.pop()
-        early = cleaner.submit(pending.data, pending.clean_name)
-        pending.data = b""  # the worker has its copy
-        if early is not None:
-            self.idle.append(cleaner)
-            return early
-        self.busy[cleaner] = (seq, pending)
-        return None
+    @property
+    def busy(self) -> bool:
+        return any(c.load for c in self.cleaners)
 
-    def wait(self, limit: float) -> list[tuple[int, Pending, str, object]]:
+    def worker_for(self, size: int) -> Cleaner | None:
+        """Where a document of `size` bytes goes now: the first idle worker, else the first one
+        that may queue it behind the one it cleans; None when none may take it yet."""
+        best = None
+        for cleaner in self.cleaners:
+            if cleaner.has_room(size) and (best is None or cleaner.load < best.load):
+                best = cleaner
+        return best
+
+    def submit(self, cleaner: Cleaner, seq: int, pending: Pending) -> list[Finished]:
+        """Give `pending` to `cleaner` (see `worker_for`); its outcome if decided at once."""
+        done = cleaner.submit((seq, pending), pending.data, pending.clean_name)
+        pending.data = b""  # the Cleaner keeps the bytes until the worker has started it
+        return [(*tag, status, value) for tag, status, value in done]
+
+    def wait(self, limit: float) -> list[Finished]:
         """The documents finished (or past their deadline) within `limit` seconds."""
-        if not self.busy:
+        busy = [c for c in self.cleaners if c.load]
+        if not busy:
             return []
-        deadlines = [c.deadline for c in self.busy if c.deadline is not None]
+        deadlines = [c.deadline for c in busy if c.deadline is not None]
         if deadlines:
             limit = max(0.0, min(limit, min(deadlines) - time.monotonic()))
-        by_conn = {c.connection: c for c in self.busy}
-        ready = multiprocessing.connection.wait(list(by_conn), limit)
-        done = []
-        for conn in ready:
-            cleaner = by_conn[conn]
-            seq, pending = self.busy.pop(cleaner)
-            done.append((seq, pending, *cleaner.collect()))
-            self.idle.append(cleaner)
+        by_conn = {c.connection: c for c in busy}
+        done: list[Done] = []
+        for conn in multiprocessing.connection.wait(list(by_conn), limit):
+            done += by_conn[conn].collect()
         now = time.monotonic()
-        for cleaner in list(self.busy):
-            if cleaner.deadline is not None and now >= cleaner.deadline:
-                seq, pending = self.busy.pop(cleaner)
-                done.append((seq, pending, *cleaner.expire()))
-                self.idle.append(cleaner)
-        return done
+        for cleaner in busy:
+            if cleaner.load and cleaner.deadline is not None and now >= cleaner.deadline:
+                done += cleaner.expire()
+        return [(*tag, status, value) for tag, status, value in done]
 
     def close(self, *, now: bool = False) -> None:
         for cleaner in self.cleaners:
             cleaner.close(now=now)
-        self.busy.clear()

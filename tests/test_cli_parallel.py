@@ -199,6 +199,186 @@ def test_read_ahead_is_bounded_behind_a_slow_document(tmp_path, monkeypatch):
     assert reads[window] > 0, "the run read on before the slow first document was reported"
 
 
+# --- pipelining: each worker has the next document queued while it cleans one ---------------
+
+JOB = workers.Job((), True, None, None, True)
+
+
+def logged(real, log: Path):
+    """slowed(real) that first appends "<pid> <name>" to log: which worker took which document."""
+    inner = slowed(real)
+
+    def run(data, *args, **kwargs):
+        with open(log, "a", encoding="utf-8") as fh:
+            fh.write(f"{os.getpid()} {kwargs.get('name')}\n")
+        return inner(data, *args, **kwargs)
+
+    return run
+
+
+def taken_by(log: Path) -> list[tuple[int, str]]:
+    lines = log.read_text(encoding="utf-8").splitlines()
+    return [(int(pid), name) for pid, name in (line.split() for line in lines)]
+
+
+def outcomes(pool: workers.Pool, limit: float = 30) -> dict[int, tuple[str, object]]:
+    """Wait for every document sent to pool: seq -> (status, value)."""
+    done = {}
+    end = time.monotonic() + limit
+    while pool.busy:
+        assert time.monotonic() < end, "the pool never finished"
+        done.update({seq: (status, value) for seq, _, status, value in pool.wait(0.25)})
+    return done
+
+
+def pending(name: str, data: bytes) -> folder_run.Pending:
+    return folder_run.Pending(name, data, name, None, len(data))
+
+
+@pytest.mark.parametrize("bad", ["SLOW", "CRASH"])
+def test_a_document_queued_behind_a_timeout_or_crash_goes_to_a_new_worker(
+    tmp_path, monkeypatch, bad
+):
+    """The first of two documents in flight times out (or kills its worker): it fails alone;
+    the second, which the worker never started, is cleaned by the restarted worker, as it
+    would be in this process."""
+    page = PAGES[0].read_bytes()
+    expected = [workers.clean_one(JOB, page, name) for name in ("b.txt", "c.txt")]
+    assert expected[0][0] == "ok" and expected[0][1].text
+    log = tmp_path / "log"
+    monkeypatch.setattr(workers, "run", logged(workers.run, log))
+    starts = []
+    real_start = workers.Cleaner._start
+    monkeypatch.setattr(
+        workers.Cleaner, "_start", lambda self: starts.append(1) or real_start(self)
+    )
+    pool = workers.Pool(JOB, 1, 1)
+    try:
+        for seq, (name, data) in enumerate(
+            [("a.txt", page + f"\n{bad}\n".encode()), ("b.txt", page), ("c.txt", page)]
+        ):
+            if seq == 2:  # the worker has two: c waits for room
+                assert pool.cleaners[0].load == 2 and pool.worker_for(len(data)) is None
+                done = outcomes(pool)
+                assert pool.worker_for(len(data)) is pool.cleaners[0]
+            cleaner = pool.worker_for(len(data))
+            assert cleaner is pool.cleaners[0]
+            assert pool.submit(cleaner, seq, pending(name, data)) == []
+        done.update(outcomes(pool))
+    finally:
+        pool.close()
+    status, why = done[0]
+    if bad == "SLOW":
+        assert (status, why) == ("timeout", "over the time budget of 1 s (--timeout)")
+    else:
+        assert status == "error" and why.startswith("the worker process died (killed by SIGKILL")
+    assert [done[1], done[2]] == expected
+    assert len(starts) == 2
+    (first, a), (second, b), (third, c) = taken_by(log)
+    assert (a, b, c) == ("a.txt", "b.txt", "c.txt")  # each started once
+    assert first != second == third  # b (then c) by the restarted worker
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_timeout_and_a_crash_with_documents_queued_behind_them(tmp_path, monkeypatch, jobs):
+    """On a folder: every input is started by a worker exactly once, the slow and the crashing
+    ones fail, and the outputs are those of an uninterrupted in-process run."""
+    src, out, ref = tmp_path / "in", tmp_path / "out", tmp_path / "ref"
+    corpus(src, 12)
+    page = PAGES[0].read_bytes()
+    (src / "part0" / "000b-slow.txt").write_bytes(page + b"\nSLOW\n")
+    (src / "part1" / "001b-crash.txt").write_bytes(page + b"\nCRASH\n")
+    assert invoke(src, ref, "--timeout", 0, "--jobs", 1).exit_code == 0  # run() not patched
+    expected = tree(ref)
+    del expected["part0/000b-slow.txt"], expected["part1/001b-crash.txt"]
+    log = tmp_path / "log"
+    monkeypatch.setattr(workers, "run", logged(workers.run, log))
+    loads = []
+    real_submit = workers.Cleaner.submit
+    monkeypatch.setattr(
+        workers.Cleaner,
+        "submit",
+        lambda self, tag, data, name: loads.append(self.load) or real_submit(self, tag, data, name),
+    )
+    report = tmp_path / "r.jsonl"
+    result = invoke(src, out, "--jobs", jobs, "--timeout", 1, "--report", report, env=NO_LOG)
+    assert result.exit_code == 1
+    assert counts(result.stderr) == (14, 12, 0, 2)
+    assert "part0/000b-slow.txt: failed: timeout: over the time budget of 1 s" in result.stderr
+    assert "part1/001b-crash.txt: failed: the worker process died (killed by SIGKILL" in (
+        result.stderr
+    )
+    assert 1 in loads  # documents were queued behind others
+    names = [name for _, name in taken_by(log)]
+    assert sorted(names) == sorted(p.name for p in src.rglob("*") if p.is_file())
+    records = [json.loads(line) for line in report.read_text(encoding="utf-8").splitlines()]
+    assert [r["input"] for r in records] == sorted(r["input"] for r in records)
+    assert tree(out) == expected
+    assert leftovers(out) == []
+
+
+@pytest.mark.parametrize("fmt", ["txt", "json"])
+def test_pipelined_workers_give_the_outputs_of_cleaning_in_process(tmp_path, monkeypatch, fmt):
+    src = corpus(tmp_path / "in", 60, bad=True)
+    loads = []
+    real_submit = workers.Cleaner.submit
+    monkeypatch.setattr(
+        workers.Cleaner,
+        "submit",
+        lambda self, tag, data, name: loads.append(self.load) or real_submit(self, tag, data, name),
+    )
+    runs = {}
+    for name, args in (("piped", ()), ("inproc", ("--timeout", 0))):
+        report = tmp_path / f"{name}.jsonl"
+        result = invoke(
+            src,
+            tmp_path / name,
+            "--jobs",
+            1,
+            "--format",
+            fmt,
+            "--report",
+            report,
+            *args,
+            env=NO_LOG,
+        )
+        assert result.exit_code == 0, result.stderr
+        runs[name] = result.stderr, report.read_text(encoding="utf-8")
+    assert len(loads) == 60 and loads.count(1) > 30  # the in-process run sends nothing
+    assert tree(tmp_path / "piped") == tree(tmp_path / "inproc")
+    (err_p, rep_p), (err_i, rep_i) = runs["piped"], runs["inproc"]
+    assert rep_p.replace(str(tmp_path / "piped"), str(tmp_path / "inproc")) == rep_i
+    assert err_p.replace(str(tmp_path / "piped"), str(tmp_path / "inproc")) == err_i
+
+
+def test_a_large_document_waits_for_an_idle_worker(tmp_path, monkeypatch):
+    """A document too large to wait unread in the pipe is not queued behind another: sending it
+    to a worker busy with a slow document would block the parent past that one's deadline."""
+    monkeypatch.setattr(workers, "PIPE_BUFFER", 4096)  # a small pipe: queue only tiny documents
+    monkeypatch.setattr(workers, "run", slowed(workers.run))
+    src, out = tmp_path / "in", tmp_path / "out"
+    src.mkdir()
+    page = PAGES[0].read_bytes()
+    (src / "a-slow.txt").write_bytes(page + b"\nSLOW\n")
+    big = b"\n\n".join([page] * 40)
+    (src / "b-big.txt").write_bytes(big)
+    pool = workers.Pool(JOB, 1, 1)
+    try:
+        pool.submit(pool.cleaners[0], 0, pending("a.txt", page + b"SLOW"))
+        assert 0 < pool.cleaners[0]._queued_max < len(big)
+        assert pool.worker_for(len(big)) is None
+        assert pool.worker_for(pool.cleaners[0]._queued_max) is pool.cleaners[0]
+    finally:
+        pool.close(now=True)
+    begin = time.monotonic()
+    result = invoke(src, out, "--jobs", 1, "--timeout", 1, env=NO_LOG)
+    assert time.monotonic() - begin < 20
+    assert counts(result.stderr) == (2, 1, 0, 1)
+    assert (out / "b-big.txt").read_bytes() == (
+        workers.clean_one(JOB, big, "b-big.txt")[1].text.encode("utf-8")
+    )
+
+
 # --- --skip-existing -------------------------------------------------------------------------
 
 
@@ -370,10 +550,11 @@ def interrupt_when(proc: subprocess.Popen, ready, limit: float = 60) -> tuple[st
     return proc.communicate(timeout=60)
 
 
-def test_ctrl_c_on_a_folder_run_stops_cleanly_and_skip_existing_finishes_it(tmp_path):
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_ctrl_c_on_a_folder_run_stops_cleanly_and_skip_existing_finishes_it(tmp_path, jobs):
     src, out, full = corpus(tmp_path / "in", 300), tmp_path / "out", tmp_path / "full"
     report = tmp_path / "r.jsonl"
-    proc = start_slow_clean(src, out, "--jobs", 2, "--report", report)
+    proc = start_slow_clean(src, out, "--jobs", jobs, "--report", report)
     _, stderr = interrupt_when(proc, lambda: out.exists() and any(out.rglob("*.txt")))
     assert proc.returncode == 130, stderr
     assert "Traceback" not in stderr, stderr
