@@ -7,7 +7,7 @@ Run from the repo root (needs `pip install -e '.[bench]'`; nothing else):
     python bench/speed.py --docs 10000 --json /tmp/speed.json
 
 Data: the AEB pages in ../shared/bench/aeb beside the repo (override with --data DIR), repeated
-until the corpus has --docs documents (default 5,000). Four parts:
+until the corpus has --docs documents (default 5,000). Five parts:
 
 1. Throughput, one process and two (cleaner.parallel.clean_many): cleaner on the whole-page
    text copies (inscriptis), cleaner on the HTML, bare trafilatura.extract on the HTML, and the
@@ -20,6 +20,9 @@ until the corpus has --docs documents (default 5,000). Four parts:
    shown; with bounded memory they do not grow with the corpus.
 3. Cost against size: one 1 MB and one 10 MB text copy (AEB text copies concatenated); the
    time ratio is 10 when the cost is linear.
+4. The command on a folder: `python -m cleaner --quiet --jobs N IN OUT` on 2,000 text copies
+   written as files (300 with --quick), one process and two; start-up, file reading and
+   writing and the timed worker processes included.
 """
 
 from __future__ import annotations
@@ -317,6 +320,47 @@ def linearity(texts: list[str], sizes_mb: Sequence[float]) -> dict:
     return {"rows": rows, "time_ratio": ratio, "size_ratio": size_ratio}
 
 
+# --- the command on a folder ---------------------------------------------------------------------
+
+
+def folder(texts: Sequence[str], n: int, procs: Sequence[int], workdir: Path) -> list[dict]:
+    """`clean --quiet --jobs N IN OUT` on a folder of n text copies, as a user runs it: reading
+    and writing files, the timed worker processes, the report; start-up included."""
+    src = workdir / "in"
+    src.mkdir()
+    for i, text in enumerate(repeat_to(texts, n)):
+        (src / f"page-{i:06d}.txt").write_text(text, encoding="utf-8")
+    size = utf8_size(repeat_to(texts, n))
+    print(f"\n4. The command on a folder — {n:,} text copies ({mb(size):.1f} MB)")
+    print(f"{'command':<36} {'docs/s':>9} {'MB/s':>8} {'seconds':>9}")
+    rows = []
+    for jobs in procs:
+        out = workdir / f"out-{jobs}"
+        start = time.perf_counter()
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "cleaner",
+                "--quiet",
+                "--jobs",
+                str(jobs),
+                str(src),
+                str(out),
+            ],
+            check=True,
+        )
+        seconds = time.perf_counter() - start
+        written = sum(1 for _ in out.iterdir())
+        if written != n:
+            sys.exit(f"clean --jobs {jobs} wrote {written} of {n} outputs")
+        rows.append({"jobs": jobs, "docs_per_s": n / seconds, "mb_per_s": mb(size) / seconds})
+        print(
+            f"{'clean --jobs ' + str(jobs):<36} {n / seconds:>9.1f} {mb(size) / seconds:>8.2f} {seconds:>9.1f}"
+        )
+    return rows
+
+
 # --- main ---------------------------------------------------------------------------------------
 
 
@@ -359,7 +403,10 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--chunksize", type=int, default=8, help="documents per task sent")
     parser.add_argument("--json", type=Path, metavar="FILE", help="write all figures as JSON")
     parser.add_argument(
-        "--skip", action="append", default=[], choices=("throughput", "memory", "linearity")
+        "--skip",
+        action="append",
+        default=[],
+        choices=("throughput", "memory", "linearity", "folder"),
     )
     parser.add_argument("--workdir", type=Path, help="where the generated corpora go (deleted)")
     return parser.parse_args(argv)
@@ -411,6 +458,13 @@ def main(argv: list[str] | None = None) -> int:
             shutil.rmtree(workdir, ignore_errors=True)
     if "linearity" not in args.skip:
         report["linearity"] = linearity(texts_once, linear_sizes)
+    if "folder" not in args.skip:
+        workdir = Path(tempfile.mkdtemp(prefix="cleaner-speed-", dir=args.workdir))
+        try:
+            procs = (1, args.procs) if args.procs > 1 else (1,)
+            report["folder"] = folder(texts_once, 300 if args.quick else 2_000, procs, workdir)
+        finally:
+            shutil.rmtree(workdir, ignore_errors=True)
 
     print(f"\nload average {load()} at the end")
     report["peak_rss_mb_this_process"] = (
