@@ -184,7 +184,7 @@ def _write_atomic(path: Path, data: str) -> int:
         with os.fdopen(fd, "wb") as fh:
             fh.write(encoded)
             # mkstemp makes the file private (0600); an output gets the usual mode (0644).
-            os.fchmod(fh.fileno(), 0o666 & ~_umask())
+            os.fchmod(fh.fileno(), 0o666 & ~current_umask())
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -193,7 +193,8 @@ def _write_atomic(path: Path, data: str) -> int:
 
 
 @functools.cache
-def _umask() -> int:
+def current_umask() -> int:
+    """The process's umask (read by setting it, so read once): new files get 0o666 & ~umask."""
     mask = os.umask(0o022)
     os.umask(mask)
     return mask

@@ -38,6 +38,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any, NamedTuple
 
+from .files import current_umask
 from .parallel import DEFAULT_CHUNKSIZE, clean_many
 
 # --- formats ------------------------------------------------------------------------------------
@@ -447,12 +448,6 @@ def open_reader(
 # --- writers ------------------------------------------------------------------------------------
 
 
-def _umask() -> int:
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
-
-
 class _AtomicWriter:
     """A temporary file beside the target, renamed over it on success, deleted on failure."""
 
@@ -490,7 +485,7 @@ class _AtomicWriter:
         try:
             self._close()
             if self.tmp is not None:
-                os.chmod(self.tmp, 0o666 & ~_umask())
+                os.chmod(self.tmp, 0o666 & ~current_umask())
                 os.replace(self.tmp, self.path)
                 self.tmp = None
         except BaseException:
