@@ -7,7 +7,7 @@ Run from the repo root (needs `pip install -e '.[bench]'`; nothing else):
     python bench/speed.py --docs 10000 --json /tmp/speed.json
 
 Data: the AEB pages in ../shared/bench/aeb beside the repo (override with --data DIR), repeated
-until the corpus has --docs documents (default 5,000). Five parts:
+until the corpus has --docs documents (default 5,000). Four parts:
 
 1. Throughput, one process and two (cleaner.parallel.clean_many): cleaner on the whole-page
    text copies (inscriptis), cleaner on the HTML, bare trafilatura.extract on the HTML, and the
