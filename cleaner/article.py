@@ -89,13 +89,9 @@ words = functools.lru_cache(maxsize=16384)(count_words)
 MAX_LINK_SHARE = 0.5  # a line mostly made of link text is navigation or a teaser, not prose
 
 
-_TRUNCATED = re.compile(
-    r"\w(?:\.\.\.|…)$|\[(?:…|\.\.\.)\]$"
-)  # a teaser cut short: "plus JBL he...", "[…]"
-
-
 def truncated(text: str) -> bool:
-    """_TRUNCATED.search(text), by string methods (every line is asked)."""
+    """A teaser cut short: "..." or "…" right after a letter ("plus JBL he..."), or "[…]" at
+    the end. String tests, not a pattern: every line is asked."""
     if text.endswith("..."):
         before = text[-4:-3]
     elif text.endswith("…"):

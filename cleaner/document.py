@@ -36,9 +36,6 @@ class Doc:
             # Reports show the line as it was, bullets and markup included.
             unit.removed = Removal(code, reason, unit.line, unit.raw or unit.text)
 
-    def alive(self) -> list[int]:
-        return [i for i, u in enumerate(self.units) if u.removed is None]
-
     def add_date(self, unit: Unit, value: str | None) -> None:
         if value:
             self.dates.append((unit, value))

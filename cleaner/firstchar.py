@@ -91,7 +91,7 @@ def first_chars(pattern: str, flags: int = 0) -> frozenset[str] | None:
         return None
     try:
         chars, nullable = _first_of_sequence(_sre_parse.parse(pattern, flags))
-    except (_Any, Exception):
+    except Exception:  # _Any, or a pattern the parser rejects
         return None
     if nullable:
         return None

@@ -33,10 +33,6 @@ class Unit:
     # A unit the article must keep even where the boundary rules would cut it (credit lines).
     protected: bool = False
 
-    @property
-    def alive(self) -> bool:
-        return self.removed is None
-
 
 METADATA_FIELDS = ("title", "byline", "date", "site", "url")
 

@@ -18,7 +18,6 @@ from hypothesis import strategies as st
 from cleaner.article import (
     _CREDIT,
     _NEEDS_REGEX,
-    _TRUNCATED,
     _UNSPACED,
     count_words,
     is_credit,
@@ -37,10 +36,12 @@ from cleaner.normalise import (
     strip_inline,
 )
 from cleaner.pipeline import _URL_IN_TEXT, _may_name_url
-from cleaner.segment import TERMINAL, ends_sentence
+from cleaner.segment import ends_sentence
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 _WORD = regex.compile(r"\w+")
+TERMINAL = re.compile(r"[.!?…:;。！？][\"'”’»)\]]*$")
+_TRUNCATED = re.compile(r"\w(?:\.\.\.|…)$|\[(?:…|\.\.\.)\]$")
 _SPACES = regex.compile(r"[\t\f\v\p{Zs}]+")
 _MD_RULE = re.compile(r"^(?:(?:\*\s*){3,}|(?:-\s*){3,}|(?:_\s*){3,}|=+)$")
 _TEXT_BULLET = regex.compile(r"^(?:[*•·▪◦‣]\s+|[+o\-]\s+(?=[\p{Lu}\d\"“‘'(]))")
