@@ -5,4 +5,6 @@ from .model import Removal, Result
 from .rulefile import RuleFileError
 
 __all__ = ["Removal", "Result", "RuleFileError", "clean"]
-__version__ = "0.1.0"
+# The one place the version is written: pyproject.toml reads it from here (hatch's version
+# source) and `clean --version` prints it.
+__version__ = "0.2.0"

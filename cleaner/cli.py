@@ -18,6 +18,7 @@ from typing import Annotated
 
 import typer
 
+from . import __version__
 from .catalog import generic_codes, site_codes
 from .files import Item, _count, _inside, _walk
 from .folder_run import OUTPUT_EXISTS, Format, Run, Tally, _clean_in_process, _clean_in_workers
@@ -36,6 +37,12 @@ DEFAULT_TIMEOUT = 30.0  # seconds per document; the slowest fixture takes well u
 
 def _err(message: str) -> None:
     print(message, file=sys.stderr)
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        print(f"clean (cleaner) {__version__}")
+        raise typer.Exit(EXIT_OK)
 
 
 def _list_rules(rules: RuleSet) -> None:
@@ -141,6 +148,12 @@ def clean_command(
     url_field: Annotated[
         str, typer.Option("--url-field", help="Record files: the field with the page's URL.")
     ] = "url",
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", is_eager=True, callback=_print_version, help="Print the version and exit."
+        ),
+    ] = False,
 ) -> None:
     """Turn scraped copies of web pages into canonical article text."""
     try:
