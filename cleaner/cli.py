@@ -20,7 +20,7 @@ import typer
 
 from . import __version__
 from .catalog import generic_codes, site_codes
-from .files import Item, _count, _inside, _walk
+from .files import Item, _count, _inside, _walk, writes_into
 from .folder_run import OUTPUT_EXISTS, Format, Run, Tally, _clean_in_process, _clean_in_workers
 from .progress import Progress, progress_mode
 from .report import Summary
@@ -148,6 +148,13 @@ def clean_command(
     url_field: Annotated[
         str, typer.Option("--url-field", help="Record files: the field with the page's URL.")
     ] = "url",
+    follow_symlinks: Annotated[
+        bool,
+        typer.Option(
+            "--follow-symlinks",
+            help="Follow a file symlink in IN that points outside IN (by default it is skipped).",
+        ),
+    ] = False,
     version: Annotated[
         bool,
         typer.Option(
@@ -176,6 +183,7 @@ def clean_command(
             skip_existing=skip_existing,
             text_field=text_field,
             url_field=url_field,
+            follow_symlinks=follow_symlinks,
         )
     except KeyboardInterrupt:  # before any input was cleaned (rule files, listing IN)
         if not quiet:
@@ -203,6 +211,7 @@ def _command(
     skip_existing: bool,
     text_field: str | None,
     url_field: str,
+    follow_symlinks: bool = False,
 ) -> None:
     rule_dirs = tuple(str(d) for d in rules)
     try:
@@ -220,7 +229,13 @@ def _command(
         _err("clean: --skip-existing and --overwrite contradict each other; choose one")
         raise typer.Exit(EXIT_USAGE)
 
+    if src != "-" and report is not None and writes_into(report, Path(src)):
+        _err(f"clean: the report ({report}) would be written into IN ({src}); IN is never written to")
+        raise typer.Exit(EXIT_USAGE)
     if _is_records(src) or (dst != "-" and _is_records(dst)):
+        if src != "-" and dst != "-" and writes_into(Path(dst), Path(src)):
+            _err(f"clean: OUT ({dst}) is IN ({src}); IN is never written to")
+            raise typer.Exit(EXIT_USAGE)
         _clean_record_file(
             src,
             dst,
@@ -255,9 +270,6 @@ def _command(
                 # goes to out/x/z/a.txt), and IN is never written to.
                 _err(f"clean: IN ({src}) is inside OUT ({dst}); choose another folder")
                 raise typer.Exit(EXIT_USAGE)
-            if report is not None and _inside(report, root):
-                _err(f"clean: the report ({report}) is inside IN ({src}); IN is never written to")
-                raise typer.Exit(EXIT_USAGE)
             total = _count(root)
             items = _walk(root)
         else:
@@ -279,6 +291,8 @@ def _command(
         overwrite=overwrite,
         max_bytes=max_bytes,
         skip_existing=skip_existing,
+        source=root,
+        follow_symlinks=follow_symlinks,
     )
     summary = Summary()
     explain_stream = sys.stderr if out_dir is None else sys.stdout

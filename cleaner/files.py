@@ -165,6 +165,23 @@ def _inside(path: Path, folder: Path) -> bool:
     return b == a or a in b.parents
 
 
+def writes_into(path: Path, source: Path) -> bool:
+    """Whether writing `path` (or, for a folder, anything under it) would write into `source`,
+    the input (a file or a folder): the same file once links are resolved, or a hard link to it,
+    or a place inside the folder. The one check that guards every output, the report and record
+    files, since IN is never written to."""
+    return _inside(path, source) or _same_file(path, source)
+
+
+def link_outside(path: Path, root: Path) -> Path | None:
+    """The target of `path`, when `path` is a symbolic link whose target lies outside `root`
+    (a file link inside IN may point anywhere: /proc/self/environ, ~/.ssh/id_rsa); else None."""
+    if not path.is_symlink():
+        return None
+    target = path.resolve()
+    return None if _inside(target, root) else target
+
+
 def _same_file(a: Path, b: Path) -> bool:
     try:
         return os.path.samefile(a, b)

@@ -22,7 +22,17 @@ from enum import StrEnum
 from pathlib import Path
 from typing import IO
 
-from .files import Item, _kind, _read_bounded, _safe_name, _same_file, _show, _write_atomic
+from .files import (
+    Item,
+    _kind,
+    _read_bounded,
+    _safe_name,
+    _same_file,
+    _show,
+    _write_atomic,
+    link_outside,
+    writes_into,
+)
 from .model import Result
 from .progress import Progress
 from .report import Summary, explain
@@ -146,7 +156,10 @@ class Run:
     overwrite: bool
     max_bytes: int
     skip_existing: bool = False
+    source: Path | None = None  # IN (a folder or a file): never written to, links checked
+    follow_symlinks: bool = False  # follow a file link in IN that leads outside it
     planned: Planned = field(default_factory=Planned)
+    _safe_dirs: set[Path] = field(default_factory=set)  # output folders found not to lead into IN
 
     def target(self, rel: str) -> Path | None:
         if self.out_dir is None:
@@ -172,6 +185,11 @@ class Run:
             regular = stat.S_ISREG(st.st_mode)
             if stat.S_ISDIR(st.st_mode):
                 return Outcome(name, "skipped", "symlink to a directory (not followed)")
+            if not item.explicit and not self.follow_symlinks and self.source is not None:
+                outside = link_outside(path, self.source)
+                if outside is not None:
+                    why = f"symlink to {_show(str(outside))}, outside IN (not followed; see --follow-symlinks)"
+                    return Outcome(name, "skipped", why)
             if not regular and not item.explicit:
                 return Outcome(name, "skipped", f"not a regular file ({_kind(st.st_mode)})")
             if regular:
@@ -186,6 +204,9 @@ class Run:
                 return Outcome(name, "failed", why, bytes_in=size)
             if path is not None and target.exists() and _same_file(target, path):
                 return Outcome(name, "failed", f"output {target} would replace the input")
+            if self._leads_into_source(target.parent):
+                why = f"output folder {target.parent} leads into IN (a symlink); IN is never written to"
+                return Outcome(name, "failed", why, bytes_in=size)
             if target.exists() and not self.overwrite:
                 why = OUTPUT_EXISTS if self.skip_existing else f"{target} exists (use --overwrite)"
                 return Outcome(name, "skipped", why, bytes_in=size)
@@ -222,6 +243,18 @@ class Run:
                 why = f"cannot write {target}: {exc.strerror or exc}"
                 return Outcome(name, "failed", why, bytes_in=size, result=result)
         return Outcome(name, "cleaned", None, size, written, where, result)
+
+    def _leads_into_source(self, folder: Path) -> bool:
+        """A folder of OUT that is, or passes through, a symlink into IN (`out/sub -> in/sub`):
+        an output written there would land in IN. Checked once per output folder."""
+        if self.source is None or folder in self._safe_dirs:
+            return False
+        if writes_into(folder, self.source):
+            return True
+        if len(self._safe_dirs) >= 4096:  # memory stays flat on a tree of many folders
+            self._safe_dirs.clear()
+        self._safe_dirs.add(folder)
+        return False
 
     def _too_large(self, size: int | None) -> str:
         got = f"{size} bytes, " if size is not None else ""
