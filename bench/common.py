@@ -218,6 +218,12 @@ def trafilatura_method(source: str) -> str:
     return trafilatura.extract(source) or ""
 
 
+def trafilatura_no_comments_method(source: str) -> str:
+    import trafilatura
+
+    return trafilatura.extract(source, include_comments=False) or ""
+
+
 READABILITY_BLOCKS = frozenset(
     (
         *("address", "article", "aside", "blockquote", "br", "dd", "div", "dl", "dt"),
@@ -250,6 +256,40 @@ def justext_method(source: str | bytes) -> str:
     import justext
 
     paragraphs = justext.justext(source, justext.get_stoplist("English"))
+    return "\n".join(p.text for p in paragraphs if not p.is_boilerplate)
+
+
+# ISO 639 codes of the languages jusText has a stoplist for (<html lang="..."> gives the code).
+_LANGUAGES = """af:Afrikaans sq:Albanian ar:Arabic an:Aragonese hy:Armenian ast:Asturian
+    az:Azerbaijani eu:Basque be:Belarusian bn:Bengali bs:Bosnian br:Breton bg:Bulgarian
+    ca:Catalan ceb:Cebuano cv:Chuvash hr:Croatian cs:Czech da:Danish nl:Dutch en:English
+    eo:Esperanto et:Estonian fi:Finnish fr:French gl:Galician ka:Georgian de:German el:Greek
+    gu:Gujarati ht:Haitian he:Hebrew iw:Hebrew hi:Hindi hu:Hungarian is:Icelandic io:Ido ig:Igbo
+    id:Indonesian ga:Irish it:Italian jv:Javanese kn:Kannada kk:Kazakh ko:Korean ku:Kurdish
+    ky:Kyrgyz la:Latin lv:Latvian lt:Lithuanian lmo:Lombard nds:Low_Saxon lb:Luxembourgish
+    mk:Macedonian ms:Malay ml:Malayalam mt:Maltese mr:Marathi nap:Neapolitan ne:Nepali new:Newar
+    nb:Norwegian_Bokmal no:Norwegian_Bokmal nn:Norwegian_Nynorsk oc:Occitan fa:Persian
+    pms:Piedmontese pl:Polish pt:Portuguese qu:Quechua ro:Romanian ru:Russian sr:Serbian
+    sh:Serbo_Croatian scn:Sicilian sk:Slovak sl:Slovenian es:Spanish su:Sundanese sw:Swahili
+    sv:Swedish tl:Tagalog ta:Tamil te:Telugu tr:Turkish tk:Turkmen uk:Ukrainian ur:Urdu uz:Uzbek
+    vi:Vietnamese vo:Volapuk wa:Walloon war:Waray_Waray cy:Welsh fy:West_Frisian
+    pnb:Western_Panjabi yo:Yoruba"""
+JUSTEXT_LANGUAGES = dict(pair.split(":") for pair in _LANGUAGES.split())
+HTML_LANG = re.compile(rb"""<html\b[^>]*?\slang\s*=\s*["']?([a-z]{2,3})\b""", re.IGNORECASE)
+
+
+def page_language(raw: bytes) -> str:
+    """The jusText stoplist for the <html lang> of a page (its first 20 kB); English without."""
+    found = HTML_LANG.search(raw, 0, 20_000)
+    code = found.group(1).decode().lower() if found else "en"
+    return JUSTEXT_LANGUAGES.get(code, "English")
+
+
+def justext_language_method(source: bytes) -> str:
+    """jusText with the stoplist of the page's language (page_language), else English."""
+    import justext
+
+    paragraphs = justext.justext(source, justext.get_stoplist(page_language(source)))
     return "\n".join(p.text for p in paragraphs if not p.is_boilerplate)
 
 
