@@ -1,0 +1,247 @@
+"""cleaner.core.pagemeta: metadata from an HTML page's markup, and the language detector."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from selectolax.lexbor import LexborHTMLParser
+
+from cleaner.core.pagemeta import detect_language, read_html_metadata
+from cleaner.model import Metadata
+
+HEADLINE = "Ferry operator adds winter crossings"
+BODY = (
+    "<p>The ferry operator will run two extra crossings a day through the winter, after a "
+    "summer in which passenger numbers rose by almost a fifth.</p>"
+)
+
+
+def meta(head: str = "", body: str = "", url: str | None = None) -> Metadata:
+    html = f"<html><head>{head}</head><body>{body}</body></html>"
+    return read_html_metadata(LexborHTMLParser(html), html, url)
+
+
+def ld(obj: object) -> str:
+    return f'<script type="application/ld+json">{json.dumps(obj)}</script>'
+
+
+# --- title ---------------------------------------------------------------------------------------
+
+
+def test_a_site_suffix_after_the_headline_is_dropped():
+    head = (
+        f"<title>{HEADLINE} | The Kyiv Independent</title>"
+        '<meta property="og:site_name" content="The Kyiv Independent">'
+    )
+    assert meta(head, BODY).title == HEADLINE
+
+
+def test_a_site_name_before_the_headline_is_dropped():
+    head = f'<title>RFE/RL — {HEADLINE}</title><meta property="og:site_name" content="RFE/RL">'
+    assert meta(head, BODY).title == HEADLINE
+
+
+def test_a_suffix_named_after_the_domain_is_dropped_without_a_site_name():
+    head = f'<title>{HEADLINE} - Harbour Gazette</title><link rel="canonical" href="https://www.harbourgazette.com/a">'
+    assert meta(head, BODY).title == HEADLINE
+
+
+def test_the_h1_that_matches_the_title_is_the_headline():
+    head = f"<title>{HEADLINE} – Section – Site</title>"
+    body = f"<h1>Site</h1><article><h1>{HEADLINE}</h1>{BODY}</article>"
+    assert meta(head, body).title == HEADLINE
+
+
+def test_a_date_is_never_the_title():
+    head = f'<meta property="og:title" content="{HEADLINE}">'
+    body = f"<article><h1>March 7, 2023</h1>{BODY}</article>"
+    assert meta(head, body).title == HEADLINE
+    assert meta("", "<h1>2023-03-07</h1>").title is None
+
+
+# --- author --------------------------------------------------------------------------------------
+
+
+def test_a_json_ld_author_list_is_joined():
+    head = ld(
+        {
+            "@context": "https://schema.org",
+            "@type": "NewsArticle",
+            "headline": HEADLINE,
+            "author": [
+                {"@type": "Person", "name": "Jane Doe"},
+                {"@type": "Person", "name": "John Roe"},
+            ],
+        }
+    )
+    assert meta(head, BODY).byline == "Jane Doe, John Roe"
+
+
+def test_a_json_ld_author_string_and_graph_reference():
+    graph = {
+        "@context": "https://schema.org",
+        "@graph": [
+            {"@type": "Article", "headline": HEADLINE, "author": {"@id": "#jane"}},
+            {"@type": "Person", "@id": "#jane", "name": "Jane Doe"},
+        ],
+    }
+    assert meta(ld(graph), BODY).byline == "Jane Doe"
+    assert meta(ld({"@type": "BlogPosting", "author": "Ann Poe"}), BODY).byline == "Ann Poe"
+
+
+def test_rel_author_link():
+    body = f'<article><h1>{HEADLINE}</h1><a rel="author" href="/staff/jane">Jane Doe</a>{BODY}</article>'
+    assert meta("", body).byline == "Jane Doe"
+
+
+def test_a_printed_by_line_under_the_headline():
+    body = f"<article><h1>{HEADLINE}</h1><div>By <a href='/j'>Jane Doe</a></div>{BODY}</article>"
+    assert meta("", body).byline == "Jane Doe"
+
+
+@pytest.mark.parametrize(
+    "content",
+    ["https://www.facebook.com/harbourgazette", "Harbour Gazette", "x" * 81, "undefined"],
+)
+def test_author_values_that_are_no_names_are_skipped(content):
+    head = (
+        f'<meta name="author" content="{content}">'
+        '<meta property="og:site_name" content="Harbour Gazette">'
+    )
+    assert meta(head, BODY).byline is None
+
+
+def test_an_author_in_a_product_review_is_not_the_pages():
+    body = (
+        f"<h1>{HEADLINE}</h1><div class='reviews'><div itemscope itemtype='https://schema.org/Review'>"
+        "<span itemprop='author'>Kenneth S.</span></div></div>"
+    )
+    assert meta("", body).byline is None
+
+
+# --- date ----------------------------------------------------------------------------------------
+
+
+def test_json_ld_date_published_inside_a_graph():
+    graph = {
+        "@context": "https://schema.org",
+        "@graph": [
+            {"@type": "WebSite", "name": "Harbour Gazette"},
+            {
+                "@type": "NewsArticle",
+                "headline": HEADLINE,
+                "datePublished": "2023-03-07T23:30:00-05:00",
+                "dateModified": "2024-01-02T08:00:00Z",
+            },
+        ],
+    }
+    assert meta(ld(graph), BODY).date == "2023-03-07"  # the day as the publisher wrote it
+
+
+def test_date_modified_and_updated_lines_are_ignored():
+    head = (
+        ld({"@type": "NewsArticle", "headline": HEADLINE, "dateModified": "2024-01-02"})
+        + '<meta property="article:modified_time" content="2024-01-02T08:00:00Z">'
+    )
+    body = f"<article><h1>{HEADLINE}</h1><p>Updated January 2, 2024</p>{BODY}</article>"
+    assert meta(head, body).date is None
+
+
+def test_article_published_time_meta():
+    head = '<meta property="article:published_time" content="2022-11-02T10:00:00+00:00">'
+    assert meta(head, BODY).date == "2022-11-02"
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://example.com/news/2023/03/07/ferry-winter",
+        "https://example.com/news/2023-03-07-ferry-winter",
+        "https://example.com/news/20230307/ferry-winter",
+    ],
+)
+def test_a_date_in_the_url_path(url):
+    assert meta("", f"<h1>{HEADLINE}</h1>{BODY}", url=url).date == "2023-03-07"
+
+
+def test_no_date_in_a_url_without_one():
+    assert meta("", BODY, url="https://example.com/news/12345678/ferry").date is None
+
+
+def test_a_header_clock_is_not_the_date():
+    body = (
+        "<header><nav><a href='/'>Home</a></nav><time datetime='2025-12-01'>Monday</time></header>"
+        f"<article>{BODY}</article>"
+    )
+    assert meta("", body).date is None
+
+
+def test_the_time_under_the_headline_is_the_date():
+    body = (
+        "<header><nav><a href='/'>Home</a></nav><time datetime='2025-12-01'>Monday</time></header>"
+        f"<article><h1>{HEADLINE}</h1><time datetime='2023-03-07T09:00'>7 March</time>{BODY}"
+        "</article>"
+    )
+    assert meta("", body).date == "2023-03-07"
+
+
+def test_a_printed_date_under_the_headline():
+    body = f"<main><h1>{HEADLINE}</h1><p>Jane Doe</p><p>7. März 2023</p>{BODY}</main>"
+    found = meta("", body)
+    assert found.date == "2023-03-07"
+    assert found.byline == "Jane Doe"
+
+
+def test_a_web_page_date_the_page_does_not_show_is_not_taken():
+    head = ld({"@type": "WebPage", "name": "Pricing", "datePublished": "2019-04-15"})
+    assert meta(head, "<h1>Pricing</h1><p>Plans for every team.</p>").date is None
+    shown = "<h1>Pricing</h1><p>Plans for every team, published April 15, 2019.</p>"
+    assert meta(head, shown).date == "2019-04-15"
+
+
+# --- URL -----------------------------------------------------------------------------------------
+
+
+def test_the_canonical_url_is_made_absolute_without_its_fragment():
+    head = '<link rel="canonical" href="/news/ferry-winter#comments">'
+    found = meta(head, BODY, url="https://www.example.com/amp/news/ferry-winter?utm=x")
+    assert found.url == "https://www.example.com/news/ferry-winter"
+
+
+def test_og_url_is_used_and_normalised():
+    head = '<meta property="og:url" content="HTTPS://WWW.Example.COM/news/ferry#top">'
+    assert meta(head, BODY).url == "https://www.example.com/news/ferry"
+
+
+def test_the_given_url_without_a_canonical():
+    assert meta("", BODY, url="https://example.com/a").url == "https://example.com/a"
+    assert meta('<link rel="canonical" href="/a">', BODY).url is None  # relative, no base
+
+
+# --- language ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        (
+            "Le gouvernement a annoncé mardi une série de mesures pour soutenir les agriculteurs "
+            "touchés par la sécheresse de cet été.",
+            "fr",
+        ),
+        (
+            "Die Bundesregierung hat am Dienstag neue Maßnahmen angekündigt, um die Landwirte "
+            "nach der Dürre dieses Sommers zu unterstützen.",
+            "de",
+        ),
+        (f"{HEADLINE}. {BODY[3:-4]}", "en"),
+    ],
+)
+def test_the_language_of_a_text(text, code):
+    assert detect_language(text) == code
+
+
+def test_a_short_text_has_no_language():
+    assert detect_language("Ferry news") is None
+    assert detect_language("12:30 — 14.03.2023 — 55 €") is None
