@@ -195,12 +195,13 @@ class SiteRuleFired(AssertionError):
     """A built-in site rule removed something: the benchmark must measure the generic path."""
 
 
-def cleaner_method(name: str) -> Callable[[str | bytes], str]:
-    """cleaner with site rules on, scored on the body: the title paragraph is dropped."""
+def cleaner_method(name: str, **options) -> Callable[[str | bytes], str]:
+    """cleaner with site rules on, scored on the body: the title paragraph is dropped.
+    `options` go to clean() (model=False: the rules alone; html="blocks")."""
     from cleaner import clean
 
     def run(source: str | bytes) -> str:
-        result = clean(source, name=name, site_rules=True)
+        result = clean(source, name=name, site_rules=True, **options)
         for removal in result.removed:
             if not GENERIC_CODE.fullmatch(removal.rule):
                 raise SiteRuleFired(f"site rule {removal.rule} fired ({removal.reason})")

@@ -71,9 +71,12 @@ class Track:
     methods: tuple[Method, ...]
 
 
-def text_methods(cleaner: Callable[[str], str], source: Callable) -> tuple[Method, ...]:
+def text_methods(
+    cleaner: Callable[[str], str], source: Callable, rules_only: Callable[[str], str]
+) -> tuple[Method, ...]:
     return (
         Method("cleaner", cleaner, source),
+        Method("cleaner, rules only (model=False)", rules_only, source),
         Method("page as it is", common.identity, source),
         Method("jusText on paragraphs", common.justext_lines_method, source, "justext"),
         Method("C4-style line filter", common.c4_filter, source),
@@ -87,6 +90,11 @@ def tracks() -> dict[str, Track]:
         None,
         (
             Method("cleaner", common.cleaner_method("page.html"), lambda p: p.html),
+            Method(
+                "cleaner, html=blocks",
+                common.cleaner_method("page.html", html="blocks"),
+                lambda p: p.html,
+            ),
             Method("trafilatura", common.trafilatura_method, lambda p: p.html, "trafilatura"),
             Method("readability-lxml", common.readability_method, lambda p: p.html, "readability"),
             Method("jusText", common.justext_method, lambda p: p.raw, "justext"),
@@ -96,13 +104,21 @@ def tracks() -> dict[str, Track]:
         "text",
         "Track 2: text copies, plain (inscriptis)",
         "inscriptis",
-        text_methods(common.cleaner_method("page.txt"), lambda p: p.text),
+        text_methods(
+            common.cleaner_method("page.txt"),
+            lambda p: p.text,
+            common.cleaner_method("page.txt", model=False),
+        ),
     )
     markdown = Track(
         "markdown",
         "Track 3: text copies, markdown (html2text)",
         "html2text",
-        text_methods(common.cleaner_method("page.md"), lambda p: p.markdown),
+        text_methods(
+            common.cleaner_method("page.md"),
+            lambda p: p.markdown,
+            common.cleaner_method("page.md", model=False),
+        ),
     )
     return {t.key: t for t in (html, text, markdown)}
 
@@ -257,12 +273,12 @@ AEB_KEYS = {"inscriptis": "text", "html2text": "markdown"}
 WCXB_KEYS = {"text": "inscriptis", "markdown": "html2text"}
 
 
-def wcxb_cleaner(name: str) -> Callable[[str], str]:
+def wcxb_cleaner(name: str, **options) -> Callable[[str], str]:
     """cleaner as on AEB (site rules on, none may fire), scored on wcxb.body_only."""
     from cleaner import clean
 
     def run(source: str) -> str:
-        result = clean(source, name=name, site_rules=True)
+        result = clean(source, name=name, site_rules=True, **options)
         for removal in result.removed:
             if not common.GENERIC_CODE.fullmatch(removal.rule):
                 raise SiteRuleFired(f"site rule {removal.rule} fired ({removal.reason})")
@@ -287,6 +303,7 @@ def wcxb_methods(
         html, raw = (lambda p: p.html), (lambda p: p.raw)
         methods = [
             Method("cleaner", wcxb_cleaner(track.name), html),
+            Method("cleaner, html=blocks", wcxb_cleaner(track.name, html="blocks"), html),
             Method("trafilatura", common.trafilatura_method, html, "trafilatura"),
             Method(
                 "trafilatura include_comments=False",
@@ -302,7 +319,9 @@ def wcxb_methods(
         if fast:
             methods = [m for m in methods if m.name != "readability-lxml"]
     else:
-        methods = list(text_methods(wcxb_cleaner(track.name), source))
+        methods = list(
+            text_methods(wcxb_cleaner(track.name), source, wcxb_cleaner(track.name, model=False))
+        )
     if oracle is not None:
         key = track.key
         methods.append(

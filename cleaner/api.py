@@ -18,17 +18,24 @@ def clean(
     rules: Iterable[str | Path] = (),
     site_rules: bool = True,
     name: str | None = None,
+    model: bool = True,
+    html: str = "extractor",
 ) -> Result:
     """Clean one scraped page (text, markdown or HTML; `bytes` are decoded) into article text.
 
     url/site force the site instead of identifying it; `rules` adds directories of rule files
     (a user file replaces the built-in one for the same site); `site_rules=False` runs the
-    generic heuristics alone; `name` (a file name) helps tell the input format.
+    generic heuristics alone; `name` (a file name) helps tell the input format; `model=False`
+    leaves every decision to the rules (the learned model, G501/K501, does not run);
+    `html="blocks"` cleans an HTML page from its text blocks, judged by the rules and the model
+    like the lines of a text copy, instead of trafilatura's extraction (`"extractor"`).
 
     Binary bytes (an image, a PDF, gzip data) are not cleaned: the result is empty with
     `skipped` saying why. A result that kept nothing, or nearly nothing, of a non-blank input has
     `suspect` saying so. A rule file's regex running past its timeout raises RuleTimeout.
     """
+    if html not in ("extractor", "blocks"):
+        raise ValueError(f"html must be 'extractor' or 'blocks', not {html!r}")
     rule_set = ruleset(tuple(str(Path(d)) for d in rules), builtin=True) if site_rules else None
     return run(
         source,
@@ -37,4 +44,6 @@ def clean(
         site=site,
         name=name,
         site_rules=site_rules,
+        model=model,
+        html=html,
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from . import article, generic, segment
+from .core import classify
 from .sites import RuleSet
 
 
@@ -19,6 +20,8 @@ def generic_codes() -> list[tuple[str, str, str]]:
         (article.KEEP_TAIL[0], "cut-off-tail (keeps)", article.KEEP_TAIL[1]),
         (generic.KEEP_STAMP[0], "live-blog-stamp (keeps)", generic.KEEP_STAMP[1]),
         (segment.MARKUP_RULE[0], "markdown-markup", segment.MARKUP_RULE[1]),
+        (classify.NOT_ARTICLE[0], "not-article (learned)", classify.NOT_ARTICLE[1]),
+        (classify.KEEP_ARTICLE[0], "article (learned, keeps)", classify.KEEP_ARTICLE[1]),
     ]
     return sorted(rows)
 

@@ -230,7 +230,7 @@ def _command(
         raise typer.Exit(EXIT_USAGE)
 
     if src != "-" and report is not None and writes_into(report, Path(src)):
-        _err(f"clean: the report ({report}) would be written into IN ({src}); IN is never written to")
+        _err(f"clean: the report ({report}) is inside IN or is IN ({src}); IN is never written to")
         raise typer.Exit(EXIT_USAGE)
     if _is_records(src) or (dst != "-" and _is_records(dst)):
         if src != "-" and dst != "-" and writes_into(Path(dst), Path(src)):

@@ -32,6 +32,8 @@ class Unit:
     removed: Removal | None = None
     # A unit the article must keep even where the boundary rules would cut it (credit lines).
     protected: bool = False
+    note: str = ""  # why a keep rule kept it, when the reason is the unit's own (the model's)
+    dom: object | None = None  # the HTML block it came from (core/blocks.Block), on HTML pages
 
 
 METADATA_FIELDS = ("title", "byline", "date", "site", "url")
@@ -69,6 +71,7 @@ class Result:
     skipped: str | None = None
     # Why the output is worth a human look ("empty output: ...", "nearly empty: ..."), or None.
     suspect: str | None = None
+    language: str | None = None  # ISO 639-1 code of the output text (py3langid), when known
 
     @property
     def metadata(self) -> dict:
@@ -92,6 +95,7 @@ class Result:
         return {
             "text": self.text,
             **self.metadata,
+            "language": self.language,
             "format": self.input_format,
             "removed": [r.as_dict() for r in self.removed],
             "kept": [r.as_dict() for r in self.kept],

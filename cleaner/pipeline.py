@@ -7,13 +7,15 @@ import re
 from . import html as html_path
 from .article import KEEP_CREDIT, KEEP_DATE, KEEP_TAIL, count_words, find_article, words
 from .assemble import assemble
+from .core.classify import decide
+from .core.pagemeta import detect_language
 from .document import Doc
 from .generic import KEEP_STAMP, apply_generic, finish
 from .metadata import site_of_url
 from .model import Removal, Result
 from .normalise import normalise_text, replace_surrogates
 from .read import binary_kind, decode_info, sniff_format
-from .segment import segment
+from .segment import segment, units_from_blocks
 from .site_rules import apply_site
 from .sites import RuleSet
 
@@ -54,6 +56,8 @@ def run(
     site: str | None = None,
     name: str | None = None,
     site_rules: bool = True,
+    model: bool = True,
+    html: str = "extractor",
 ) -> Result:
     """Entry: refuse binary bytes (skipped, not cleaned to nothing), decode, clean, and flag a
     result that kept nothing, or nearly nothing, of a non-blank input as suspect."""
@@ -66,7 +70,9 @@ def run(
         text = decoded.text
     else:
         text = replace_surrogates(source)
-    result = _clean(text, rules, url=url, site=site, name=name, site_rules=site_rules)
+    result = _clean(
+        text, rules, url=url, site=site, name=name, site_rules=site_rules, model=model, html=html
+    )
     blank = _VISIBLE.search(text) is None
     if decoded is not None:
         result.encoding = decoded.encoding
@@ -88,6 +94,87 @@ def run(
     return result
 
 
+MAX_SETTLE = 3  # passes over the output: the model's verdicts depend on their neighbours
+
+
+def _settle(doc: Doc, rules: RuleSet, *, url, site, site_rules: bool, model: bool) -> None:
+    """Clean the output again, as a user who cleans it twice would, and take what that pass
+    removes as removed now, until a pass removes nothing: cleaning is idempotent although the
+    model judges a line by its neighbours, which the first pass changed (a paragraph that read
+    as article beside a menu may not beside the article). Each pass's removal keeps its code."""
+    for _ in range(MAX_SETTLE):
+        owners = [i for i, u in enumerate(doc.units) if u.removed is None]
+        title = doc.meta.title
+        first = doc.units[owners[0]] if owners else None
+        if title and doc.title_index is None and (first is None or first.text != title):
+            owners.insert(0, -1)  # assemble puts the title from the tags first
+        out = assemble(doc)
+        again = _clean(
+            out,
+            rules,
+            url=url,
+            site=site,
+            name=None,
+            site_rules=site_rules,
+            model=model,
+            settle=False,
+        )
+        if again.text == out:
+            return
+        changed = False
+        for removal in again.removed:
+            para = (removal.line - 1) // 2  # the output has a blank line between paragraphs
+            if removal.line >= 1 and para < len(owners) and owners[para] >= 0:
+                i = owners[para]
+                before = doc.units[i].removed
+                doc.remove(i, removal.rule, removal.reason)
+                changed = changed or (before is None and doc.units[i].removed is not None)
+        if not changed:
+            return
+        finish(doc)
+
+
+def rule_stage(
+    body: str,
+    fmt: str,
+    site_spec,
+    notes: list[str] | None = None,
+    html_meta=None,
+    url: str | None = None,
+    blocks: list | None = None,
+    find: bool = True,
+) -> Doc:
+    """The units (the lines of a text copy, or the blocks of an HTML page), the site rules and
+    the generic rules applied, and the article finder's boundaries drawn: what the model then
+    decides."""
+    markdown = fmt == "markdown"
+    units = units_from_blocks(blocks) if blocks is not None else segment(body, markdown)
+    doc = Doc(units, markdown=markdown, site=site_spec, warnings=notes or [])
+    if html_meta is not None:
+        doc.meta.title = html_meta.title
+        doc.meta.byline = html_meta.byline
+        doc.meta.date = html_meta.date
+    if url:
+        doc.meta.url = url
+    if site_spec is not None:
+        apply_site(doc, site_spec)
+    apply_generic(doc)
+    if find:
+        find_article(doc)
+    return doc
+
+
+def _extracted_title(doc: Doc) -> None:
+    if doc.dates:
+        doc.set_meta("date", doc.dates[0][1])
+    elif doc.meta.title:
+        # The extractor gives the title apart; drop it where the body repeats it.
+        key = doc.meta.title.casefold()
+        for i, u in enumerate(doc.units):
+            if u.removed is None and u.text.casefold() == key:
+                doc.remove(i, "G201", "the title printed again")
+
+
 def _clean(
     text: str,
     rules: RuleSet,
@@ -96,6 +183,9 @@ def _clean(
     site: str | None,
     name: str | None,
     site_rules: bool,
+    model: bool = True,
+    settle: bool = True,
+    html: str = "extractor",
 ) -> Result:
     fmt = sniff_format(text, name)
     site_spec = None
@@ -111,10 +201,14 @@ def _clean(
                 return rules.identify("", page_url)
             return site_spec
 
-        extracted = html_path.extract(text, url=url, choose_site=choose_site)
+        if html == "blocks":
+            extracted = html_path.extract_blocks(text, url=url, choose_site=choose_site)
+            body = "\n".join(b.text for b in extracted.blocks or ())
+        else:
+            extracted = html_path.extract(text, url=url, choose_site=choose_site)
+            body = extracted.text
         site_spec = extracted.site
         html_meta = extracted.meta
-        body = extracted.text
         notes = extracted.warnings
         if site_spec is not None and site_spec.html_code:
             pruned = [
@@ -132,28 +226,19 @@ def _clean(
     if site_rules and site_spec is None and not site:
         site_spec = rules.identify(body, found_url)
 
-    markdown = fmt == "markdown"
-    doc = Doc(segment(body, markdown), markdown=markdown, site=site_spec, warnings=notes)
-    if html_meta is not None:
-        doc.meta.title = html_meta.title
-        doc.meta.byline = html_meta.byline
-        doc.meta.date = html_meta.date
-    if url:
-        doc.meta.url = url
-    if site_spec is not None:
-        apply_site(doc, site_spec)
-    apply_generic(doc)
-    if fmt != "html":
-        find_article(doc)
+    blocks = extracted.blocks if fmt == "html" else None
+    # The extractor's text has no page around the article: neither the article finder nor the
+    # model (trained on whole pages) has anything to cut there.
+    extractor = fmt == "html" and blocks is None
+    doc = rule_stage(body, fmt, site_spec, notes, html_meta, url, blocks, find=not extractor)
+    if extractor:
+        _extracted_title(doc)
+    else:
+        if model:
+            decide(doc)
         finish(doc)
-    elif doc.dates:
-        doc.set_meta("date", doc.dates[0][1])
-    elif doc.meta.title:
-        # The extractor gives the title apart; drop it where the body repeats it.
-        key = doc.meta.title.casefold()
-        for i, u in enumerate(doc.units):
-            if u.removed is None and u.text.casefold() == key:
-                doc.remove(i, "G201", "the title printed again")
+    if settle and model and not extractor:
+        _settle(doc, rules, url=url, site=site, site_rules=site_rules, model=model)
 
     doc.set_meta("url", found_url)
     meta = doc.meta
@@ -175,12 +260,18 @@ def _clean(
         input_format=fmt,
         removed=removed,
         kept=[
-            Removal(code, KEEP_REASONS.get(code, ""), doc.units[i].line, doc.units[i].text)
+            Removal(
+                code,
+                doc.units[i].note or KEEP_REASONS.get(code, ""),
+                doc.units[i].line,
+                doc.units[i].text,
+            )
             for i, code in sorted(doc.kept_by.items())
             if doc.units[i].removed is None
         ],
         warnings=list(doc.warnings),
         chars_in=len(text),
+        language=detect_language(out) if settle else None,
     )
     # Counted per unit: the article finder has counted most of them already (cached by text).
     n_in = sum(words(u.text) for u in doc.units)

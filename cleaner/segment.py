@@ -108,3 +108,25 @@ def join_broken(units: list[Unit]) -> list[Unit]:
         if unit.removed is None:
             prev = unit
     return out
+
+
+# HTML blocks become units as a text copy's lines do; list items get a bullet (a second pass over
+# the output sees a list), a code block one unit per line so that its layout survives.
+_BLOCK_KIND = {"heading": "heading", "item": "item", "quote": "quote"}
+
+
+def units_from_blocks(blocks: list) -> list[Unit]:
+    units: list[Unit] = []
+    for b in blocks:
+        link = min(1.0, b.link_chars / len(b.text)) if b.text else 0.0
+        if b.kind == "code" and b.lines:
+            for k, line in enumerate(ln for ln in b.lines if ln.strip()):
+                text = collapse_spaces(line)
+                units.append(Unit(text, b.index + 1, k == 0, "text", raw=text, dom=b))
+            continue
+        kind = _BLOCK_KIND.get(b.kind, "text")
+        unit = Unit(b.text, b.index + 1, True, kind, raw=b.text, marker="-" if kind == "item" else "")
+        unit.link_share = link
+        unit.dom = b
+        units.append(unit)
+    return units

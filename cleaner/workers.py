@@ -45,6 +45,7 @@ class Job:
     url: str | None
     site: str | None
     site_rules: bool
+    model: bool = True
 
 
 def clean_one(job: Job, data: bytes, name: str | None) -> tuple[str, object]:
@@ -57,6 +58,7 @@ def clean_one(job: Job, data: bytes, name: str | None) -> tuple[str, object]:
             site=job.site,
             name=name,
             site_rules=job.site_rules,
+            model=job.model,
         )
     except RuleTimeout as exc:
         return "timeout", str(exc)

@@ -1,4 +1,7 @@
-"""Each generic rule, firing and not firing, on a probe line placed inside a small article."""
+"""Each generic rule, firing and not firing, on a probe line placed inside a small article.
+
+The rules are tested as rules (`model=False`): the learned model may override the structural ones
+(K501), which tests/test_classify.py and the fixtures cover."""
 
 from __future__ import annotations
 
@@ -22,7 +25,7 @@ def doc_with(probe: str, position: int = 2) -> str:
 
 
 def removed_by(text: str, probe: str, **kwargs) -> str | None:
-    result = clean(text, site_rules=False, **kwargs)
+    result = clean(text, site_rules=False, model=False, **kwargs)
     codes = {r.rule for r in result.removed if r.text == probe}
     assert len(codes) <= 1
     if not codes:
@@ -112,7 +115,7 @@ def test_prose_mentioning_a_rule_topic_is_kept(probe):
 
 def test_byline_goes_to_metadata():
     text = TITLE + "\n\nBy Anna Kowalska | March 3, 2024\n\n" + "\n\n".join(PARAS) + "\n"
-    result = clean(text, site_rules=False)
+    result = clean(text, site_rules=False, model=False)
     assert result.byline == "Anna Kowalska"
     assert result.date == "2024-03-03"
     assert [r.rule for r in result.removed] == ["G301"]
@@ -120,13 +123,13 @@ def test_byline_goes_to_metadata():
 
 def test_original_url_on_next_line_goes_to_metadata():
     text = doc_with("Original url:", position=4) + "\nhttps://example.org/ferry-terminal\n"
-    result = clean(text, site_rules=False)
+    result = clean(text, site_rules=False, model=False)
     assert result.url == "https://example.org/ferry-terminal"
     assert [r.rule for r in result.removed] == ["G110", "G110"]
 
 
 def test_repeated_title_removed_but_first_kept():
-    result = clean(doc_with(TITLE), site_rules=False)
+    result = clean(doc_with(TITLE), site_rules=False, model=False)
     assert result.text.startswith(TITLE + "\n\n")
     assert result.text.count(TITLE) == 1
     assert [r.rule for r in result.removed] == ["G201"]
@@ -135,14 +138,14 @@ def test_repeated_title_removed_but_first_kept():
 def test_repeated_caption_both_copies_go():
     cap = "Ferries wait at the eastern pier."
     text = doc_with(cap + "\n" + cap)
-    result = clean(text, site_rules=False)
+    result = clean(text, site_rules=False, model=False)
     assert [r.rule for r in result.removed] == ["G202", "G202"]
     assert cap not in result.text
 
 
 def test_identical_prose_paragraphs_far_apart_are_not_captions():
     text = doc_with(PARAS[0], position=3)
-    result = clean(text, site_rules=False)
+    result = clean(text, site_rules=False, model=False)
     assert result.text.count(PARAS[0]) == 2
 
 
@@ -150,7 +153,7 @@ def test_news_feed_needs_two_stamps():
     one = doc_with("10:01 PM")
     assert removed_by(one, "10:01 PM") is None
     feed = "10:01 PM\n\nFerry strike called off.\n\n7:20 PM\n\nPort reopens after storm."
-    result = clean(TITLE + "\n\n" + "\n\n".join(PARAS) + "\n\n" + feed + "\n", site_rules=False)
+    result = clean(TITLE + "\n\n" + "\n\n".join(PARAS) + "\n\n" + feed + "\n", site_rules=False, model=False)
     assert {r.rule for r in result.removed} == {"G203"}
     assert "Ferry strike" not in result.text
 
@@ -161,7 +164,7 @@ def test_size_token_alone_is_not_removed():
 
 def test_header_and_footer_debris_goes_with_boundary_codes():
     text = "Home World Sport\n\n" + TITLE + "\n\n" + "\n\n".join(PARAS) + "\n\nTerms\nPrivacy\n"
-    result = clean(text, site_rules=False)
+    result = clean(text, site_rules=False, model=False)
     assert [(r.rule, r.text) for r in result.removed] == [
         ("G401", "Home World Sport"),
         ("G402", "Terms"),
@@ -174,7 +177,7 @@ def test_credit_line_is_kept_and_closes_the_article():
     text = doc_with("With reporting by Reuters and AP", position=4) + (
         "\nThe Courier is owned by a media group that publishes newspapers in twelve cities across the region.\n"
     )
-    result = clean(text, site_rules=False)
+    result = clean(text, site_rules=False, model=False)
     assert result.text.rstrip().endswith("With reporting by Reuters and AP")
     assert [k.rule for k in result.kept] == ["K001"]
     assert [r.rule for r in result.removed] == ["G403"]
@@ -190,7 +193,7 @@ def test_markdown_image_and_rule_lines_are_m001():
         + "\n\n".join(PARAS[2:])
         + "\n"
     )
-    result = clean(text, name="page.md", site_rules=False)
+    result = clean(text, name="page.md", site_rules=False, model=False)
     assert [r.rule for r in result.removed] == ["M001", "M001"]
     assert result.title == TITLE
 
@@ -201,7 +204,7 @@ def test_comment_thread_goes_from_its_first_dated_post():
         "during the works, or will everyone have to use the temporary berth from the start?\n\n"
         "Ben on March 13, 2024 at 9:02 am said:\n\nGreat news for the island."
     )
-    result = clean(doc_with(thread, position=4), site_rules=False)
+    result = clean(doc_with(thread, position=4), site_rules=False, model=False)
     assert {r.rule for r in result.removed} == {"G106", "G206"}
     assert result.text.rstrip().endswith(PARAS[-1])
 
@@ -216,24 +219,24 @@ def test_story_list_needs_three_items_with_headlines():
         f"Ferry news item number {n} today\nMarch {n}, 2024\nA short summary of the item that links to another story.\n\n"
         for n in (1, 2, 3)
     )
-    result = clean(doc_with(items, position=4), site_rules=False)
+    result = clean(doc_with(items, position=4), site_rules=False, model=False)
     assert "G207" in result.rules_fired
     assert "Ferry news item" not in result.text
     two = items.rsplit("Ferry news item number 3", 1)[0]
-    assert "G207" not in clean(doc_with(two, position=4), site_rules=False).rules_fired
+    assert "G207" not in clean(doc_with(two, position=4), site_rules=False, model=False).rules_fired
 
 
 def test_dated_paragraphs_inside_the_article_are_a_timeline():
     timeline = "March 3, 2022\n\n" + PARAS[1] + "\n\nMay 5, 2022\n\n" + PARAS[2]
     text = TITLE + "\n\n" + PARAS[0] + "\n\n" + timeline + "\n\n" + PARAS[3] + "\n"
-    result = clean(text, site_rules=False)
+    result = clean(text, site_rules=False, model=False)
     assert "March 3, 2022" in result.text and "May 5, 2022" in result.text
     assert {k.rule for k in result.kept} == {"K002"}
 
 
 def test_related_block_takes_the_headlines_under_its_heading_and_stops_at_prose():
     block = "Don't miss\nFerry fares to rise in spring\nNew harbour cafe opens its doors\nWhy the old pier is sinking"
-    result = clean(doc_with(block), site_rules=False)
+    result = clean(doc_with(block), site_rules=False, model=False)
     assert [r.rule for r in result.removed] == ["G109", "G208", "G208", "G208"]
     assert result.text.count("\n\n") == len(PARAS)  # title + every paragraph kept
 
@@ -245,7 +248,7 @@ def test_related_block_steps_over_removed_lines_and_shares_nothing_between_two_h
         "Don't miss\nSubscribe\nShare this article\nFerry fares to rise in spring\n"
         "New harbour cafe opens its doors\nRead next\nWhy the old pier is sinking"
     )
-    result = clean(doc_with(block), site_rules=False)
+    result = clean(doc_with(block), site_rules=False, model=False)
     codes = {r.text: r.rule for r in result.removed}
     assert codes["Ferry fares to rise in spring"] == "G208"
     assert codes["New harbour cafe opens its doors"] == "G208"
@@ -263,7 +266,7 @@ def test_many_story_lists_on_one_page_are_all_removed():
         )
 
     text = doc_with(items(1) + PARAS[0] + "\n\n" + items(2), position=4)
-    result = clean(text, site_rules=False)
+    result = clean(text, site_rules=False, model=False)
     assert "Ferry news item" not in result.text
     assert sum(r.rule == "G207" for r in result.removed) >= 12
 
@@ -275,11 +278,11 @@ def test_caption_with_image_credit_in_brackets():
 
 def test_cut_off_last_paragraph_is_kept_but_a_closing_tag_list_is_not():
     cut = "Councillors warned that the car park at the eastern pier was already full and would need"
-    result = clean(doc_with("", position=4).rstrip() + "\n\n" + cut + "\n", site_rules=False)
+    result = clean(doc_with("", position=4).rstrip() + "\n\n" + cut + "\n", site_rules=False, model=False)
     assert result.text.endswith(cut + "\n")
     assert [k.rule for k in result.kept] == ["K004"]
     tags = "Ferries Harbour Transport Winter Timetable Commuters Islands Mainland Ports Shipping"
-    result = clean(doc_with("", position=4).rstrip() + "\n\n" + tags + "\n", site_rules=False)
+    result = clean(doc_with("", position=4).rstrip() + "\n\n" + tags + "\n", site_rules=False, model=False)
     assert tags not in result.text
     assert not result.kept
 
@@ -288,17 +291,17 @@ def test_markdown_markup_left_without_text_is_m001():
     # "* * * [](share-link)" and "**[![img](x)](y)**" lose their links: what is left is markup.
     for probe in ("* * * [](https://www.facebook.com/share)", "**[![Book a meeting](x.png)](y)**"):
         text = doc_with(probe)
-        result = clean(text, name="page.md", site_rules=False)
+        result = clean(text, name="page.md", site_rules=False, model=False)
         assert [r.rule for r in result.removed if r.text == probe] == ["M001"]
-        assert clean(result.text, name="out.txt", site_rules=False).text == result.text
+        assert clean(result.text, name="out.txt", site_rules=False, model=False).text == result.text
 
 
 def test_a_title_must_be_shaped_like_one_as_plain_text():
     # A one-word markdown heading above the article is not its title: the output is plain text,
     # and cleaning it again would drop a one-word first line as page header.
     text = "# Origin\n\n" + "\n\n".join(PARAS) + "\n"
-    result = clean(text, name="page.md", site_rules=False)
+    result = clean(text, name="page.md", site_rules=False, model=False)
     assert result.title is None
-    assert clean(result.text, name="out.txt", site_rules=False).text == result.text
+    assert clean(result.text, name="out.txt", site_rules=False, model=False).text == result.text
     titled = f"# {TITLE}\n\n" + "\n\n".join(PARAS) + "\n"
-    assert clean(titled, name="page.md", site_rules=False).title == TITLE
+    assert clean(titled, name="page.md", site_rules=False, model=False).title == TITLE

@@ -446,7 +446,7 @@ def check_rule(tmp_path, body, lines, code, gone, *, fingerprint=True, **kwargs)
     for p in (P1, P2, P3, P4):
         if p in lines:
             assert p in kept, f"article paragraph lost: {p!r}"
-    without = paragraphs(cleaner.clean(text, site_rules=False).text)
+    without = paragraphs(cleaner.clean(text, site_rules=False, model=False).text)
     for line in gone:
         assert line in without, f"{line!r} is removed even without the rule file"
     return with_rule
@@ -735,7 +735,7 @@ def test_user_file_replaces_builtin_for_the_same_domain(tmp_path):
     text = doc(P1, "Ukraine Daily", P2, "Gazette Menu Bar", P3, fingerprint=False)
     builtin = cleaner.clean(text, site="kyivindependent.com")
     assert [t for _, t in removed(builtin, "KI104")] == ["Ukraine Daily"]
-    user = cleaner.clean(text, site="kyivindependent.com", rules=[d])
+    user = cleaner.clean(text, site="kyivindependent.com", rules=[d], model=False)
     assert not any(r.rule.startswith("KI") for r in user.removed)
     assert [t for _, t in removed(user, "KX101")] == ["Gazette Menu Bar"]
     assert "Ukraine Daily" in paragraphs(user.text)

@@ -1,0 +1,1 @@
+"""The cleaning core: units, their features and the learned article/boilerplate decision."""

@@ -1,0 +1,343 @@
+"""Features of a page's units for the article/boilerplate model (core/classify.py).
+
+Each unit (a line of a text or markdown copy) is described by what carries across sites and
+languages: its length, sentence ends, the share of stop words of the page's language (jusText's
+stoplists, which trafilatura already installs), link text, digits, capitals, repetition within
+the page, position, the verdicts of the structural rules (which are hints here, not decisions),
+and the same for its neighbours, so that a list, a table or a thread is judged with its context
+(the "neighbour features" of boilerplate classifiers since Kohlschütter et al., Boilerplate
+Detection using Shallow Text Features, WSDM 2010).
+
+The names are the model's vocabulary: the trained model (core/boilerplate_model.json) stores the
+list it was trained on, and explanations quote them.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+# The base features of one unit, in the order of the columns.
+BASE = (
+    "words",  # log(1 + words)
+    "chars",  # log(1 + characters)
+    "sentence_end",  # ends in . ! ? and the like
+    "stopwords",  # share of its words that are stop words of the page's language
+    "links",  # share of its text that was link text
+    "digits",  # share of its characters that are digits
+    "capitalised",  # share of its words that start with a capital
+    "all_caps",  # share of its letters that are capitals
+    "commas",  # commas per word
+    "separators",  # | · • » / per word: menus and breadcrumbs
+    "heading",
+    "item",
+    "quote",
+    "code",
+    "cell",
+    "blank_before",
+    "repeated",  # log(times the same text is on the page)
+    "date_line",
+    "truncated",  # "...", "[…]": a teaser cut short
+    "prose",  # the article finder's "good" class: a sentence of ten words and more
+    "short_sentence",  # its "near" class
+    "hard_removed",  # a phrase, site or markup rule removed it (context only)
+    "news_feed",  # G203 would remove it
+    "comments",  # G206
+    "story_list",  # G207
+    "related",  # G208
+    "header",  # G401: above the article the run finder chose
+    "footer",  # G402, G403: below it
+)
+# Neighbour context: these base features of the units before and after.
+NEIGHBOUR = (
+    "words",
+    "sentence_end",
+    "stopwords",
+    "links",
+    "heading",
+    "item",
+    "prose",
+    "hard_removed",
+    "header",
+    "footer",
+    "comments",
+    "story_list",
+)
+# Means over windows around the unit (both sides), of these base features.
+WINDOWED = ("prose", "stopwords", "links", "words", "item", "hard_removed")
+WINDOWS = (3, 10, 30)
+PAGE = (
+    "position",
+    "char_position",
+    "page_words",
+    "markdown",
+    "share_of_longest",
+    "prose_share",
+    "prose_before",
+    "prose_after",
+)
+
+# The structural rules whose verdicts the model may override (captions and placeholders, G204
+# and G205, are phrase-like and stay decisions).
+STRUCTURAL = {
+    "G203": "news_feed",
+    "G206": "comments",
+    "G207": "story_list",
+    "G208": "related",
+    "G401": "header",
+    "G402": "footer",
+    "G403": "footer",
+}
+
+
+# HTML blocks only (0 on text copies): the element, its semantic ancestors, and the class and id
+# tokens around it, grouped by what they usually name (the CSS-class cues of Readability and
+# boilerpipe, learned here instead of weighted by hand).
+TOKEN_GROUPS = {
+    "nav": "nav menu navbar navigation breadcrumb breadcrumbs pagination pager topbar skip",
+    "footer": "footer foot copyright bottom legal",
+    "header": "header masthead banner logo branding",
+    "sidebar": "sidebar side aside widget widgets rail secondary",
+    "comment": "comment comments reply replies respond discussion disqus",
+    "related": "related recommended recommend popular trending teaser promo recirc card cards",
+    "share": "share sharing social follow facebook twitter",
+    "ad": "ad ads advert advertisement sponsor sponsored dfp",
+    "content": "content article post entry body main text story prose blog",
+    "post": "message thread topic forum answer question review",
+    "product": "product price description detail details spec specs",
+    "title": "title headline heading",
+    "meta": "author byline date time meta tag tags category categories",
+    "popup": "modal popup cookie consent newsletter subscribe signup overlay gdpr",
+}
+_GROUPS = tuple((g, frozenset(words.split())) for g, words in TOKEN_GROUPS.items())
+ANCESTORS = (
+    "article",
+    "main",
+    "nav",
+    "header",
+    "footer",
+    "aside",
+    "form",
+    "table",
+    "list",
+    "figure",
+    "control",
+)
+_ANCESTOR_SETS = {
+    "list": frozenset(("ul", "ol", "menu")),
+    "control": frozenset(("button", "label", "select", "dialog")),
+}
+DOM = (
+    "html",
+    "dom_depth",
+    "in_link",
+    "tag_p",
+    "tag_div",
+    "tag_cell",
+    *tuple(f"in_{a}" for a in ANCESTORS),
+    *tuple(f"class_{g}" for g, _ in _GROUPS),
+)
+DOM_WINDOWED = ("class_nav", "class_content", "in_article", "in_main", "in_nav", "in_footer")
+DOM_WINDOWS = (3, 10)
+
+
+def names() -> tuple[str, ...]:
+    out = list(BASE)
+    out += [f"prev_{n}" for n in NEIGHBOUR] + [f"next_{n}" for n in NEIGHBOUR]
+    out += [f"mean{w}_{n}" for w in WINDOWS for n in WINDOWED]
+    out += list(PAGE)
+    out += list(DOM)
+    out += [f"mean{w}_{n}" for w in DOM_WINDOWS for n in DOM_WINDOWED]
+    return tuple(out)
+
+
+NAMES = names()
+_B = {n: i for i, n in enumerate(BASE)}
+
+
+@dataclass(slots=True)
+class UnitView:
+    """What the features need of a unit, whatever its source."""
+
+    text: str
+    kind: str  # text | heading | item | quote | code | cell
+    link_share: float
+    blank_before: bool
+    code: str | None  # the rule that removed it before the model, if any
+    klass: str  # the article finder's class: good | near | short | removed
+    words: int
+    dom: object | None = None  # the HTML block (core/blocks.Block) it came from
+
+
+# --- stop words ---------------------------------------------------------------------------------
+
+
+@functools.cache
+def _stoplists() -> tuple[tuple[frozenset[str], ...], dict[str, tuple[int, ...]]]:
+    """jusText's stoplists, and for each stop word the lists it is in (looked up per page)."""
+    import justext
+
+    lists = tuple(frozenset(justext.get_stoplist(lang)) for lang in sorted(justext.get_stoplists()))
+    index: dict[str, list[int]] = {}
+    for i, stop in enumerate(lists):
+        for word in stop:
+            index.setdefault(word, []).append(i)
+    return lists, {w: tuple(ix) for w, ix in index.items()}
+
+
+LANGUAGE_SAMPLE = 300  # the page's most frequent words decide its stoplist
+
+
+def page_stoplist(word_counts: Counter[str]) -> frozenset[str]:
+    """The stoplist of the page's language: the one that covers most of its frequent words
+    (jusText's own choice when no language is given is English; a page's language is better).
+    Ties go to the first list in the order of the languages' names."""
+    lists, index = _stoplists()
+    common = word_counts.most_common(LANGUAGE_SAMPLE)
+    hits = [0] * len(lists)
+    for w, n in common:
+        for i in index.get(w, ()):
+            hits[i] += n
+    best = max(range(len(lists)), key=hits.__getitem__)
+    return lists[best] if hits[best] > 0 else frozenset()
+
+
+# --- the matrix ---------------------------------------------------------------------------------
+
+_SEPARATORS = frozenset("|·•»/›>")
+
+
+def _lower_words(text: str) -> list[str]:
+    return [w.strip(".,;:!?\"'()[]{}«»“”‘’…-—–*#") for w in text.lower().split()]
+
+
+def base_row(
+    u: UnitView, lw: list[str], stop: frozenset[str], repeats: int, is_date, ends
+) -> list[float]:
+    # Character counts by map over C methods: every unit of every page passes here.
+    text = u.text
+    n_chars = len(text)
+    toks = text.split()
+    n_tok = len(toks) or 1
+    letters = sum(map(str.isalpha, text)) or 1
+    caps = sum(map(str.isupper, text))
+    row = [0.0] * len(BASE)
+    row[0] = math.log1p(u.words)
+    row[1] = math.log1p(n_chars)
+    row[2] = 1.0 if ends(text) else 0.0
+    row[3] = sum(map(stop.__contains__, lw)) / n_tok
+    row[4] = u.link_share
+    row[5] = sum(map(str.isdigit, text)) / (n_chars or 1)
+    row[6] = sum(t[:1].isupper() for t in toks) / n_tok
+    row[7] = caps / letters
+    row[8] = text.count(",") / n_tok
+    row[9] = sum(map(_SEPARATORS.__contains__, toks)) / n_tok
+    kind = u.kind
+    row[10] = kind == "heading"
+    row[11] = kind == "item"
+    row[12] = kind == "quote"
+    row[13] = kind == "code"
+    row[14] = kind in ("cell", "row")
+    row[15] = u.blank_before
+    row[16] = math.log(repeats)
+    row[17] = 1.0 if n_chars <= 80 and is_date(text) else 0.0
+    row[18] = text.endswith(("...", "…", "[…]", "[...]"))
+    row[19] = u.klass == "good"
+    row[20] = u.klass == "near"
+    code = u.code
+    if code is not None:
+        feature = STRUCTURAL.get(code)
+        if feature is None:
+            row[21] = 1.0
+        else:
+            row[_B[feature]] = 1.0
+    return row
+
+
+def matrix(units: Sequence[UnitView], markdown: bool) -> np.ndarray:
+    """The feature matrix of a page: one row per unit, the columns of NAMES."""
+    from ..metadata import is_date_line
+    from ..segment import ends_sentence
+
+    n = len(units)
+    if n == 0:
+        return np.zeros((0, len(NAMES)))
+    lower = [_lower_words(u.text) for u in units]
+    counts: Counter[str] = Counter()
+    for lw in lower:
+        counts.update(lw)
+    stop = page_stoplist(counts)
+    repeats = Counter(u.text for u in units)
+    base = np.array(
+        [
+            base_row(u, lw, stop, repeats[u.text], is_date_line, ends_sentence)
+            for u, lw in zip(units, lower, strict=True)
+        ],
+        dtype=np.float64,
+    )
+    cols = [base]
+    nb = [_B[f] for f in NEIGHBOUR]
+    sub = base[:, nb]
+    pad = np.zeros((1, len(nb)))
+    cols.append(np.vstack([pad, sub[:-1]]))
+    cols.append(np.vstack([sub[1:], pad]))
+    wb = base[:, [_B[f] for f in WINDOWED]]
+    csum = np.vstack([np.zeros((1, wb.shape[1])), np.cumsum(wb, axis=0)])
+    idx = np.arange(n)
+    for w in WINDOWS:
+        lo = np.maximum(idx - w, 0)
+        hi = np.minimum(idx + w + 1, n)
+        cols.append((csum[hi] - csum[lo]) / (hi - lo)[:, None])
+    words = np.array([u.words for u in units], dtype=np.float64)
+    prose = base[:, _B["prose"]] * words
+    cum_words = np.cumsum(words) - words
+    total_words = words.sum() or 1.0
+    cum_prose = np.cumsum(prose)
+    total_prose = prose.sum() or 1.0
+    page = np.empty((n, len(PAGE)))
+    page[:, 0] = idx / max(n - 1, 1)
+    page[:, 1] = cum_words / total_words
+    page[:, 2] = math.log1p(total_words)
+    page[:, 3] = 1.0 if markdown else 0.0
+    page[:, 4] = words / (words.max() or 1.0)
+    page[:, 5] = prose.sum() / total_words
+    page[:, 6] = (cum_prose - prose) / total_prose
+    page[:, 7] = (total_prose - cum_prose) / total_prose
+    cols.append(page)
+    dom = np.zeros((n, len(DOM)))
+    if any(u.dom is not None for u in units):
+        for i, u in enumerate(units):
+            if u.dom is not None:
+                dom[i] = dom_row(u.dom)
+        depth = dom[:, 1]
+        dom[:, 1] = depth - np.median(depth)  # deeper or shallower than the page's usual text
+    cols.append(dom)
+    dw = dom[:, [DOM.index(f) for f in DOM_WINDOWED]]
+    csum = np.vstack([np.zeros((1, dw.shape[1])), np.cumsum(dw, axis=0)])
+    for w in DOM_WINDOWS:
+        lo = np.maximum(idx - w, 0)
+        hi = np.minimum(idx + w + 1, n)
+        cols.append((csum[hi] - csum[lo]) / (hi - lo)[:, None])
+    return np.hstack(cols)
+
+
+def dom_row(block) -> list[float]:
+    row = [
+        1.0,
+        float(block.depth),
+        float(block.in_link),
+        block.tag == "p",
+        block.tag == "div",
+        block.tag in ("td", "th", "tr"),
+    ]
+    anc = block.ancestors
+    for a in ANCESTORS:
+        row.append(bool(anc & _ANCESTOR_SETS[a]) if a in _ANCESTOR_SETS else a in anc)
+    tokens = block.tokens
+    row.extend(bool(tokens & group) for _, group in _GROUPS)
+    return row
