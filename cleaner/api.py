@@ -34,6 +34,10 @@ def clean(
     `skipped` saying why. A result that kept nothing, or nearly nothing, of a non-blank input has
     `suspect` saying so. A rule file's regex running past its timeout raises RuleTimeout.
     """
+    if isinstance(source, bytearray | memoryview):
+        source = bytes(source)
+    if not isinstance(source, str | bytes):
+        raise TypeError(f"clean() source must be str or bytes, not {type(source).__name__}")
     if html not in ("extractor", "blocks"):
         raise ValueError(f"html must be 'extractor' or 'blocks', not {html!r}")
     rule_set = ruleset(tuple(str(Path(d)) for d in rules), builtin=True) if site_rules else None

@@ -429,7 +429,7 @@ def _clean_record_file(
     if not quiet:
         for number, error in stats.first_errors:
             _err(f"{src}: record {number}: {error}")
-        removed = 1 - stats.chars_out / stats.chars_in if stats.chars_in else 0.0
+        removed = max(0.0, 1 - stats.chars_out / stats.chars_in) if stats.chars_in else 0.0
         _err(
             f"records {stats.records}, with errors {stats.errors}, written to {dst}; "
             f"{removed:.1%} of text removed"

@@ -29,6 +29,7 @@ import decimal
 import gzip
 import itertools
 import json
+import math
 import os
 import re
 import sys
@@ -519,9 +520,25 @@ def _json_default(value: Any) -> Any:
     raise TypeError(f"{type(value).__name__} is not JSON serialisable")
 
 
+def _finite(value: Any) -> Any:
+    """NaN and the infinities (a Parquet float column's missing values) as null: JSON has no
+    such numbers, and `json.dumps` would write NaN, which no JSON reader takes."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_finite(v) for v in value]
+    return value
+
+
 def json_line(row: dict[str, Any]) -> bytes:
     """One JSON Lines line, UTF-8 (ASCII escapes only for text UTF-8 cannot carry)."""
-    text = json.dumps(row, ensure_ascii=False, default=_json_default)
+    try:
+        text = json.dumps(row, ensure_ascii=False, default=_json_default, allow_nan=False)
+    except ValueError:  # a NaN or an infinity somewhere in the row
+        row = _finite(row)
+        text = json.dumps(row, ensure_ascii=False, default=_json_default)
     try:
         return text.encode("utf-8") + b"\n"
     except UnicodeEncodeError:  # lone surrogates: \ud800 escapes keep them losslessly

@@ -75,7 +75,8 @@ class Summary:
         self.chars_out += len(result.text)
 
     def render(self) -> str:
-        removed = 1 - self.chars_out / self.chars_in if self.chars_in else 0.0
+        # An output can be longer than its input (a title from the page's tags put first).
+        removed = max(0.0, 1 - self.chars_out / self.chars_in) if self.chars_in else 0.0
         lines = self.failures.lines() + self.skips.lines()
         if self.existing:
             lines.append(f"skipped {self.existing} input(s) whose output exists (--skip-existing)")

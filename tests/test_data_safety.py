@@ -148,3 +148,37 @@ def test_a_file_named_on_the_command_line_is_read_even_as_a_link(tmp_path):
     result = invoke(tmp_path / "page.md", tmp_path / "out")
     assert result.exit_code == 0, result.stderr
     assert (tmp_path / "out" / "page.txt").exists()
+
+
+# --- case 13: the minor ones ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("bad", [None, 3, ["text"], {"text": "x"}])
+def test_clean_names_its_argument_on_a_wrong_type(bad):
+    import cleaner
+
+    with pytest.raises(TypeError, match="source must be str or bytes"):
+        cleaner.clean(bad)
+
+
+def test_clean_takes_a_bytearray():
+    import cleaner
+
+    assert "embankment" in cleaner.clean(bytearray(ARTICLE.encode())).text
+
+
+def test_json_lines_never_carry_nan_or_infinity():
+    from cleaner.records import json_line
+
+    line = json_line({"a": float("nan"), "b": [1.5, float("inf")], "c": {"d": -float("inf")}})
+    assert json.loads(line) == {"a": None, "b": [1.5, None], "c": {"d": None}}
+    assert b"NaN" not in line and b"Infinity" not in line
+
+
+def test_summary_never_reports_a_negative_share_removed():
+    from cleaner.model import Result
+    from cleaner.report import Summary
+
+    s = Summary()
+    s.add(Result(text="A title from the tags\n\nshort", chars_in=5))
+    assert s.render().endswith("; 0.0% of text removed")
