@@ -6,6 +6,8 @@ and what is wrong. See README.md ("Site rules") for the format with a worked exa
 
 from __future__ import annotations
 
+import os
+import stat
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,6 +26,69 @@ class RuleFileError(ValueError):
 
 class RuleTimeout(RuntimeError):
     """A rule's regex ran past REGEX_TIMEOUT on a line."""
+
+
+MAX_FILE_BYTES = 1_000_000  # a site's rules are a few kB; /dev/zero behind a link is not
+MAX_PATTERN_SIZE = 100_000  # characters a pattern expands to: compiling one of 10^8 takes GBs
+_COUNTED = regex.compile(r"\{(\d*)(?:,(\d*))?\}")
+
+
+def pattern_size(pattern: str) -> int:
+    """An upper bound of how many characters `pattern` spells out once its counted repeats
+    are unrolled (the regex compiler unrolls them: `((a{100}){100}){100}` is a million
+    characters, and so much memory), read without compiling it."""
+    stack = [0]
+    last = 0
+    i, n = 0, len(pattern)
+    while i < n:
+        c = pattern[i]
+        atom = 1
+        if c == "\\":
+            i += 2
+        elif c == "[":
+            j = i + 1
+            if j < n and pattern[j] == "^":
+                j += 1
+            if j < n and pattern[j] == "]":
+                j += 1
+            while j < n and pattern[j] != "]":
+                j += 2 if pattern[j] == "\\" else 1
+            i = j + 1
+        elif c == "(":
+            stack.append(0)
+            i += 1
+            continue
+        elif c == ")":
+            atom = max(1, stack.pop()) if len(stack) > 1 else 1
+            i += 1
+        elif c == "{" and (m := _COUNTED.match(pattern, i)) and (m[1] or m[2]):
+            times = max(int(m[1] or 0), int(m[2] or 0), 1)
+            stack[-1] += last * (times - 1)
+            last *= times
+            i = m.end()
+            continue
+        elif c in "*+?|":
+            i += 1
+            continue
+        else:
+            i += 1
+        stack[-1] += atom
+        last = atom
+    return sum(stack)
+
+
+def _check_regex(pattern: str) -> regex.Pattern:
+    """Compile a user pattern, refusing one that would take a huge amount of memory."""
+    size = pattern_size(pattern)
+    if size > MAX_PATTERN_SIZE:
+        raise ValueError(
+            f"regex {pattern[:60]!r} expands to about {size:,} characters once its counted "
+            f"repeats are unrolled (at most {MAX_PATTERN_SIZE:,}): write it with + or * instead"
+        )
+    try:
+        return regex.compile(pattern)
+    except regex.error as exc:
+        raise ValueError(f"invalid regex {pattern!r}: {exc}") from None
 
 
 def _as_list(value):
@@ -57,10 +122,7 @@ class MatchSpec(_Strict):
     @classmethod
     def _compiles(cls, v):
         for pattern in v:
-            try:
-                regex.compile(pattern)
-            except regex.error as exc:
-                raise ValueError(f"invalid regex {pattern!r}: {exc}") from None
+            _check_regex(pattern)
         return v
 
     @model_validator(mode="after")
@@ -106,10 +168,7 @@ class MetaSpec(_Coded):
     @field_validator("regex")
     @classmethod
     def _groups(cls, v):
-        try:
-            compiled = regex.compile(v)
-        except regex.error as exc:
-            raise ValueError(f"invalid regex {v!r}: {exc}") from None
+        compiled = _check_regex(v)
         if not set(compiled.groupindex) & {"byline", "date", "url", "title"}:
             raise ValueError(
                 "needs a named group: (?P<byline>...), (?P<date>...), (?P<url>...) or (?P<title>...)"
@@ -299,18 +358,35 @@ def _format_error(path: Path, exc: ValidationError) -> str:
     return "\n".join(lines)
 
 
+def _read_bounded(path: Path) -> str:
+    """A regular file's text, at most MAX_FILE_BYTES: a FIFO is never opened (it would block),
+    a device or /dev/zero behind a link never read."""
+    st = os.stat(path)
+    if not stat.S_ISREG(st.st_mode):
+        raise RuleFileError(f"{path}: not a regular file")
+    with open(path, "rb") as fh:
+        data = fh.read(MAX_FILE_BYTES + 1)
+    if len(data) > MAX_FILE_BYTES:
+        raise RuleFileError(f"{path}: over {MAX_FILE_BYTES:,} bytes: not a rule file")
+    return data.decode("utf-8")
+
+
 def load_rule_file(path: Path) -> SiteRules:
     """Parse, validate and compile one rule file; RuleFileError says exactly what is wrong."""
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        data = tomllib.loads(_read_bounded(path))
     except tomllib.TOMLDecodeError as exc:
         raise RuleFileError(f"{path}: not valid TOML: {exc}") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise RuleFileError(f"{path}: cannot read: {exc}") from None
+    except RecursionError:
+        raise RuleFileError(f"{path}: not valid TOML: nested too deeply") from None
     try:
         spec = RuleFile.model_validate(data)
     except ValidationError as exc:
         raise RuleFileError(_format_error(path, exc)) from None
+    except RecursionError:
+        raise RuleFileError(f"{path}: nested too deeply") from None
     return compile_rules(spec, str(path))
 
 

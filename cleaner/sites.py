@@ -35,8 +35,21 @@ class RuleSet:
     def from_dirs(cls, dirs: tuple[Path, ...], builtin: bool = True) -> RuleSet:
         by_domain: dict[str, SiteRules] = {}
         for directory in ((builtin_rules_dir(),) if builtin else ()) + tuple(dirs):
+            here: dict[str, str] = {}  # domain -> the file of this folder that has it
             for site in load_dir(directory):
-                by_domain[site.domain] = site
+                if site.domain in here:
+                    raise RuleFileError(
+                        f"{site.path}: domain {site.domain} is also in {here[site.domain]}; "
+                        "one file per domain in a folder"
+                    )
+                here[site.domain] = site.path
+                by_domain[site.domain] = site  # a later folder's file replaces an earlier one
+        owner: dict[str, str] = {}
+        for site in by_domain.values():
+            for code, _ in site.codes():
+                if code in owner and owner[code] != site.path:
+                    raise RuleFileError(f"{site.path}: rule code {code} is also in {owner[code]}")
+                owner[code] = site.path
         return cls(tuple(by_domain.values()))
 
     def for_domain(self, domain: str | None) -> SiteRules | None:

@@ -182,3 +182,83 @@ def test_summary_never_reports_a_negative_share_removed():
     s = Summary()
     s.add(Result(text="A title from the tags\n\nshort", chars_in=5))
     assert s.render().endswith("; 0.0% of text removed")
+
+
+# --- case 5: hostile rule files, refused before any input is read ---------------------------------
+
+RULES = """[site]
+domain = "example.org"
+
+[[line]]
+code = "EX101"
+reason = "promo"
+{key} = {value}
+"""
+
+
+def rule_run(tmp_path, rules_dir):
+    src = tmp_path / "in"
+    src.mkdir(exist_ok=True)
+    (src / "a.md").write_text(ARTICLE)
+    return invoke(src, tmp_path / "out", "--rules", rules_dir)
+
+
+def test_a_pattern_that_unrolls_to_gigabytes_is_refused_at_once(tmp_path):
+    import time
+
+    d = tmp_path / "rules"
+    d.mkdir()
+    (d / "x.toml").write_text(RULES.format(key="regex", value="'((((a{100}){100}){100}){100})'"))
+    start = time.monotonic()
+    result = rule_run(tmp_path, d)
+    assert time.monotonic() - start < 10
+    assert result.exit_code == 2
+    assert "x.toml" in result.stderr and "expands to about 100,000,000" in result.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_an_ordinary_counted_pattern_is_accepted(tmp_path):
+    d = tmp_path / "rules"
+    d.mkdir()
+    (d / "x.toml").write_text(RULES.format(key="regex", value="'^Ticket \\\\d{2,4}$'"))
+    assert rule_run(tmp_path, d).exit_code == 0
+
+
+@pytest.mark.parametrize("kind", ["dev-zero", "fifo", "huge"])
+def test_a_rule_file_that_is_not_a_small_regular_file_is_refused(tmp_path, kind):
+    d = tmp_path / "rules"
+    d.mkdir()
+    target = d / "x.toml"
+    if kind == "dev-zero":
+        target.symlink_to("/dev/zero")
+    elif kind == "fifo":
+        os.mkfifo(target)
+    else:
+        target.write_text(RULES.format(key="exact", value='"x"') + "#" * 1_100_000)
+    result = rule_run(tmp_path, d)
+    assert result.exit_code == 2
+    assert "x.toml" in result.stderr
+    assert ("not a regular file" if kind != "huge" else "bytes") in result.stderr
+
+
+def test_toml_nested_too_deep_is_a_usage_error_not_a_crash(tmp_path):
+    d = tmp_path / "rules"
+    d.mkdir()
+    (d / "x.toml").write_text("a = " + "[" * 600 + "]" * 600 + "\n")
+    result = rule_run(tmp_path, d)
+    assert result.exit_code == 2
+    assert "x.toml" in result.stderr and "nested too deeply" in result.stderr
+
+
+def test_two_files_for_one_domain_or_one_code_in_two_files_are_refused(tmp_path):
+    d = tmp_path / "rules"
+    d.mkdir()
+    (d / "a.toml").write_text(RULES.format(key="exact", value='"x"'))
+    (d / "b.toml").write_text(RULES.format(key="exact", value='"y"'))
+    result = rule_run(tmp_path, d)
+    assert result.exit_code == 2 and "one file per domain" in result.stderr
+    (d / "b.toml").write_text(
+        RULES.format(key="exact", value='"y"').replace("example.org", "example.net")
+    )
+    result = rule_run(tmp_path, d)
+    assert result.exit_code == 2 and "rule code EX101 is also in" in result.stderr
