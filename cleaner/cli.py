@@ -437,5 +437,24 @@ def _clean_record_file(
     raise typer.Exit(EXIT_FAILED if stats.errors else EXIT_OK)
 
 
+_STOPPED_BY: list[int] = []  # the signal (SIGTERM, SIGHUP) that stopped the run, if one did
+
+
+def _stop(signum: int, frame) -> None:
+    """SIGTERM and SIGHUP stop a run as Ctrl-C does (summary, no half output); the exit code
+    is then 128 + the signal's number, as a shell reports it."""
+    _STOPPED_BY.append(signum)
+    raise KeyboardInterrupt
+
+
 def main() -> None:
-    app()
+    if threading.current_thread() is threading.main_thread():
+        for name in ("SIGTERM", "SIGHUP"):
+            if hasattr(signal, name):
+                signal.signal(getattr(signal, name), _stop)
+    try:
+        app()
+    except SystemExit as exc:
+        if exc.code == EXIT_INTERRUPTED and _STOPPED_BY:
+            raise SystemExit(128 + _STOPPED_BY[0]) from None
+        raise

@@ -67,8 +67,28 @@ def clean_one(job: Job, data: bytes, name: str | None) -> tuple[str, object]:
     return "ok", result
 
 
-def _worker_main(conn, job: Job) -> None:  # pragma: no cover - runs in the worker process
+def _die_with_parent(parent_pid: int) -> None:
+    """The worker is killed when the process that started it dies, however it dies (SIGKILL
+    included): Linux's PR_SET_PDEATHSIG; elsewhere the pipe's end tells it."""
+    with contextlib.suppress(Exception):
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    if os.getppid() != parent_pid:  # the parent died before prctl took effect
+        os._exit(1)
+
+
+def _worker_main(conn, job: Job, parent_pid: int = 0, others=()) -> None:  # pragma: no cover
+    if parent_pid:
+        _die_with_parent(parent_pid)
+    for end in others:  # the parent's ends of this worker's pipe: only the parent holds them
+        with contextlib.suppress(OSError):
+            end.close()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # the parent's handler is not the worker's
+    if hasattr(signal, "SIGHUP"):
+        signal.signal(signal.SIGHUP, signal.SIG_DFL)
     if hasattr(signal, "pthread_sigmask"):  # blocked by the parent while it forked (see _start)
         signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
     while True:
@@ -259,8 +279,12 @@ class Cleaner:
         _preload()
         parent, child = self._ctx.Pipe()
         self._queued_max = _queue_room(parent, child)
+        fork = self._ctx.get_start_method() == "fork"
         proc = self._ctx.Process(
-            target=_worker_main, args=(child, self.job), name="clean-worker", daemon=True
+            target=_worker_main,
+            args=(child, self.job, os.getpid(), (parent,) if fork else ()),
+            name="clean-worker",
+            daemon=True,
         )
         with _sigint_blocked():
             proc.start()

@@ -608,3 +608,58 @@ def test_ctrl_c_on_a_record_file_leaves_no_output(tmp_path, suffix):
     )
     assert not dst.exists()
     assert leftovers(tmp_path) == []
+
+
+def children(pid: int) -> list[int]:
+    try:
+        text = Path(f"/proc/{pid}/task/{pid}/children").read_text()
+    except OSError:
+        return []
+    return [int(c) for c in text.split()]
+
+
+def alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="needs Linux /proc")
+@pytest.mark.parametrize(("sig", "code"), [(signal.SIGTERM, 143), (signal.SIGHUP, 129)])
+def test_sigterm_and_sighup_stop_a_run_like_ctrl_c(tmp_path, sig, code):
+    src, out = corpus(tmp_path / "in", 300), tmp_path / "out"
+    proc = start_slow_clean(src, out, "--jobs", 2)
+    end = time.monotonic() + 60
+    while not (out.exists() and any(out.rglob("*.txt"))):
+        assert proc.poll() is None and time.monotonic() < end, proc.communicate()
+        time.sleep(0.005)
+    workers = children(proc.pid)
+    proc.send_signal(sig)
+    _, stderr = proc.communicate(timeout=60)
+    assert proc.returncode == code, stderr
+    assert "Traceback" not in stderr, stderr
+    assert "clean: interrupted:" in stderr
+    assert leftovers(out) == []
+    deadline = time.monotonic() + 10
+    while any(alive(w) for w in workers) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not any(alive(w) for w in workers)
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="needs Linux /proc")
+def test_workers_die_with_a_parent_killed_by_sigkill(tmp_path):
+    src, out = corpus(tmp_path / "in", 300), tmp_path / "out"
+    proc = start_slow_clean(src, out, "--jobs", 2)
+    end = time.monotonic() + 60
+    while len(children(proc.pid)) < 2 or not out.exists():
+        assert proc.poll() is None and time.monotonic() < end, proc.communicate()
+        time.sleep(0.005)
+    workers = children(proc.pid)
+    proc.kill()
+    proc.communicate(timeout=60)
+    deadline = time.monotonic() + 10
+    while any(alive(w) for w in workers) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert workers and not any(alive(w) for w in workers)
