@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
+import common
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATA = REPO_ROOT.parent / "shared" / "bench" / "wcxb"
 CACHE = Path(os.environ.get("CLEANER_BENCH_CACHE", "/tmp/cleaner-bench-cache"))
@@ -83,21 +85,6 @@ def load(path: Path | None = None, limit: int | None = None) -> list[WPage]:
 # --- text copies -------------------------------------------------------------------------------
 
 
-def inscriptis_copy(page_html: str) -> str:
-    import inscriptis
-
-    return inscriptis.get_text(page_html)
-
-
-def html2text_copy(page_html: str) -> str:
-    import html2text
-
-    h = html2text.HTML2Text()
-    h.body_width = 0
-    h.ignore_links = False
-    return h.handle(page_html)
-
-
 def html_text_copy(page_html: str) -> str:
     import html_text
 
@@ -105,8 +92,8 @@ def html_text_copy(page_html: str) -> str:
 
 
 RENDERERS: dict[str, Callable[[str], str]] = {
-    "inscriptis": inscriptis_copy,
-    "html2text": html2text_copy,
+    "inscriptis": common.to_text,  # the same copies as the AEB tracks
+    "html2text": common.to_markdown,
     "html_text": html_text_copy,
 }
 
