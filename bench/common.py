@@ -383,3 +383,27 @@ def add_data_argument(parser: argparse.ArgumentParser) -> None:
         "--data", metavar="DIR", help=f"AEB data directory (default: {DEFAULT_DATA})"
     )
     parser.add_argument("--limit", type=int, metavar="N", help="only the first N pages by sha")
+
+
+# --- reporting ----------------------------------------------------------------------------------
+
+
+def markdown_table(header: list[str], rows: list[list[str]]) -> None:
+    """A markdown table, the first column left-aligned, the others right-aligned."""
+    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
+
+    def line(cells: list[str]) -> str:
+        padded = [
+            c.ljust(w) if i == 0 else c.rjust(w)
+            for i, (c, w) in enumerate(zip(cells, widths, strict=True))
+        ]
+        return "| " + " | ".join(padded) + " |"
+
+    print(line(header))
+    print(
+        "|"
+        + "|".join(("-" * (w + 1) + ":") if i else ("-" * (w + 2)) for i, w in enumerate(widths))
+        + "|"
+    )
+    for r in rows:
+        print(line(r))

@@ -235,26 +235,6 @@ def pct(value: float | None) -> str:
     return "–" if value is None else f"{100 * value:.1f}%"
 
 
-def markdown_table(header: list[str], rows: list[list[str]]) -> None:
-    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
-
-    def line(cells: list[str]) -> str:
-        cells = [
-            c.ljust(w) if i == 0 else c.rjust(w)
-            for i, (c, w) in enumerate(zip(cells, widths, strict=True))
-        ]
-        return "| " + " | ".join(cells) + " |"
-
-    print(line(header))
-    print(
-        "|"
-        + "|".join("-" * (w + 2) if i == 0 else "-" * (w + 1) + ":" for i, w in enumerate(widths))
-        + "|"
-    )
-    for r in rows:
-        print(line(r))
-
-
 def print_fields(title: str, n: int, results: dict, fields: tuple[str, ...]) -> None:
     first = next(iter(results.values()))["scores"]
     print(f"\n### {title} — {n} pages\n")
@@ -275,12 +255,12 @@ def print_fields(title: str, n: int, results: dict, fields: tuple[str, ...]) -> 
                 row.append(pct(s["false"]))
         row += [f"{r['ms_per_page']:.2f}", str(r["crashes"])]
         rows.append(row)
-    markdown_table(header, rows)
+    common.markdown_table(header, rows)
 
 
 def print_language(title: str, rows: list[dict]) -> None:
     print(f"\n### {title}: detect_language vs <html lang>\n")
-    markdown_table(
+    common.markdown_table(
         ["text", "pages with lang", "agreement", "undecided", "ms/page"],
         [
             [

@@ -330,34 +330,13 @@ def wcxb_methods(
     return methods
 
 
-def markdown_table(header: list[str], rows: list[list[str]]) -> None:
-    """A markdown table, the first column left-aligned, the others right-aligned."""
-    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
-
-    def line(cells: list[str]) -> str:
-        padded = [
-            c.ljust(w) if i == 0 else c.rjust(w)
-            for i, (c, w) in enumerate(zip(cells, widths, strict=True))
-        ]
-        return "| " + " | ".join(padded) + " |"
-
-    print(line(header))
-    print(
-        "|"
-        + "|".join(("-" * (w + 1) + ":") if i else ("-" * (w + 2)) for i, w in enumerate(widths))
-        + "|"
-    )
-    for r in rows:
-        print(line(r))
-
-
 def pct(value: float | None) -> str:
     return "–" if value is None or math.isnan(value) else f"{100 * value:.1f}"
 
 
 def print_wcxb_tables(title: str, pages: list[WPage], rows: list[dict]) -> None:
     print(f"\n### {title} — {len(pages)} pages\n")
-    markdown_table(
+    common.markdown_table(
         ["method", "F1", "precision", "recall", "With%", "Without%", "docs/s"],
         [
             [
@@ -374,7 +353,7 @@ def print_wcxb_tables(title: str, pages: list[WPage], rows: list[dict]) -> None:
     counts["all"] = len(pages)
     columns = ("all", *wcxb.PAGE_TYPES)
     print(f"\nF1 by page type ({title}; pages of each type in brackets):\n")
-    markdown_table(
+    common.markdown_table(
         ["method", *(f"{c} ({counts[c]})" for c in columns)],
         [
             [
