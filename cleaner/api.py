@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import math
+import threading
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 from .model import Result
 from .pipeline import run
 from .sites import ruleset
+
+
+class CleanTimeout(TimeoutError):
+    """`clean(..., timeout=...)` ran past its time budget (the work was stopped)."""
 
 
 def clean(
@@ -20,6 +27,7 @@ def clean(
     name: str | None = None,
     model: bool = True,
     html: str = "extractor",
+    timeout: float | None = None,
 ) -> Result:
     """Clean one scraped page (text, markdown or HTML; `bytes` are decoded) into article text.
 
@@ -33,6 +41,14 @@ def clean(
     Binary bytes (an image, a PDF, gzip data) are not cleaned: the result is empty with
     `skipped` saying why. A result that kept nothing, or nearly nothing, of a non-blank input has
     `suspect` saying so. A rule file's regex running past its timeout raises RuleTimeout.
+
+    `timeout` (seconds, > 0) bounds the whole call: the page is cleaned in a worker process
+    (started on first use and kept for later calls, one per thread calling at once) that is
+    killed when the budget runs out, and CleanTimeout (a TimeoutError) is raised; nothing else
+    can stop the slow cases (trafilatura on 100,000 nested <div>s is one 20-second call). Any
+    other exception is raised as without a timeout; a worker that dies (out of memory, a crash
+    in a C library) raises RuntimeError. `timeout=None` (the default) cleans in the calling
+    thread, with no budget and no process.
     """
     if isinstance(source, bytearray | memoryview):
         source = bytes(source)
@@ -40,6 +56,14 @@ def clean(
         raise TypeError(f"clean() source must be str or bytes, not {type(source).__name__}")
     if html not in ("extractor", "blocks"):
         raise ValueError(f"html must be 'extractor' or 'blocks', not {html!r}")
+    if timeout is not None:
+        if isinstance(timeout, bool) or not isinstance(timeout, int | float):
+            raise TypeError(f"timeout must be a number of seconds, not {type(timeout).__name__}")
+        if not (timeout > 0 and math.isfinite(timeout)):
+            raise ValueError(f"timeout must be a positive number of seconds, not {timeout!r}")
+        options = dict(url=url, site=site, rules=tuple(str(Path(d)) for d in rules))
+        options.update(site_rules=site_rules, name=name, model=model, html=html)
+        return _clean_in_worker(source, options, float(timeout))
     rule_set = ruleset(tuple(str(Path(d)) for d in rules), builtin=True) if site_rules else None
     return run(
         source,
@@ -51,3 +75,42 @@ def clean(
         model=model,
         html=html,
     )
+
+
+# Idle worker processes of `clean(timeout=...)`: one is taken for each call (a new one started
+# when none is idle, so threads never wait for each other) and given back after it.
+_IDLE_MAX = 4
+_idle: list[Any] = []
+_idle_lock = threading.Lock()
+
+
+def _clean_kwargs(source: str | bytes, options: dict[str, Any]) -> Result:  # in the worker
+    return clean(source, **options)
+
+
+def _clean_in_worker(source: str | bytes, options: dict[str, Any], timeout: float) -> Result:
+    from .workers import Call, Cleaner
+
+    with _idle_lock:
+        cleaner = _idle.pop() if _idle else None
+    if cleaner is None:
+        cleaner = Cleaner(Call(_clean_kwargs), timeout)
+    cleaner.timeout = timeout
+    try:
+        status, value = cleaner.call(source, options)
+    except BaseException:  # Ctrl-C while waiting: the worker may be mid-page
+        cleaner.close(now=True)
+        raise
+    with _idle_lock:
+        keep = len(_idle) < _IDLE_MAX
+        if keep:
+            _idle.append(cleaner)
+    if not keep:
+        cleaner.close()
+    if status == "ok":
+        return value  # type: ignore[return-value]
+    if status == "raised":
+        raise value  # type: ignore[misc]
+    if status == "timeout":
+        raise CleanTimeout(f"clean() ran past its time budget of {timeout:g} s")
+    raise RuntimeError(f"clean(): {value}")

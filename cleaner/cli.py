@@ -247,6 +247,7 @@ def _command(
             url_field,
             quiet,
             skip_existing,
+            timeout,
         )
 
     out_dir = None if dst == "-" else Path(dst)
@@ -378,6 +379,7 @@ def _clean_record_file(
     url_field: str,
     quiet: bool,
     skip_existing: bool = False,
+    timeout: float = 0,
 ) -> None:
     """IN or OUT is a record file (JSON Lines, Parquet, WARC): stream it record by record.
 
@@ -412,6 +414,7 @@ def _clean_record_file(
             jobs=jobs or default_jobs(),
             stats=stats,
             progress=show,
+            timeout=timeout or None,
         )
     except RecordsError as exc:
         if progress is not None:

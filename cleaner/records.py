@@ -40,7 +40,7 @@ from pathlib import Path
 from typing import IO, Any, NamedTuple
 
 from .files import current_umask
-from .parallel import DEFAULT_CHUNKSIZE, clean_many
+from .parallel import DEFAULT_CHUNKSIZE
 
 # --- formats ------------------------------------------------------------------------------------
 
@@ -773,6 +773,41 @@ class Stats:
         }
 
 
+WINDOW_PER_WORKER = 9  # records taken in per worker beyond the oldest not yet written
+
+
+def _task_size(task: Task) -> int:
+    return len(task.source) if isinstance(task.source, str | bytes) else 0
+
+
+def _in_workers(
+    tasks: Iterable[Task], clean_fn: Callable[[Task], dict[str, Any]], jobs: int, timeout: float
+) -> Iterator[dict[str, Any]]:
+    """The cleaned fields of each task, in order, from `jobs` worker processes under a time
+    budget per record (the folder runs' workers.Pool): a record past it, or one that kills its
+    worker, is written with `error` set and the run goes on."""
+    from .workers import Call, Pool, in_order
+
+    pool = Pool(Call(clean_fn), timeout, max(1, jobs))
+    finished = False
+    try:
+        tasks, again = itertools.tee(tasks)
+        work = (((task,), _task_size(task)) for task in tasks)
+        results = in_order(pool, work, WINDOW_PER_WORKER * jobs)
+        for task, (status, value) in zip(again, results, strict=True):
+            if status == "ok":
+                yield value  # type: ignore[misc]
+            elif status == "raised":
+                raise value  # type: ignore[misc]  # clean_fn's own exception, as in process
+            elif status == "timeout":
+                yield failed(f"timeout: {value}", task.url)
+            else:
+                yield failed(str(value), task.url)
+        finished = True
+    finally:
+        pool.close(now=not finished)
+
+
 def process_records(
     reader: Iterable[Record],
     writer: JsonlWriter | ParquetRecordWriter | Any,
@@ -782,14 +817,22 @@ def process_records(
     chunksize: int = DEFAULT_CHUNKSIZE,
     stats: Stats | None = None,
     progress: Callable[[Stats], None] | None = None,
+    timeout: float | None = None,
 ) -> Stats:
     """Clean every record of `reader` and write it to `writer` (anything with `write(dict)`),
     one output per input, in input order, on `jobs` processes.
 
-    Only the records in flight are held in memory (see `cleaner.parallel.clean_many`).
-    `clean_fn` gets a `Task` and returns the cleaned fields; it must be picklable when jobs > 1
-    (default: `CleanFields()`). Pass `stats` to read the counts after a KeyboardInterrupt, and
-    `progress` to be called with them once before the first record and after every record.
+    `timeout` (seconds) is each record's time budget, as `--timeout` is a document's in a folder
+    run: a record past it is written with `error` "timeout: ...", its worker killed and
+    restarted, and the run goes on; a record that kills its worker (out of memory, a crash in
+    a C library) costs that record only in the same way. With jobs > 1 or a timeout, records
+    are cleaned in long-lived worker processes (`cleaner.workers.Pool`), at most
+    `WINDOW_PER_WORKER` per worker in flight, so memory stays bounded; with jobs=1 and no
+    timeout, in this process. `chunksize` is accepted for compatibility and no longer used.
+    `clean_fn` gets a `Task` and returns the cleaned fields (default: `CleanFields()`); an
+    exception it raises stops the run. Pass `stats` to read the counts after a
+    KeyboardInterrupt, and `progress` to be called with them once before the first record and
+    after every record.
     """
     clean_fn = clean_fn or CleanFields()
     stats = stats if stats is not None else Stats()
@@ -799,7 +842,10 @@ def process_records(
         progress(stats)
     ahead, behind = itertools.tee(reader)
     tasks = (record.task() for record in ahead)
-    results = clean_many(tasks, clean_fn, jobs=jobs, chunksize=chunksize)
+    if jobs > 1 or timeout:
+        results: Iterable[dict[str, Any]] = _in_workers(tasks, clean_fn, jobs, timeout or 0)
+    else:
+        results = map(clean_fn, tasks)
     for number, (record, cleaned) in enumerate(zip(behind, results, strict=True), start=1):
         writer.write(merge(record.fields, cleaned))
         stats.add(number, record, cleaned)
@@ -822,14 +868,30 @@ def clean_records(
     clean_fn: Callable[[Task], dict[str, Any]] | None = None,
     stats: Stats | None = None,
     progress: Callable[[Stats], None] | None = None,
+    timeout: float | None = None,
 ) -> Stats:
     """Clean the record file `src` into `dst` (formats from the extensions; `dst` is written
-    atomically). `text_field` None tries "text", then "html". `progress`: see
-    `process_records`."""
+    atomically). `text_field` None tries "text", then "html". `timeout`: each record's time
+    budget in seconds (None: none), see `process_records`, as is `progress`."""
     reader = open_reader(src, text_field=text_field, url_field=url_field)
     if clean_fn is None:
-        clean_fn = CleanFields(site, tuple(os.fspath(r) for r in rules), site_rules)
+        rule_dirs = tuple(os.fspath(r) for r in rules)
+        clean_fn = CleanFields(site, rule_dirs, site_rules)
+        if jobs > 1 or timeout:  # compiled once here, shared by every forked worker
+            from .sites import ruleset
+
+            if site_rules:
+                ruleset(tuple(str(Path(d)) for d in rule_dirs), builtin=True)
+            else:
+                ruleset((), builtin=False)
     with open_writer(dst, schema=reader.schema if detect_format(dst) == "parquet" else None) as w:
         return process_records(
-            reader, w, clean_fn, jobs=jobs, chunksize=chunksize, stats=stats, progress=progress
+            reader,
+            w,
+            clean_fn,
+            jobs=jobs,
+            chunksize=chunksize,
+            stats=stats,
+            progress=progress,
+            timeout=timeout,
         )

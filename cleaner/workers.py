@@ -19,9 +19,9 @@ import signal
 import socket
 import time
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .pipeline import run
 from .rulefile import RuleTimeout
@@ -46,6 +46,23 @@ class Job:
     site: str | None
     site_rules: bool
     model: bool = True
+
+    def __call__(self, data: bytes, name: str | None) -> tuple[str, object]:
+        return clean_one(self, data, name)
+
+
+@dataclass(frozen=True, slots=True)
+class Call:
+    """A worker's job that is any function (record runs, `clean(timeout=...)`): ("ok", what
+    `func(*message)` returns), or ("raised", the exception it raised, for the caller to raise)."""
+
+    func: Callable[..., Any]
+
+    def __call__(self, *message: Any) -> tuple[str, object]:
+        try:
+            return "ok", self.func(*message)
+        except Exception as exc:
+            return "raised", exc
 
 
 def clean_one(job: Job, data: bytes, name: str | None) -> tuple[str, object]:
@@ -79,7 +96,7 @@ def _die_with_parent(parent_pid: int) -> None:
         os._exit(1)
 
 
-def _worker_main(conn, job: Job, parent_pid: int = 0, others=()) -> None:  # pragma: no cover
+def _worker_main(conn, job: Job | Call, parent_pid: int = 0, others=()) -> None:  # pragma: no cover
     if parent_pid:
         _die_with_parent(parent_pid)
     for end in others:  # the parent's ends of this worker's pipe: only the parent holds them
@@ -98,7 +115,7 @@ def _worker_main(conn, job: Job, parent_pid: int = 0, others=()) -> None:  # pra
             return
         if message is None:
             return
-        reply = clean_one(job, *message)
+        reply = job(*message)
         try:
             conn.send(reply)
         except Exception as exc:  # a result that cannot be pickled, say
@@ -115,13 +132,27 @@ def _exit_reason(code: int | None) -> str:
     return f"exit code {code}"
 
 
+_WARM_TEXT = (
+    "A short page\n\nThe council met on Tuesday and agreed to repair the old bridge this year.\n"
+)
+_WARM_HTML = (
+    "<html lang='en'><head><title>A short page</title></head><body><article><p>The council met "
+    "on Tuesday and agreed to repair the old bridge this year.</p></article></body></html>"
+)
+
+
 @functools.cache
 def _preload() -> None:
-    """Import trafilatura (the HTML path imports it on first use) here, before any worker is
-    forked: every worker then shares it instead of paying its import (~0.1 s) inside the first
-    HTML document's time budget, again after each restart."""
-    with contextlib.suppress(ImportError):
+    """Load here, before any worker is forked, what the pipeline loads on first use (trafilatura,
+    the language identifier's model and the stop lists: over a second): every worker then shares
+    it instead of paying for it inside its first document's time budget, again after each
+    restart (a record queued behind one that timed out would time out in turn)."""
+    with contextlib.suppress(Exception):
         import trafilatura  # noqa: F401
+
+        empty = ruleset((), builtin=False)
+        run(_WARM_TEXT, empty, name="warm.txt")
+        run(_WARM_HTML.encode(), empty, name="warm.html")
 
 
 @contextlib.contextmanager
@@ -143,8 +174,7 @@ class _Sent:
     """A document sent to a worker and not done."""
 
     tag: object
-    data: bytes  # kept until the worker starts it (sent again if the worker dies before)
-    name: str | None
+    message: tuple  # kept until the worker starts it (sent again if the worker dies before)
     delivered: bool = True  # False: the send failed (the worker had died)
 
 
@@ -180,7 +210,7 @@ class Cleaner:
 
     DEPTH = 2  # documents sent to the worker and not done: the one it cleans, one queued
 
-    def __init__(self, job: Job, timeout: float):
+    def __init__(self, job: Job | Call, timeout: float):
         self.job = job
         self.timeout = timeout
         methods = multiprocessing.get_all_start_methods()
@@ -207,15 +237,19 @@ class Cleaner:
         load = len(self._sent)
         return load == 0 or (load < self.DEPTH and size <= self._queued_max)
 
-    def submit(self, tag: object, data: bytes, name: str | None) -> list[Done]:
-        """Send a document (see `has_room`); its outcome is to `collect`, unless it is decided
-        at once (the worker was found dead with nothing before it: it fails)."""
+    def submit(self, tag: object, *message: Any) -> list[Done]:
+        """Send a document, (data, name) for a Job (see `has_room`); its outcome is to
+        `collect`, unless it is decided at once (the worker was found dead with nothing before
+        it, or could not be started: it fails)."""
         if self._proc is None:
-            self._start()
-        sent = _Sent(tag, data, name)
+            try:
+                self._start()
+            except OSError as exc:  # out of processes or file descriptors: this one fails
+                return [(tag, "error", f"cannot start a worker process: {exc.strerror or exc}")]
+        sent = _Sent(tag, message)
         self._sent.append(sent)
         try:
-            self._conn.send((data, name))
+            self._conn.send(message)
         except (EOFError, OSError):
             if len(self._sent) > 1:  # the worker died on the one before: `collect` finds out
                 sent.delivered = False
@@ -237,6 +271,17 @@ class Cleaner:
         self._begin()
         return [(sent.tag, *reply)]
 
+    def call(self, *message: Any) -> tuple[str, object]:
+        """Clean one document on this (idle) worker and wait for it: (status, value)."""
+        done = self.submit(None, *message)
+        while not done:
+            limit = None if self.deadline is None else max(0.0, self.deadline - time.monotonic())
+            if multiprocessing.connection.wait([self._conn], limit):
+                done = self.collect()
+            elif self.deadline is not None and time.monotonic() >= self.deadline:
+                done = self.expire()
+        return done[0][1], done[0][2]
+
     def expire(self) -> list[Done]:
         """The document being cleaned is past its budget: it fails, the worker is killed, and
         the document queued behind it goes to a new one."""
@@ -250,7 +295,7 @@ class Cleaner:
             return
         first = self._sent[0]
         if first.delivered:
-            first.data = b""  # it will never be sent again
+            first.message = ()  # it will never be sent again
         self.deadline = time.monotonic() + self.timeout if self.timeout > 0 else None
 
     def _lost(self, status: str, why: str) -> list[Done]:
@@ -263,7 +308,7 @@ class Cleaner:
         if todo and todo[0].delivered:
             done.append((todo.pop(0).tag, status, why))
         for sent in todo:
-            done += self.submit(sent.tag, sent.data, sent.name)
+            done += self.submit(sent.tag, *sent.message)
         return done
 
     def _over_budget(self) -> str:
@@ -278,7 +323,15 @@ class Cleaner:
     def _start(self) -> None:
         _preload()
         parent, child = self._ctx.Pipe()
-        self._queued_max = _queue_room(parent, child)
+        try:
+            self._queued_max = _queue_room(parent, child)
+            self._spawn(parent, child)
+        except BaseException:
+            parent.close()
+            child.close()
+            raise
+
+    def _spawn(self, parent, child) -> None:
         fork = self._ctx.get_start_method() == "fork"
         proc = self._ctx.Process(
             target=_worker_main,
@@ -348,7 +401,7 @@ class Pool:
     all their pipes at once (multiprocessing.connection.wait), bounded by the nearest deadline.
     Outcomes come as (seq, pending, status, value)."""
 
-    def __init__(self, job: Job, timeout: float, size: int) -> None:
+    def __init__(self, job: Job | Call, timeout: float, size: int) -> None:
         self.cleaners = [Cleaner(job, timeout) for _ in range(size)]
 
     @property
@@ -372,6 +425,10 @@ class Pool:
 
     def wait(self, limit: float) -> list[Finished]:
         """The documents finished (or past their deadline) within `limit` seconds."""
+        return [(*tag, status, value) for tag, status, value in self.wait_done(limit)]
+
+    def wait_done(self, limit: float) -> list[Done]:
+        """As `wait`, with each document's tag as it was submitted."""
         busy = [c for c in self.cleaners if c.load]
         if not busy:
             return []
@@ -386,8 +443,48 @@ class Pool:
         for cleaner in busy:
             if cleaner.load and cleaner.deadline is not None and now >= cleaner.deadline:
                 done += cleaner.expire()
-        return [(*tag, status, value) for tag, status, value in done]
+        return done
 
     def close(self, *, now: bool = False) -> None:
         for cleaner in self.cleaners:
             cleaner.close(now=now)
+
+
+def in_order(
+    pool: Pool, work: Iterable[tuple[tuple, int]], window: int, tick: float = 0.25
+) -> Iterator[tuple[str, object]]:
+    """(status, value) for each (message, size) of `work`, in its order, done by the pool's
+    workers under their time budget (a record run). `work` is consumed as it goes: at most
+    `window` messages are taken in beyond the oldest not yet yielded."""
+    size = len(pool.cleaners)
+    done: dict[int, tuple[str, object]] = {}
+    ready: deque[tuple[int, tuple, int]] = deque()  # taken, waiting for a worker
+    inputs = iter(work)
+    taken = given = 0
+    more = True
+    while True:
+        while more and len(ready) < size and taken - given < window:
+            item = next(inputs, None)
+            if item is None:
+                more = False
+                break
+            ready.append((taken, *item))
+            taken += 1
+        while ready:
+            cleaner = pool.worker_for(ready[0][2])
+            if cleaner is None:
+                break
+            seq, message, _ = ready.popleft()
+            for tag, status, value in cleaner.submit(seq, *message):
+                done[tag] = (status, value)  # decided at once: no worker could have it
+        if given in done:
+            while given in done:
+                yield done.pop(given)
+                given += 1
+            continue
+        if not pool.busy:
+            if not more and not ready:
+                return
+            continue
+        for tag, status, value in pool.wait_done(tick):
+            done[tag] = (status, value)
