@@ -386,7 +386,7 @@ def _clean_record_file(
     The output is written to a temporary file renamed at the end, so an existing OUT is a
     finished run: --skip-existing then skips the whole run (exit 0)."""
     from .parallel import default_jobs
-    from .records import RecordsError, Stats, clean_records
+    from .records import RecordsError, RecordsWriteError, Stats, clean_records
 
     if skip_existing and dst != "-" and os.path.exists(dst):
         if not quiet:
@@ -416,6 +416,11 @@ def _clean_record_file(
             progress=show,
             timeout=timeout or None,
         )
+    except RecordsWriteError as exc:
+        if progress is not None:
+            progress.close()
+        _err(f"clean: {exc}; {dst} not written ({stats.records} records were cleaned)")
+        raise typer.Exit(EXIT_FAILED) from None
     except RecordsError as exc:
         if progress is not None:
             progress.close()
@@ -432,6 +437,13 @@ def _clean_record_file(
     if not quiet:
         for number, error in stats.first_errors:
             _err(f"{src}: record {number}: {error}")
+        if stats.kinds:
+            kinds = ", ".join(f"{kind} {n}" for kind, n in stats.kinds.items())
+            skipped = "; ".join(f"{n} {why}" for why, n in stats.not_cleaned.items())
+            _err(
+                f"{src}: WARC records {sum(stats.kinds.values())} ({kinds}); "
+                f"not pages, not written: {skipped or 'none'}"
+            )
         removed = max(0.0, 1 - stats.chars_out / stats.chars_in) if stats.chars_in else 0.0
         _err(
             f"records {stats.records}, with errors {stats.errors}, written to {dst}; "

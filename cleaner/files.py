@@ -191,12 +191,26 @@ def _same_file(a: Path, b: Path) -> bool:
 
 # --- outputs -----------------------------------------------------------------------------------
 
+NAME_MAX = 255  # bytes of one file name on every common file system (ext4, xfs, btrfs, APFS)
+TEMP_NAME_ROOM = (
+    NAME_MAX - 16
+)  # what a temporary name keeps of its target's ('.', '.' + 8 + '.tmp')
+
+
+def temp_prefix(name: str) -> str:
+    """The prefix of the temporary file written beside `name` before it is renamed: `.name.`,
+    with `name` cut (on a character) so that the temporary name is itself a valid name."""
+    encoded = name.encode("utf-8", "surrogateescape")
+    if len(encoded) > TEMP_NAME_ROOM:
+        name = encoded[:TEMP_NAME_ROOM].decode("utf-8", "ignore")
+    return f".{name}."
+
 
 def _write_atomic(path: Path, data: str) -> int:
     """Temporary file then rename: an interrupted run never leaves half an output."""
     path.parent.mkdir(parents=True, exist_ok=True)
     encoded = data.encode("utf-8")
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=temp_prefix(path.name), suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(encoded)

@@ -22,6 +22,7 @@ run never leaves half an output. `clean_records(src, dst)` does all of it;
 from __future__ import annotations
 
 import base64
+import bisect
 import codecs
 import contextlib
 import datetime as dt
@@ -31,16 +32,18 @@ import itertools
 import json
 import math
 import os
-import re
 import sys
 import tempfile
+import zlib
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any, NamedTuple
 
-from .files import current_umask
+from .files import current_umask, temp_prefix
 from .parallel import DEFAULT_CHUNKSIZE
+from .read import binary_kind
 
 # --- formats ------------------------------------------------------------------------------------
 
@@ -58,6 +61,11 @@ OUTPUT_FORMATS = ("jsonl", "parquet")
 
 class RecordsError(Exception):
     """A record file that cannot be read or written as asked (the message names the file)."""
+
+
+class RecordsWriteError(RecordsError):
+    """The output could not be written (a full disk, a folder that cannot be written): the
+    output is then not there at all, as after an interrupt (its temporary file is removed)."""
 
 
 def detect_format(path: str | os.PathLike[str]) -> str | None:
@@ -120,16 +128,15 @@ def failed(error: str, url: str | None = None) -> dict[str, Any]:
 
 
 _BOMS = (codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
-_META_CHARSET = re.compile(rb"<meta[^>]+charset\s*=", re.I)
 
 
 def with_charset(data: bytes, charset: str | None) -> str | bytes:
-    """A payload with an HTTP charset: cleaner's own decoding, unless that would have to guess.
+    """A payload with an HTTP charset decoded by it, as browsers do: the header wins over the
+    page's own <meta charset> (often a template's, wrong for the page served).
 
-    A BOM, valid UTF-8 or a <meta charset> is left to cleaner; otherwise the HTTP header's
-    charset decodes it (before charset-normalizer's guess would).
-    """
-    if not charset or data.startswith(_BOMS) or _META_CHARSET.search(data[:4096]):
+    A BOM, or bytes that are valid UTF-8, are left to cleaner (a server that declares a legacy
+    charset for UTF-8 pages is common; the reverse cannot be valid UTF-8 by chance)."""
+    if not charset or data.startswith(_BOMS):
         return data
     try:
         data.decode("utf-8")
@@ -254,8 +261,19 @@ class JsonlReader:
 
     def __iter__(self) -> Iterator[Record]:
         fh = self._open()
+        lines = iter(fh)
+        number = 0
         try:
-            for number, raw in enumerate(fh, start=1):
+            while True:
+                try:
+                    raw = next(lines, None)
+                except (EOFError, OSError, zlib.error) as exc:
+                    # The lines before are written; the rest of the file is lost, and says so.
+                    yield Record({}, error=f"line {number + 1}: {unreadable(exc)}")
+                    return
+                if raw is None:
+                    return
+                number += 1
                 line = raw.decode("utf-8", errors="replace")
                 if number == 1:
                     line = line.lstrip("\ufeff")
@@ -263,10 +281,11 @@ class JsonlReader:
                     continue
                 try:
                     row = json.loads(line)
-                except ValueError as exc:
+                except (ValueError, RecursionError) as exc:
+                    why = "nested too deeply" if isinstance(exc, RecursionError) else exc
                     yield Record(
                         {"raw": line.rstrip("\r\n")},
-                        error=f"line {number}: not JSON: {exc}",
+                        error=f"line {number}: not JSON: {why}",
                     )
                     continue
                 if not isinstance(row, dict):
@@ -280,6 +299,16 @@ class JsonlReader:
         finally:
             if fh is not sys.stdin.buffer:
                 fh.close()
+
+
+def unreadable(exc: BaseException) -> str:
+    """Why a compressed or damaged file could not be read on (for a record's `error`)."""
+    if isinstance(exc, EOFError):
+        return "the file is truncated (its compressed data ends early); the records before are kept"
+    if isinstance(exc, zlib.error | gzip.BadGzipFile):
+        return f"corrupt compressed data ({exc}); the rest of the file cannot be read"
+    why = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
+    return f"cannot read the rest of the file: {why}"
 
 
 def _pyarrow():
@@ -319,12 +348,58 @@ class ParquetReader:
 
     def __iter__(self) -> Iterator[Record]:
         for batch in self._file.iter_batches(batch_size=self.batch_size):
-            for row in batch.to_pylist():
+            try:
+                rows, problems = batch.to_pylist(), {}
+            except (ValueError, OverflowError, ArithmeticError) as exc:
+                rows, problems = _rows(batch, exc)
+            for i, row in enumerate(rows):
                 source, url, name, error = _pick_text(row, self.text_field, self.url_field)
+                if i in problems:
+                    error = "; ".join(e for e in (error, problems[i]) if e)
                 yield Record(row, source, url, name, error=error)
 
 
+def _rows(batch, exc: BaseException) -> tuple[list[dict[str, Any]], dict[int, str]]:
+    """The rows of a batch with a value Python has no type for (a timestamp[ns] with
+    nanoseconds and no pandas, a date past year 9999), and the rows that lost a value.
+
+    A column that cannot become Python values is read as text (ISO 8601 for timestamps: a
+    Parquet output parses it back into the column's type); a value that cannot be read even
+    so is null, and its row says which field it lost."""
+    pa, _ = _pyarrow()
+    columns: dict[str, list[Any]] = {}
+    problems: dict[int, str] = {}
+    for name, column in zip(batch.schema.names, batch.columns, strict=True):
+        try:
+            columns[name] = column.to_pylist()
+            continue
+        except (ValueError, OverflowError, ArithmeticError):
+            pass
+        try:
+            text = column.cast(pa.string()).to_pylist()
+            if pa.types.is_timestamp(column.type):
+                text = [v.replace(" ", "T", 1) if v is not None else None for v in text]
+            columns[name] = text
+            continue
+        except (pa.ArrowException, ValueError, TypeError):
+            pass
+        values = []
+        for i in range(len(column)):
+            try:
+                values.append(column[i].as_py())
+            except (ValueError, OverflowError, ArithmeticError) as why:
+                values.append(None)
+                lost = f"field {name!r} not readable ({why}), written as null"
+                problems[i] = "; ".join(e for e in (problems.get(i), lost) if e)
+        columns[name] = values
+    names = list(columns)
+    rows = [dict(zip(names, values, strict=True)) for values in zip(*columns.values(), strict=True)]
+    return rows, problems
+
+
 HTML_TYPES = frozenset(("text/html", "application/xhtml+xml"))
+_GZIP_MAGIC = b"\x1f\x8b\x08"
+_CHUNK = 1 << 16
 
 
 def warc_backend() -> str | None:
@@ -351,11 +426,98 @@ def _content_type(value: str | None) -> tuple[str, str | None]:
     return media.strip().lower(), charset
 
 
-class WarcReader:
-    """HTML response records of a WARC file (gzipped or not), with fastwarc or warcio.
+class _Damaged(Exception):
+    """A part of a WARC file that cannot be read: corrupt gzip data, or the file ends early."""
 
-    `seen` counts the response records read, `skipped` those that were not HTML.
-    """
+    def __init__(self, offset: int, why: str, truncated: bool) -> None:
+        super().__init__(why)
+        self.offset, self.why, self.truncated = offset, why, truncated
+
+
+class _Raw:
+    """The compressed bytes of a file, with the offset of the next one unread."""
+
+    def __init__(self, fh: IO[bytes]) -> None:
+        self.fh, self.buf, self.pos = fh, b"", 0
+
+    def take(self) -> bytes:
+        data, self.buf = self.buf or self.fh.read(_CHUNK), b""
+        self.pos += len(data)
+        return data
+
+    def give_back(self, data: bytes) -> None:
+        self.buf = data + self.buf
+        self.pos -= len(data)
+
+    def next_member(self, after: int) -> bool:
+        """Skip to the first gzip header after byte `after` (past a corrupt member)."""
+        self.fh.seek(after)
+        self.buf, self.pos = b"", after
+        carry = b""
+        while chunk := self.fh.read(_CHUNK):
+            data = carry + chunk
+            found = data.find(_GZIP_MAGIC)
+            start = self.pos - len(carry)
+            if found >= 0:
+                self.buf, self.pos = data[found:], start + found
+                return True
+            carry = data[-2:]
+            self.pos += len(chunk)
+        return False
+
+
+class _Member:
+    """One gzip member of a file, decompressed as it is read (a WARC record, as crawlers
+    write them, or a whole file gzipped at once). Raises _Damaged where it cannot be read."""
+
+    def __init__(self, raw: _Raw) -> None:
+        self.raw, self.start = raw, raw.pos
+        self._d = zlib.decompressobj(31)
+        self._out = bytearray()
+        self.eof = False
+        self._told = 0  # decompressed bytes read
+
+    def tell(self) -> int:
+        return self._told
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return False
+
+    def read(self, n: int = -1) -> bytes:
+        while not self.eof and (n < 0 or len(self._out) < n):
+            self._more(max(n - len(self._out), _CHUNK) if n >= 0 else 1 << 20)
+        size = len(self._out) if n < 0 else min(n, len(self._out))
+        data = bytes(self._out[:size])
+        del self._out[:size]
+        self._told += size
+        return data
+
+    def _more(self, want: int) -> None:
+        d = self._d
+        data = d.unconsumed_tail or self.raw.take()
+        if not data:
+            raise _Damaged(self.start, "the file is truncated (it ends inside this record)", True)
+        try:
+            self._out += d.decompress(data, want)
+        except zlib.error as exc:
+            raise _Damaged(self.start, f"corrupt gzip data ({exc})", False) from None
+        if d.eof:
+            self.eof = True
+            self.raw.give_back(d.unused_data)
+
+
+class WarcReader:
+    """The pages of a WARC file (gzipped or not), with fastwarc or warcio: every HTTP response
+    and every resource record with an HTML content type (its target URI is the URL).
+
+    Every record is counted by its WARC-Type in `kinds`; those not cleaned (a request, a
+    revisit, which has no payload, an image, a PNG served as text/html) in `skips`, by reason,
+    and `skipped` in all. The HTTP header's charset decodes a payload (see `with_charset`). A
+    record that cannot be read (a corrupt gzip member: the reader goes on at the next member;
+    the file ending inside a record) is yielded with `error` saying so, and counted."""
 
     def __init__(self, path: str | os.PathLike[str], *, backend: str | None = None) -> None:
         self.path = os.fspath(path)
@@ -365,67 +527,165 @@ class WarcReader:
             raise RecordsError(
                 "WARC input needs fastwarc or warcio: pip install fastwarc (or cleaner[records])"
             )
-        self.seen = 0
-        self.skipped = 0
+        self.kinds: Counter[str] = Counter()
+        self.skips: Counter[str] = Counter()
+        self._cut_short = False  # the last page read was cut short by the end of the file
 
     schema_fields = ("warc_record_id", "url", "warc_date")
+
+    @property
+    def seen(self) -> int:
+        return sum(self.kinds.values())
+
+    @property
+    def skipped(self) -> int:
+        return sum(self.skips.values())
 
     @property
     def schema(self):
         pa, _ = _pyarrow()
         return pa.schema([(name, pa.string()) for name in self.schema_fields])
 
-    def _record(self, record_id, uri, date, content_type, payload) -> Record | None:
-        self.seen += 1
+    def _page(self, kind, record_id, uri, date, content_type, read) -> Record | None:
+        """The Record of a response or resource, or None (counted in `skips`) when it is not
+        an HTML page. `read()` gives the payload and whether it is whole."""
         media, charset = _content_type(content_type)
         if media not in HTML_TYPES:
-            self.skipped += 1
+            self.skips[f"{kind} not HTML ({media or 'no content type'})"] += 1
             return None
         fields = {"warc_record_id": record_id, "url": uri, "warc_date": date}
+        payload, whole = read()
+        self._cut_short = not whole
+        if not whole:
+            return Record(fields, None, uri or None, HTML_NAME, charset, error=self._cut())
+        binary = binary_kind(payload[:4096])
+        if binary is not None:  # cleaned, it would be an empty page
+            self.skips[f"{kind} binary ({binary}) though served as {media}"] += 1
+            return None
         return Record(fields, payload, uri or None, HTML_NAME, charset)
+
+    def _skip(self, kind: str) -> None:
+        self.skips[
+            "revisit (no payload: it points at an earlier record)" if kind == "revisit" else kind
+        ] += 1
+
+    @staticmethod
+    def _cut() -> str:
+        return "the file is truncated (it ends inside this record)"
 
     def __iter__(self) -> Iterator[Record]:
         with open(self.path, "rb") as fh:
-            yield from (self._fastwarc(fh) if self.backend == "fastwarc" else self._warcio(fh))
+            if self.backend == "warcio":
+                yield from self._warcio(fh)
+                return
+            if fh.read(3) != _GZIP_MAGIC:
+                fh.seek(0)
+                yield from self._fastwarc(fh, None)
+                return
+            fh.seek(0)
+            raw = _Raw(fh)
+            while data := raw.take():
+                raw.give_back(data)
+                member = _Member(raw)
+                try:
+                    yield from self._fastwarc(member, member)
+                    while not member.eof:  # past the records: the member's end is read too
+                        member.read(_CHUNK)
+                except _Damaged as damage:
+                    yield Record(
+                        {"warc_record_id": None, "url": None, "warc_date": None},
+                        error=f"byte {damage.offset}: {damage.why}; the record there is lost",
+                    )
+                    if damage.truncated or not raw.next_member(damage.offset + 1):
+                        return
 
-    def _fastwarc(self, fh: IO[bytes]) -> Iterator[Record]:
-        from fastwarc.warc import ArchiveIterator, WarcRecordType
+    def _fastwarc(self, stream, member: _Member | None) -> Iterator[Record]:
+        from fastwarc.warc import ArchiveIterator
 
-        for rec in ArchiveIterator(fh, record_types=WarcRecordType.response, auto_decode="all"):
-            if not rec.is_http:
+        size = None if member is not None else os.fstat(stream.fileno()).st_size
+        last = None
+        for rec in ArchiveIterator(stream, auto_decode="all", stream_detect=False):
+            kind = str(rec.record_type).rsplit(".", 1)[-1].lower()
+            self.kinds[kind] += 1
+            last = rec
+            self._cut_short = False
+            if kind not in ("response", "resource") or (kind == "response" and not rec.is_http):
+                self._skip(kind if kind != "response" else "response without HTTP headers")
                 continue
             headers = rec.headers
-            media, _ = _content_type(rec.http_headers.get("Content-Type"))
-            # The payload is read only for HTML; other records are skipped unread.
-            payload = rec.reader.read() if media in HTML_TYPES else b""
-            out = self._record(
+            content_type = (
+                rec.http_headers.get("Content-Type")
+                if kind == "response"
+                else headers.get("Content-Type")
+            )
+
+            def read(rec=rec):
+                payload = rec.reader.read()
+                return payload, rec.reader.tell() >= rec.content_length
+
+            out = self._page(
+                kind,
                 rec.record_id,
                 headers.get("WARC-Target-URI"),
                 headers.get("WARC-Date"),
-                rec.http_headers.get("Content-Type"),
-                payload,
+                content_type,
+                read,
             )
             if out is not None:
                 yield out
+        if size is not None and not self._cut_short and _ends_early(stream, last, size):
+            yield Record(
+                {"warc_record_id": None, "url": None, "warc_date": None},
+                error=f"{self._cut()}: the last bytes are no whole record",
+            )
 
     def _warcio(self, fh: IO[bytes]) -> Iterator[Record]:
         from warcio.archiveiterator import ArchiveIterator
 
-        for rec in ArchiveIterator(fh):
-            if rec.rec_type != "response" or rec.http_headers is None:
-                continue
-            content_type = rec.http_headers.get_header("Content-Type")
-            media, _ = _content_type(content_type)
-            payload = rec.content_stream().read() if media in HTML_TYPES else b""
-            out = self._record(
-                rec.rec_headers.get_header("WARC-Record-ID"),
-                rec.rec_headers.get_header("WARC-Target-URI"),
-                rec.rec_headers.get_header("WARC-Date"),
-                content_type,
-                payload,
+        try:
+            for rec in ArchiveIterator(fh):
+                kind = rec.rec_type
+                self.kinds[kind] += 1
+                if kind not in ("response", "resource") or (
+                    kind == "response" and rec.http_headers is None
+                ):
+                    self._skip(kind if kind != "response" else "response without HTTP headers")
+                    continue
+                head = rec.http_headers if kind == "response" else rec.rec_headers
+                out = self._page(
+                    kind,
+                    rec.rec_headers.get_header("WARC-Record-ID"),
+                    rec.rec_headers.get_header("WARC-Target-URI"),
+                    rec.rec_headers.get_header("WARC-Date"),
+                    head.get_header("Content-Type"),
+                    lambda rec=rec: (rec.content_stream().read(), True),
+                )
+                if out is not None:
+                    yield out
+        except Exception as exc:  # warcio cannot go on past a damaged record
+            yield Record(
+                {"warc_record_id": None, "url": None, "warc_date": None},
+                error=f"{unreadable(exc)} ({type(exc).__name__})",
             )
-            if out is not None:
-                yield out
+
+
+def _ends_early(fh: IO[bytes], last, size: int) -> bool:
+    """Whether an uncompressed WARC file has bytes after its last whole record (a record the
+    file ends inside, which fastwarc drops silently)."""
+    start = last.stream_pos if last is not None else 0
+    fh.seek(start)
+    head = fh.read(1 << 16)
+    if last is None:
+        return bool(head.strip())
+    end = head.find(b"\r\n\r\n")
+    try:
+        length = int(last.headers.get("Content-Length") or "")
+    except ValueError:
+        return True
+    if end < 0:
+        return True
+    fh.seek(start + end + 4 + length)
+    return bool(fh.read(1 << 16).strip()) or start + end + 4 + length > size
 
 
 def open_reader(
@@ -458,12 +718,23 @@ class _AtomicWriter:
         self.count = 0
 
     def _make_tmp(self) -> tuple[int, Path]:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(
-            dir=self.path.parent, prefix=f".{self.path.name}.", suffix=".tmp"
-        )
+        with self._writing():
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(
+                dir=self.path.parent, prefix=temp_prefix(self.path.name), suffix=".tmp"
+            )
         self.tmp = Path(tmp)
         return fd, self.tmp
+
+    @contextlib.contextmanager
+    def _writing(self) -> Iterator[None]:
+        """An OSError (ENOSPC, EACCES, EROFS, ...) as a RecordsWriteError naming the output."""
+        try:
+            yield
+        except OSError as exc:
+            raise RecordsWriteError(
+                f"cannot write {os.fspath(self.path)}: {exc.strerror or exc}"
+            ) from exc
 
     def __enter__(self):
         self.open()
@@ -484,11 +755,12 @@ class _AtomicWriter:
     def commit(self) -> None:
         """Finish the file and move it into place (with the permissions of a new file)."""
         try:
-            self._close()
-            if self.tmp is not None:
-                os.chmod(self.tmp, 0o666 & ~current_umask())
-                os.replace(self.tmp, self.path)
-                self.tmp = None
+            with self._writing():
+                self._close()
+                if self.tmp is not None:
+                    os.chmod(self.tmp, 0o666 & ~current_umask())
+                    os.replace(self.tmp, self.path)
+                    self.tmp = None
         except BaseException:
             self.abort()
             raise
@@ -532,6 +804,24 @@ def _finite(value: Any) -> Any:
     return value
 
 
+def _writable(row: dict[str, Any]) -> dict[str, Any]:
+    """The row with the fields JSON cannot write (nested too deeply to write back) as null,
+    named in its `error`."""
+    out: dict[str, Any] = {}
+    lost = []
+    for key, value in row.items():
+        try:
+            json_line({key: value})
+        except (RecursionError, TypeError, ValueError):
+            value = None
+            lost.append(key)
+        out[key] = value
+    key = "clean_error" if "clean_error" in out else "error"
+    why = f"field(s) {lost} cannot be written as JSON (nested too deeply?): null"
+    out[key] = "; ".join(e for e in (out.get(key), why) if e)
+    return out
+
+
 def json_line(row: dict[str, Any]) -> bytes:
     """One JSON Lines line, UTF-8 (ASCII escapes only for text UTF-8 cannot carry)."""
     try:
@@ -571,7 +861,12 @@ class JsonlWriter(_AtomicWriter):
 
     def write(self, row: dict[str, Any]) -> None:
         assert self._fh is not None, "writer not opened"
-        self._fh.write(json_line(row))
+        try:
+            line = json_line(row)
+        except (RecursionError, TypeError, ValueError):  # one record must not stop the run
+            line = json_line(_writable(row))
+        with self._writing():
+            self._fh.write(line)
         self.count += 1
 
     def _close(self) -> None:
@@ -580,10 +875,12 @@ class JsonlWriter(_AtomicWriter):
         if fh is sys.stdout.buffer:
             fh.flush()
             return
-        if fh is not None and fh is not raw:
-            fh.close()
-        if raw is not None:
-            raw.close()
+        try:
+            if fh is not None and fh is not raw:
+                fh.close()
+        finally:  # the descriptor is let go even when the last flush failed (a full disk)
+            if raw is not None:
+                raw.close()
 
 
 def _output_types(pa) -> dict[str, Any]:
@@ -611,8 +908,10 @@ class ParquetRecordWriter(_AtomicWriter):
     """Parquet, one row group per `row_group_size` rows (or `row_group_bytes` of text).
 
     The schema is the input's plus the cleaned fields when the reader has one (Parquet, WARC);
-    otherwise (JSON Lines) it is inferred from the first row group: a field first seen later, or
-    a value of another type, stops the run with a RecordsError rather than being dropped.
+    otherwise (JSON Lines) it is inferred from the first row group (a field of mixed types there
+    takes the type of its first value). A record that does not fit it costs that record only: a
+    field first seen later, or a value of another type, is left out of it (null) and its `error`
+    names the field (write JSON Lines to keep such records whole).
     """
 
     def __init__(
@@ -634,6 +933,9 @@ class ParquetRecordWriter(_AtomicWriter):
         self._rows: list[dict[str, Any]] = []
         self._bytes = 0
         self._writer = None
+        # Told (record number, why, whether it had an error already) of each record that lost
+        # a field to the schema, which is known only when its row group is written.
+        self.on_error: Callable[[int, str, bool], None] | None = None
 
     def open(self) -> None:
         fd, _ = self._make_tmp()
@@ -649,17 +951,21 @@ class ParquetRecordWriter(_AtomicWriter):
             self.flush()
 
     def _infer(self, rows: list[dict[str, Any]]):
-        """A schema from the first row group: null columns become strings."""
+        """A schema from the first row group: null columns become strings; a column of mixed
+        types takes the type of its first value (the others are left out of their records)."""
         pa = self.pa
         types = _output_types(pa)
         fields = []
         for name in dict.fromkeys(k for row in rows for k in row):
+            values = [row.get(name) for row in rows]
             try:
-                arrow_type = pa.array([row.get(name) for row in rows]).type
-            except (pa.ArrowInvalid, pa.ArrowTypeError) as exc:
-                raise RecordsError(
-                    f"{self.path}: field {name!r} has values of mixed types: {exc}"
-                ) from exc
+                arrow_type = pa.array(values).type
+            except (pa.ArrowInvalid, pa.ArrowTypeError, RecursionError):
+                first = next(v for v in values if v is not None)
+                try:
+                    arrow_type = pa.array([first]).type
+                except (pa.ArrowInvalid, pa.ArrowTypeError, RecursionError):
+                    arrow_type = pa.string()  # nothing holds it: left out of every record
             if pa.types.is_null(arrow_type):
                 arrow_type = types.get(name, pa.string())
             elif pa.types.is_list(arrow_type) and pa.types.is_null(arrow_type.value_type):
@@ -675,25 +981,69 @@ class ParquetRecordWriter(_AtomicWriter):
         if self.schema is None:
             self.schema = self._infer(self._rows)
         names = set(self.schema.names)
-        for i, row in enumerate(self._rows):
-            extra = row.keys() - names
-            if extra:
-                raise RecordsError(
-                    f"{self.path}: record {self.count - len(self._rows) + i + 1} has field(s) "
-                    f"{sorted(extra)} not in the schema taken from the first records; "
-                    "write JSON Lines instead, or give every record the same fields"
-                )
+        rows = self._rows
+        first = self.count - len(rows) + 1
+        if any(row.keys() - names for row in rows):
+            rows = [self._fit(row, first + i) for i, row in enumerate(rows)]
         try:
-            table = pa.Table.from_pylist(self._rows, schema=self.schema)
-        except (pa.ArrowInvalid, pa.ArrowTypeError) as exc:
-            raise RecordsError(f"{self.path}: a value does not fit the schema: {exc}") from exc
-        if self._writer is None:
-            self._writer = self.pq.ParquetWriter(
-                str(self.tmp), self.schema, compression=self.compression
-            )
-        self._writer.write_table(table, row_group_size=len(self._rows))
+            table = pa.Table.from_pylist(rows, schema=self.schema)
+        except (pa.ArrowInvalid, pa.ArrowTypeError, RecursionError):
+            rows = [self._fit(row, first + i) for i, row in enumerate(rows)]
+            try:
+                table = pa.Table.from_pylist(rows, schema=self.schema)
+            except (pa.ArrowInvalid, pa.ArrowTypeError, RecursionError) as exc:
+                raise RecordsError(f"{self.path}: a value does not fit the schema: {exc}") from exc
+        with self._writing():
+            if self._writer is None:
+                self._writer = self.pq.ParquetWriter(
+                    str(self.tmp), self.schema, compression=self.compression
+                )
+            self._writer.write_table(table, row_group_size=len(rows))
         self._rows = []
         self._bytes = 0
+
+    def _fit(self, row: dict[str, Any], number: int) -> dict[str, Any]:
+        """The row with what the schema cannot hold left out (a field it has not, a value of
+        another type: null) and named in the row's `error`; a text value for a temporal
+        column (a timestamp[ns] read without pandas) is parsed into its type."""
+        pa = self.pa
+        out: dict[str, Any] = {}
+        lost: list[str] = []
+        for name, value in row.items():
+            if name not in self.schema.names:
+                lost.append(f"field {name!r} is not in the schema taken from the first records")
+                continue
+            kind = self.schema.field(name).type
+            if value is not None:
+                try:
+                    pa.array([value], type=kind)
+                except (
+                    pa.ArrowInvalid,
+                    pa.ArrowTypeError,
+                    pa.ArrowNotImplementedError,
+                    RecursionError,
+                ):
+                    value = self._cast(value, kind)
+                    if value is None:
+                        lost.append(f"field {name!r} does not fit the column's type {kind}")
+            out[name] = value
+        if lost:
+            key = "clean_error" if "clean_error" in self.schema.names else "error"
+            why = "; ".join(lost) + ": left out (write JSON Lines to keep every field)"
+            had = bool(out.get(key))
+            out[key] = "; ".join(e for e in (out.get(key), why) if e)
+            if self.on_error is not None:
+                self.on_error(number, why, had)
+        return out
+
+    def _cast(self, value: Any, kind) -> Any:
+        pa = self.pa
+        if isinstance(value, str) and pa.types.is_temporal(kind):
+            try:
+                return pa.array([value]).cast(kind)[0]
+            except (pa.ArrowInvalid, pa.ArrowNotImplementedError, pa.ArrowTypeError):
+                return None
+        return None
 
     def _close(self) -> None:
         if self.tmp is None:
@@ -745,6 +1095,10 @@ class Stats:
     chars_out: int = 0
     first_errors: list[tuple[int, str]] = field(default_factory=list)  # (record number, error)
     total: int | None = None  # records the input holds, when its reader knows (Parquet)
+    # WARC: every record of the file by its WARC-Type, and those not cleaned (not written) by
+    # reason: a request, a revisit, an image, a PNG served as text/html.
+    kinds: dict[str, int] = field(default_factory=dict)
+    not_cleaned: dict[str, int] = field(default_factory=dict)
 
     MAX_ERRORS_KEPT = 20
 
@@ -762,6 +1116,15 @@ class Stats:
             if len(self.first_errors) < self.MAX_ERRORS_KEPT:
                 self.first_errors.append((number, error))
 
+    def late_error(self, number: int, error: str, counted: bool = False) -> None:
+        """An error found after record `number` was counted (the writer's, at its row group);
+        `counted`: the record had an error already."""
+        if not counted:
+            self.errors += 1
+        if len(self.first_errors) < self.MAX_ERRORS_KEPT or number < self.first_errors[-1][0]:
+            bisect.insort(self.first_errors, (number, error))
+            del self.first_errors[self.MAX_ERRORS_KEPT :]
+
     def as_dict(self) -> dict[str, Any]:
         return {
             "records": self.records,
@@ -770,6 +1133,8 @@ class Stats:
             "chars_in": self.chars_in,
             "chars_out": self.chars_out,
             "first_errors": [list(e) for e in self.first_errors],
+            "kinds": dict(self.kinds),
+            "not_cleaned": dict(self.not_cleaned),
         }
 
 
@@ -846,11 +1211,16 @@ def process_records(
         results: Iterable[dict[str, Any]] = _in_workers(tasks, clean_fn, jobs, timeout or 0)
     else:
         results = map(clean_fn, tasks)
-    for number, (record, cleaned) in enumerate(zip(behind, results, strict=True), start=1):
-        writer.write(merge(record.fields, cleaned))
-        stats.add(number, record, cleaned)
-        if progress is not None:
-            progress(stats)
+    try:
+        for number, (record, cleaned) in enumerate(zip(behind, results, strict=True), start=1):
+            writer.write(merge(record.fields, cleaned))
+            stats.add(number, record, cleaned)
+            if progress is not None:
+                progress(stats)
+    finally:
+        if isinstance(getattr(reader, "kinds", None), Counter):
+            stats.kinds = dict(reader.kinds.most_common())  # type: ignore[attr-defined]
+            stats.not_cleaned = dict(reader.skips.most_common())  # type: ignore[attr-defined]
     return stats
 
 
@@ -884,7 +1254,10 @@ def clean_records(
                 ruleset(tuple(str(Path(d)) for d in rule_dirs), builtin=True)
             else:
                 ruleset((), builtin=False)
+    stats = stats if stats is not None else Stats()
     with open_writer(dst, schema=reader.schema if detect_format(dst) == "parquet" else None) as w:
+        if isinstance(w, ParquetRecordWriter):
+            w.on_error = stats.late_error
         return process_records(
             reader,
             w,

@@ -120,3 +120,299 @@ def test_clean_with_a_timeout_gives_the_result_of_clean_without():
 def test_clean_refuses_a_timeout_that_is_no_budget(bad):
     with pytest.raises(ValueError, match="positive number of seconds"):
         cleaner.clean(ARTICLE, timeout=bad)
+
+
+# --- case 8: a bad record or a broken record file costs that record only ------------------------
+
+
+def test_a_json_line_nested_too_deeply_costs_that_line_only(tmp_path):
+    deep = '{"a": ' + "[" * 100_000 + "]" * 100_000 + "}"
+    src = tmp_path / "in.jsonl"
+    src.write_text(
+        json.dumps({"text": ARTICLE}) + "\n" + deep + "\n" + json.dumps({"text": ARTICLE}) + "\n"
+    )
+    result = invoke(src, tmp_path / "out.jsonl", "-j", 1)
+    assert result.exit_code == 1
+    rows = read_jsonl(tmp_path / "out.jsonl")
+    assert [r["clean_text"] for r in rows] == [EXPECTED, None, EXPECTED]
+    assert rows[1]["error"] == "line 2: not JSON: nested too deeply"
+    assert "records 3, with errors 1" in result.stderr
+
+
+def test_a_truncated_jsonl_gz_keeps_the_records_before_and_says_so(tmp_path):
+    import gzip
+
+    data = gzip.compress(
+        "".join(json.dumps({"id": i, "text": ARTICLE}) + "\n" for i in range(50)).encode()
+    )
+    src = tmp_path / "in.jsonl.gz"
+    src.write_bytes(data[: len(data) * 2 // 3])
+    result = invoke(src, tmp_path / "out.jsonl", "-j", 1)
+    assert "Aborted" not in result.output
+    assert result.exit_code == 1
+    rows = read_jsonl(tmp_path / "out.jsonl")
+    assert len(rows) > 1 and all(r["clean_text"] == EXPECTED for r in rows[:-1])
+    assert [r["id"] for r in rows[:-1]] == list(range(len(rows) - 1))
+    assert "the file is truncated" in rows[-1]["error"]
+    assert f"record {len(rows)}: line {len(rows)}: the file is truncated" in result.stderr
+
+
+NO_PANDAS = """
+import sys
+class NoPandas:
+    def find_spec(self, name, path=None, target=None):
+        if name.split(".")[0] == "pandas":
+            raise ImportError("no pandas")
+sys.meta_path.insert(0, NoPandas())
+from cleaner.cli import main
+sys.argv = ["clean", *sys.argv[1:]]
+main()
+"""
+
+
+@pytest.mark.parametrize("pandas", [True, False], ids=["with-pandas", "without-pandas"])
+@pytest.mark.parametrize("out", ["out.jsonl", "out.parquet"])
+def test_a_parquet_timestamp_ns_column_is_kept(tmp_path, pandas, out):
+    import subprocess
+    import sys
+
+    pa = pytest.importorskip("pyarrow")
+    pq = pytest.importorskip("pyarrow.parquet")
+    if pandas:
+        pytest.importorskip("pandas")
+    stamps = pa.array([1_700_000_000_123_456_789, 1], pa.timestamp("ns"))
+    src = tmp_path / "in.parquet"
+    pq.write_table(pa.table({"text": [ARTICLE, ARTICLE], "ts": stamps}), src)
+    code = "from cleaner.cli import main; import sys; sys.argv[0] = 'clean'; main()"
+    args = [sys.executable, "-c", code if pandas else NO_PANDAS, str(src), str(tmp_path / out)]
+    run = subprocess.run([*args, "-j", "1"], capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stderr
+    if out.endswith(".parquet"):
+        table = pq.read_table(tmp_path / out)
+        assert table.column("ts").type == pa.timestamp("ns")
+        assert table.column("ts").cast(pa.int64()).to_pylist() == [1_700_000_000_123_456_789, 1]
+    else:
+        rows = read_jsonl(tmp_path / out)
+        assert [r["ts"] for r in rows] == [
+            "2023-11-14T22:13:20.123456789",
+            "1970-01-01T00:00:00.000000001",
+        ]
+        assert rows[0]["clean_text"] == EXPECTED
+
+
+def gz_warc(records: list[bytes]) -> list[bytes]:
+    import gzip
+
+    return [gzip.compress(r) for r in records]
+
+
+def responses(n: int) -> list[bytes]:
+    from test_cli_records import http_response, warc_record
+
+    return [
+        warc_record(
+            "response", f"{HTML_URL}?{i}", http_response("text/html; charset=utf-8", HTML), i
+        )
+        for i in range(1, n + 1)
+    ]
+
+
+def test_a_corrupt_warc_member_mid_file_costs_that_record_only(tmp_path):
+    members = gz_warc(responses(6))
+    bad = bytearray(members[3])
+    bad[len(bad) // 2 : len(bad) // 2 + 40] = b"\x00" * 40
+    members[3] = bytes(bad)
+    src = tmp_path / "crawl.warc.gz"
+    src.write_bytes(b"".join(members))
+    result = invoke(src, tmp_path / "out.jsonl", "-j", 1)
+    assert result.exit_code == 1, result.output
+    rows = read_jsonl(tmp_path / "out.jsonl")
+    assert [r["url"] for r in rows] == [f"{HTML_URL}?{i}" for i in (1, 2, 3)] + [None] + [
+        f"{HTML_URL}?{i}" for i in (5, 6)
+    ]
+    offset = sum(len(m) for m in members[:3])
+    assert rows[3]["error"].startswith(f"byte {offset}: corrupt gzip data")
+    assert all(r["error"] is None and r["clean_text"] for i, r in enumerate(rows) if i != 3)
+
+
+@pytest.mark.parametrize("name", ["crawl.warc", "crawl.warc.gz"])
+@pytest.mark.parametrize("cut", ["payload", "headers"])
+def test_a_warc_file_cut_short_says_so(tmp_path, name, cut):
+    records = responses(4)
+    parts = gz_warc(records) if name.endswith(".gz") else records
+    whole = b"".join(parts)
+    if cut == "payload":
+        data = whole[: len(whole) - len(parts[-1]) // 2]
+    else:
+        data = whole[: len(whole) - len(parts[-1]) + 60]
+    src = tmp_path / name
+    src.write_bytes(data)
+    result = invoke(src, tmp_path / "out.jsonl", "-j", 1)
+    assert result.exit_code == 1, result.output
+    rows = read_jsonl(tmp_path / "out.jsonl")
+    assert [r["url"] for r in rows[:3]] == [f"{HTML_URL}?{i}" for i in (1, 2, 3)]
+    assert all(r["error"] is None for r in rows[:3])
+    assert len(rows) == 4 and "the file is truncated" in rows[3]["error"]
+
+
+def test_jsonl_to_parquet_with_one_odd_line_after_the_first_row_group(tmp_path):
+    pq = pytest.importorskip("pyarrow.parquet")
+    rows = [{"id": i, "text": ARTICLE} for i in range(600)]
+    rows[550] = {"id": "odd", "text": ARTICLE}
+    rows[580] = {"id": 580, "text": ARTICLE, "late": True}
+    src = write_jsonl(tmp_path / "in.jsonl", rows)
+    result = invoke(src, tmp_path / "out.parquet", "-j", 2)
+    assert result.exit_code == 1
+    out = pq.read_table(tmp_path / "out.parquet").to_pylist()
+    assert len(out) == 600 and all(r["clean_text"] == EXPECTED for r in out)
+    assert out[550]["id"] is None and "field 'id' does not fit" in out[550]["error"]
+    assert out[580]["id"] == 580 and "field 'late' is not in the schema" in out[580]["error"]
+    assert sum(r["error"] is not None for r in out) == 2
+    assert "record 551: field 'id'" in result.stderr and "with errors 2" in result.stderr
+
+
+def test_a_full_disk_ends_a_record_run_with_a_message_and_no_output(tmp_path, monkeypatch):
+    from cleaner import records
+
+    real = records._AtomicWriter._make_tmp
+
+    def on_a_full_disk(self):
+        fd, tmp = real(self)
+        full = os.open("/dev/full", os.O_WRONLY)
+        os.dup2(full, fd)
+        os.close(full)
+        return fd, tmp
+
+    monkeypatch.setattr(records._AtomicWriter, "_make_tmp", on_a_full_disk)
+    src = write_jsonl(tmp_path / "in.jsonl", [{"text": ARTICLE}] * 3)
+    dst = tmp_path / "out.jsonl"
+    result = invoke(src, dst, "-j", 1)
+    assert result.exit_code == 1
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert f"clean: cannot write {dst}: No space left on device; {dst} not written" in result.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.jsonl"]  # no temporary file
+
+
+@pytest.mark.parametrize("out", ["out.jsonl", "out.parquet"])
+def test_an_unwritable_record_out_ends_the_run_with_a_message(tmp_path, out):
+    pytest.importorskip("pyarrow")
+    src = write_jsonl(tmp_path / "in.jsonl", [{"text": ARTICLE}])
+    (tmp_path / "file").write_text("")
+    dst = tmp_path / "file" / out  # its folder is a file
+    result = invoke(src, dst, "-j", 1)
+    assert result.exit_code == 1
+    assert f"clean: cannot write {dst}:" in result.stderr and f"{dst} not written" in result.stderr
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root writes into a folder of mode 000")
+def test_a_record_out_in_a_folder_of_mode_000(tmp_path):
+    src = write_jsonl(tmp_path / "in.jsonl", [{"text": ARTICLE}])
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    locked.chmod(0)
+    try:
+        result = invoke(src, locked / "out.jsonl", "-j", 1)
+    finally:
+        locked.chmod(0o755)
+    assert result.exit_code == 1 and "Permission denied" in result.stderr
+
+
+# --- case 9: every WARC record counted; binary payloads skipped; the HTTP charset wins ----------
+
+RUSSIAN = "Новости города: мэр открыл новый мост через реку после долгого ремонта. " * 8
+
+
+def kinds_warc(path: Path) -> None:
+    from test_cli_records import HTML_2, HTML_2_URL, http_response, warc_record
+
+    wrong_meta = (
+        "<html><head><meta charset=windows-1251><title>Мост</title></head><body><article>"
+        f"<h1>Мост открыт</h1><p>{RUSSIAN}</p><p>{RUSSIAN}</p></article></body></html>"
+    ).encode("koi8-r")
+    png = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 4
+    other = HTML_2.read_bytes()
+    resource = (
+        (
+            "WARC/1.0\r\nWARC-Type: resource\r\n"
+            "WARC-Record-ID: <urn:uuid:00000000-0000-4000-8000-000000000009>\r\n"
+            f"WARC-Date: 2024-11-03T10:00:00Z\r\nWARC-Target-URI: {HTML_2_URL}\r\n"
+            f"Content-Type: text/html\r\nContent-Length: {len(other)}\r\n\r\n"
+        ).encode()
+        + other
+        + b"\r\n\r\n"
+    )
+    path.write_bytes(
+        b"".join(
+            [
+                warc_record("warcinfo", "", b"software: test\r\n", 1),
+                warc_record("request", HTML_URL, b"GET / HTTP/1.1\r\nHost: x\r\n\r\n", 2),
+                warc_record(
+                    "response", HTML_URL, http_response("text/html; charset=utf-8", HTML), 3
+                ),
+                warc_record(
+                    "response", "https://example.org/a.png", http_response("image/png", png), 4
+                ),
+                warc_record(
+                    "response",
+                    "https://example.org/b",
+                    http_response("text/html; charset=utf-8", png),
+                    5,
+                ),
+                warc_record(
+                    "revisit", HTML_URL, b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n", 6
+                ),
+                warc_record("metadata", HTML_URL, b"via: x\r\n", 7),
+                warc_record(
+                    "response",
+                    "https://example.ru/most",
+                    http_response("text/html; charset=koi8-r", wrong_meta),
+                    8,
+                ),
+                resource,
+            ]
+        )
+    )
+
+
+def test_every_warc_record_kind_is_counted_and_resources_are_cleaned(tmp_path):
+    pytest.importorskip("fastwarc")
+    src = tmp_path / "crawl.warc"
+    kinds_warc(src)
+    result = invoke(src, tmp_path / "out.jsonl", "-j", 1)
+    assert result.exit_code == 0, result.output
+    rows = read_jsonl(tmp_path / "out.jsonl")
+    assert [r["url"] for r in rows] == [
+        HTML_URL,
+        "https://example.ru/most",
+        "https://www.rferl.org/a/story.html",  # a resource record: a page too
+    ]
+    assert rows[2]["clean_text"].startswith("Kazakh Journalist Detained")
+    assert (
+        f"{src}: WARC records 9 (response 4, warcinfo 1, request 1, revisit 1, metadata 1, "
+        "resource 1); not pages, not written: 1 warcinfo; 1 request; 1 response not HTML "
+        "(image/png); 1 response binary (PNG image) though served as text/html; 1 revisit "
+        "(no payload: it points at an earlier record); 1 metadata" in result.stderr
+    )
+
+
+def test_a_png_served_as_html_is_not_cleaned_to_an_empty_page(tmp_path):
+    pytest.importorskip("fastwarc")
+    from cleaner.records import WarcReader
+
+    src = tmp_path / "crawl.warc"
+    kinds_warc(src)
+    reader = WarcReader(src)
+    urls = [r.url for r in reader]
+    assert "https://example.org/b" not in urls
+    assert reader.skips["response binary (PNG image) though served as text/html"] == 1
+    assert reader.seen == 9 and reader.skipped == 6
+
+
+def test_the_http_charset_wins_over_a_wrong_meta_charset(tmp_path):
+    pytest.importorskip("fastwarc")
+    src = tmp_path / "crawl.warc"
+    kinds_warc(src)
+    assert invoke(src, tmp_path / "out.jsonl", "-j", 1).exit_code == 0
+    page = read_jsonl(tmp_path / "out.jsonl")[1]
+    assert page["title"] == "Мост открыт" or page["clean_text"].startswith("Мост открыт")
+    assert RUSSIAN.strip().split(". ")[0] in page["clean_text"]

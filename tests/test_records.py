@@ -212,17 +212,25 @@ def test_empty_input_gives_an_empty_output(tmp_path):
     assert pq.read_table(tmp_path / "out.parquet").num_rows == 0
 
 
-def test_parquet_from_jsonl_refuses_a_late_new_field(tmp_path):
+def test_parquet_from_jsonl_keeps_a_record_with_a_late_new_field(tmp_path):
+    """Issue 14, case 8: a field first seen after the first row group costs its record only."""
     pytest.importorskip("pyarrow")
+    import pyarrow.parquet as pq
+
     from cleaner.records import ParquetRecordWriter
 
     dst = tmp_path / "out.parquet"
-    with pytest.raises(RecordsError, match="not in the schema"):  # noqa: SIM117
-        with ParquetRecordWriter(dst, row_group_size=2) as writer:
-            for row in ({"a": 1}, {"a": 2}, {"a": 3, "b": "late"}, {"a": 4}):
-                writer.write(row)
-    assert not dst.exists()
-    assert not list(tmp_path.iterdir())  # no temporary file left behind
+    told = []
+    with ParquetRecordWriter(dst, row_group_size=2) as writer:
+        writer.on_error = lambda *args: told.append(args)
+        for row in ({"a": 1}, {"a": 2}, {"a": 3, "b": "late"}, {"a": "four"}):
+            writer.write({**row, "error": None})
+    rows = pq.read_table(dst).to_pylist()
+    assert [r["a"] for r in rows] == [1, 2, 3, None]
+    assert "field 'b' is not in the schema" in rows[2]["error"]
+    assert "field 'a' does not fit the column's type int64" in rows[3]["error"]
+    assert [(n, had) for n, _, had in told] == [(3, False), (4, False)]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.parquet"]  # no temporary file
 
 
 def test_failed_run_leaves_no_output(tmp_path):
@@ -404,6 +412,6 @@ def test_with_charset():
     assert with_charset(text.encode("cp1252"), "windows-1252") == text
     assert with_charset(text.encode("utf-8"), "windows-1252") == text.encode("utf-8")
     meta = b'<meta charset="koi8-r">' + text.encode("cp1252")
-    assert with_charset(meta, "windows-1252") == meta  # the page's own charset is cleaner's
+    assert with_charset(meta, "windows-1252") == '<meta charset="koi8-r">' + text  # HTTP wins
     assert with_charset(b"\xe9", None) == b"\xe9"
     assert with_charset(b"\xe9", "no-such-charset") == b"\xe9"
