@@ -21,7 +21,15 @@ import typer
 from . import __version__
 from .catalog import generic_codes, site_codes
 from .files import Item, _count, _inside, _walk, writes_into
-from .folder_run import OUTPUT_EXISTS, Format, Run, Tally, _clean_in_process, _clean_in_workers
+from .folder_run import (
+    OUTPUT_EXISTS,
+    Format,
+    ReportError,
+    Run,
+    Tally,
+    _clean_in_process,
+    _clean_in_workers,
+)
 from .progress import Progress, progress_mode
 from .report import Summary
 from .rulefile import RuleFileError
@@ -33,6 +41,7 @@ app = typer.Typer(add_completion=False, rich_markup_mode=None, pretty_exceptions
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 DEFAULT_MAX_BYTES = 50_000_000  # a scraped page is well under a megabyte; 50 MB is not a page
 DEFAULT_TIMEOUT = 30.0  # seconds per document; the slowest fixture takes well under one
+JOBS_PER_CPU = 4  # more worker processes than this only share the CPUs (and memory, and fds)
 
 
 def _err(message: str) -> None:
@@ -284,7 +293,7 @@ def _command(
             raise typer.Exit(EXIT_USAGE) from None
 
     job = Job(rule_dirs, not no_site_rules, url, site, not no_site_rules)
-    workers = max(1, min(jobs or _default_jobs(), total))
+    workers = max(1, min(_jobs(jobs, quiet), total))
     this = Run(
         fmt,
         out_dir,
@@ -307,6 +316,7 @@ def _command(
     # Worker processes, but for --jobs 1 --timeout 0 (no budget to keep: this process cleans).
     pool = Pool(job, timeout, workers) if workers > 1 or timeout > 0 else None
     interrupted = False
+    report_failed: str | None = None
     try:
         if pool is None:
             _clean_in_process(this, items, job, tally, stdin)
@@ -314,13 +324,30 @@ def _command(
             _clean_in_workers(this, items, pool, tally, stdin)
     except KeyboardInterrupt:
         interrupted = True
+    except ReportError as exc:
+        report_failed = str(exc)
     finally:
+        stop_now = interrupted or report_failed is not None
         with _sigint_ignored(interrupted):  # a second Ctrl-C must not cut the tidying short
             if pool is not None:
-                pool.close(now=interrupted)
+                pool.close(now=stop_now)
             progress.close()
             if report_fh is not None:
-                report_fh.close()
+                try:
+                    report_fh.close()
+                except OSError as exc:  # the last lines could not be flushed (a full disk)
+                    report_failed = report_failed or exc.strerror or str(exc)
+
+    if report_failed is not None:
+        if not quiet:
+            _err(summary.render())
+        total = max(total, summary.read)
+        _err(
+            f"clean: cannot write the report {report}: {report_failed}; stopped after "
+            f"{summary.read} of {total} inputs (their outputs are written; run again with "
+            "--skip-existing and another --report to finish)"
+        )
+        raise typer.Exit(EXIT_FAILED)
 
     if interrupted:
         if not quiet:
@@ -340,6 +367,18 @@ def _default_jobs() -> int:
     from .parallel import default_jobs
 
     return default_jobs()
+
+
+def _jobs(jobs: int, quiet: bool) -> int:
+    """--jobs, or every CPU for 0; at most JOBS_PER_CPU per CPU (--jobs 1000 on two cores
+    would fork a thousand processes, each with the models loaded, to share two CPUs)."""
+    cpus = _default_jobs()
+    most = JOBS_PER_CPU * cpus
+    if jobs > most:
+        if not quiet:
+            _err(f"clean: --jobs {jobs} is more than {JOBS_PER_CPU} per CPU ({cpus}): using {most}")
+        return most
+    return jobs or cpus
 
 
 def _isatty(stream) -> bool:
@@ -385,7 +424,6 @@ def _clean_record_file(
 
     The output is written to a temporary file renamed at the end, so an existing OUT is a
     finished run: --skip-existing then skips the whole run (exit 0)."""
-    from .parallel import default_jobs
     from .records import RecordsError, RecordsWriteError, Stats, clean_records
 
     if skip_existing and dst != "-" and os.path.exists(dst):
@@ -411,7 +449,7 @@ def _clean_record_file(
             site=site,
             rules=rule_dirs,
             site_rules=site_rules,
-            jobs=jobs or default_jobs(),
+            jobs=_jobs(jobs, quiet),
             stats=stats,
             progress=show,
             timeout=timeout or None,

@@ -8,6 +8,7 @@ are written atomically, with names that are valid UTF-8.
 from __future__ import annotations
 
 import functools
+import hashlib
 import os
 import stat
 import tempfile
@@ -195,6 +196,21 @@ NAME_MAX = 255  # bytes of one file name on every common file system (ext4, xfs,
 TEMP_NAME_ROOM = (
     NAME_MAX - 16
 )  # what a temporary name keeps of its target's ('.', '.' + 8 + '.tmp')
+
+
+def fit_name(name: str) -> str:
+    """`name` when it is a valid file name length (NAME_MAX bytes); else its stem cut, with a
+    hash of the whole name so that two long names stay two outputs and a rerun finds the same
+    one (`--skip-existing`)."""
+    encoded = name.encode("utf-8", "surrogateescape")
+    if len(encoded) <= NAME_MAX:
+        return name
+    stem, dot, suffix = name.rpartition(".")
+    if not dot or len(suffix) > 16:
+        stem, suffix = name, ""
+    tail = f"~{hashlib.sha1(encoded).hexdigest()[:12]}" + (f".{suffix}" if suffix else "")
+    room = NAME_MAX - len(tail.encode("utf-8"))
+    return stem.encode("utf-8", "surrogateescape")[:room].decode("utf-8", "ignore") + tail
 
 
 def temp_prefix(name: str) -> str:

@@ -30,6 +30,7 @@ from .files import (
     _same_file,
     _show,
     _write_atomic,
+    fit_name,
     link_outside,
     writes_into,
 )
@@ -165,8 +166,11 @@ class Run:
         if self.out_dir is None:
             return None
         rel_path = Path(_safe_name(rel))
-        name = rel_path.stem + (".json" if self.fmt is Format.json else ".txt")
-        return self.out_dir / rel_path.parent / name if self.mirror else self.out_dir / name
+        # A long name (or one of many escaped bytes, each %NN) would be no valid file name.
+        name = fit_name(rel_path.stem + (".json" if self.fmt is Format.json else ".txt"))
+        if not self.mirror:
+            return self.out_dir / name
+        return self.out_dir.joinpath(*map(fit_name, rel_path.parent.parts), name)
 
     def prepare(self, item: Item, stdin: IO[bytes] | None) -> Outcome | Pending:
         """The input's Outcome when it is decided before cleaning (skipped, failed), else the
@@ -198,18 +202,35 @@ class Run:
                     return Outcome(name, "skipped", self._too_large(size), bytes_in=size)
         target = self.target(item.rel)
         if target is not None:
-            first = self.planned.claim(target, name, self.out_dir)
-            if first is not None:
-                why = f"output {target} is already written for {first}"
+            try:
+                decided = self._check_target(name, target, path, size)
+            except OSError as exc:  # a folder of OUT that cannot be searched (mode 000)
+                why = f"cannot check output {target}: {exc.strerror or exc}"
                 return Outcome(name, "failed", why, bytes_in=size)
-            if path is not None and target.exists() and _same_file(target, path):
-                return Outcome(name, "failed", f"output {target} would replace the input")
-            if self._leads_into_source(target.parent):
-                why = f"output folder {target.parent} leads into IN (a symlink); IN is never written to"
-                return Outcome(name, "failed", why, bytes_in=size)
-            if target.exists() and not self.overwrite:
-                why = OUTPUT_EXISTS if self.skip_existing else f"{target} exists (use --overwrite)"
-                return Outcome(name, "skipped", why, bytes_in=size)
+            if decided is not None:
+                return decided
+        return self._read(name, path, stdin, size, target)
+
+    def _check_target(
+        self, name: str, target: Path, path: Path | None, size: int | None
+    ) -> Outcome | None:
+        """The Outcome of an input decided by its output (planned for another input, would
+        replace the input, in a folder leading into IN, exists), else None. Raises OSError."""
+        first = self.planned.claim(target, name, self.out_dir)
+        if first is not None:
+            why = f"output {target} is already written for {first}"
+            return Outcome(name, "failed", why, bytes_in=size)
+        if path is not None and target.exists() and _same_file(target, path):
+            return Outcome(name, "failed", f"output {target} would replace the input")
+        if self._leads_into_source(target.parent):
+            why = f"output folder {target.parent} leads into IN (a symlink); IN is never written to"
+            return Outcome(name, "failed", why, bytes_in=size)
+        if target.exists() and not self.overwrite:
+            why = OUTPUT_EXISTS if self.skip_existing else f"{target} exists (use --overwrite)"
+            return Outcome(name, "skipped", why, bytes_in=size)
+        return None
+
+    def _read(self, name, path, stdin, size, target) -> Outcome | Pending:
         try:
             if path is None:
                 data = stdin.read(self.max_bytes + 1) if stdin is not None else b""
@@ -261,6 +282,11 @@ class Run:
         return f"too large: {got}over --max-bytes {self.max_bytes}"
 
 
+class ReportError(Exception):
+    """The --report file cannot be written (a full disk): the run stops, since the report
+    would no longer name every input."""
+
+
 @dataclass
 class Tally:
     """Takes each Outcome, in input order, to the summary, the report, --explain and the
@@ -297,8 +323,11 @@ class Tally:
             summary.failed += 1
             summary.failures.add(outcome.name, outcome.reason or "")
         if self.report is not None:
-            self.report.write(json.dumps(outcome.record(), ensure_ascii=False) + "\n")
-            self.report.flush()
+            try:
+                self.report.write(json.dumps(outcome.record(), ensure_ascii=False) + "\n")
+                self.report.flush()
+            except OSError as exc:
+                raise ReportError(exc.strerror or str(exc)) from exc
         self.progress.update(summary.read, summary.failed, summary.skipped)
 
 

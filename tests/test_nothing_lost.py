@@ -416,3 +416,132 @@ def test_the_http_charset_wins_over_a_wrong_meta_charset(tmp_path):
     page = read_jsonl(tmp_path / "out.jsonl")[1]
     assert page["title"] == "Мост открыт" or page["clean_text"].startswith("Мост открыт")
     assert RUSSIAN.strip().split(". ")[0] in page["clean_text"]
+
+
+# --- case 10: odd names, a full disk, a folder of mode 000, --jobs 1000 --------------------------
+
+
+@pytest.mark.parametrize("length", [242, 251, 252, 255])
+def test_a_long_input_name_is_written_and_found_again_by_a_rerun(tmp_path, length):
+    src, out = tmp_path / "in", tmp_path / "out"
+    src.mkdir()
+    (src / ("a" * (length - 3) + ".md")).write_text(ARTICLE)
+    first = invoke(src, out)
+    assert first.exit_code == 0, first.output
+    written = list(out.iterdir())
+    assert len(written) == 1 and written[0].read_text() == EXPECTED
+    assert len(written[0].name.encode()) <= 255
+    again = invoke(src, out)  # the output is found: skipped, not a crash
+    assert again.exit_code == 0 and "skipped 1" in again.stderr
+    resumed = invoke(src, out, "--skip-existing")
+    assert resumed.exit_code == 0 and "whose output exists" in resumed.stderr
+    assert list(out.iterdir()) == written
+
+
+def test_two_long_names_cut_to_one_length_stay_two_outputs(tmp_path):
+    src, out = tmp_path / "in", tmp_path / "out"
+    src.mkdir()
+    (src / ("b" * 250 + "1.md")).write_text(ARTICLE)
+    (src / ("b" * 250 + "2.md")).write_text(ARTICLE.replace("Tram", "Bus"))
+    assert invoke(src, out).exit_code == 0
+    assert len(list(out.iterdir())) == 2
+
+
+def test_a_name_of_undecodable_bytes_is_written_and_found_again(tmp_path):
+    src, out = tmp_path / "in", tmp_path / "out"
+    src.mkdir()
+    with open(os.fsencode(src) + b"/" + b"\xe9" * 86 + b".md", "w") as fh:
+        fh.write(ARTICLE)
+    assert invoke(src, out).exit_code == 0
+    [written] = out.iterdir()
+    assert written.name.startswith("%E9%E9") and len(written.name.encode()) <= 255
+    assert invoke(src, out, "--skip-existing").exit_code == 0
+
+
+def test_a_record_output_with_a_long_name(tmp_path):
+    src = write_jsonl(tmp_path / "in.jsonl", [{"text": ARTICLE}])
+    dst = tmp_path / ("o" * 245 + ".jsonl")
+    result = invoke(src, dst, "-j", 1)
+    assert result.exit_code == 0, result.output
+    assert read_jsonl(dst)[0]["clean_text"] == EXPECTED
+
+
+def test_a_report_on_a_full_disk_stops_the_run_with_a_message(tmp_path):
+    src = tmp_path / "in"
+    src.mkdir()
+    for i in range(3):
+        (src / f"p{i}.md").write_text(ARTICLE)
+    result = invoke(src, tmp_path / "out", "--report", "/dev/full", "-j", 1)
+    assert result.exit_code == 1
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert "clean: cannot write the report /dev/full: No space left on device; stopped after" in (
+        result.stderr
+    )
+
+
+def out_sub_cannot_be_searched(tmp_path):
+    src, out = tmp_path / "in", tmp_path / "out"
+    (src / "sub").mkdir(parents=True)
+    (src / "top.md").write_text(ARTICLE)
+    (src / "sub" / "page.md").write_text(ARTICLE)
+    (out / "sub").mkdir(parents=True)
+    return src, out
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root reads a folder of mode 000")
+def test_an_out_folder_of_mode_000_fails_its_inputs_only(tmp_path):
+    src, out = out_sub_cannot_be_searched(tmp_path)
+    (out / "sub").chmod(0)
+    try:
+        result = invoke(src, out, "-j", 1)
+    finally:
+        (out / "sub").chmod(0o755)
+    assert result.exit_code == 1
+    assert "sub/page.md: failed: cannot check output" in result.stderr
+    assert (out / "top.txt").read_text() == EXPECTED
+
+
+def test_an_output_that_cannot_be_checked_fails_its_input_only(tmp_path, monkeypatch):
+    """As the mode-000 test, for root too: the check of OUT/sub/page.txt raises EACCES."""
+    src, out = out_sub_cannot_be_searched(tmp_path)
+    real = Path.exists
+
+    def exists(self, *args, **kwargs):
+        if self.parent == out / "sub":
+            raise PermissionError(13, "Permission denied", str(self))
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "exists", exists)
+    result = invoke(src, out, "-j", 1)
+    assert result.exit_code == 1
+    assert (
+        f"sub/page.md: failed: cannot check output {out / 'sub' / 'page.txt'}: Permission denied"
+        in result.stderr
+    )
+    assert (out / "top.txt").read_text() == EXPECTED
+
+
+@pytest.mark.parametrize("kind", ["folder", "records"])
+def test_jobs_1000_is_cut_to_what_the_cpus_can_run(tmp_path, monkeypatch, kind):
+    from cleaner import cli, workers
+
+    monkeypatch.setattr(cli, "_default_jobs", lambda: 2)
+    sizes = []
+    real = workers.Pool.__init__
+    monkeypatch.setattr(
+        workers.Pool,
+        "__init__",
+        lambda self, job, t, size: sizes.append(size) or real(self, job, t, size),
+    )
+    if kind == "folder":
+        src = tmp_path / "in"
+        src.mkdir()
+        for i in range(12):
+            (src / f"p{i:02}.md").write_text(ARTICLE)
+        result = invoke(src, tmp_path / "out", "-j", 1000)
+    else:
+        src = write_jsonl(tmp_path / "in.jsonl", [{"text": ARTICLE}] * 12)
+        result = invoke(src, tmp_path / "out.jsonl", "-j", 1000)
+    assert result.exit_code == 0, result.output
+    assert "clean: --jobs 1000 is more than 4 per CPU (2): using 8" in result.stderr
+    assert sizes == [8]
