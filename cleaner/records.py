@@ -10,9 +10,13 @@ record, in input order, with bounded memory whatever the size of the file:
   never dropped.
 - Parquet (`.parquet`, needs pyarrow): read batch by batch, written row group by row group, with
   the same fields.
-- WARC (`.warc`, `.warc.gz`, needs fastwarc or warcio): every HTTP response record with an HTML
-  content type; its target URI is the URL and its HTTP payload is the page. Output fields:
-  `warc_record_id`, `url`, `warc_date` and the cleaned fields.
+- WARC (`.warc`, `.warc.gz`, needs fastwarc or warcio): every HTTP response and resource record
+  with an HTML content type; its target URI is the URL and its payload is the page. Output
+  fields: `warc_record_id`, `url`, `warc_date` and the cleaned fields. Every record is counted
+  by type (`Stats.kinds`), those not cleaned by reason (`Stats.not_cleaned`).
+
+A damaged input costs the records it damages only: each is written with `error` saying why
+(a line nested too deeply, a file that ends early, a corrupt gzip member).
 
 Outputs go to a temporary file beside the target that is renamed at the end, so an interrupted
 run never leaves half an output. `clean_records(src, dst)` does all of it;
