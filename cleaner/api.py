@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import atexit
 import math
 import threading
 from collections.abc import Iterable
@@ -82,6 +83,17 @@ def clean(
 _IDLE_MAX = 4
 _idle: list[Any] = []
 _idle_lock = threading.Lock()
+
+
+@atexit.register
+def close_workers() -> None:
+    """End the idle worker processes of `clean(timeout=...)` (they end with the process
+    anyway; a new call starts another)."""
+    with _idle_lock:
+        idle = list(_idle)
+        _idle.clear()
+    for cleaner in idle:
+        cleaner.close()
 
 
 def _clean_kwargs(source: str | bytes, options: dict[str, Any]) -> Result:  # in the worker

@@ -98,7 +98,16 @@ def test_a_record_that_kills_its_worker_costs_that_record_only(tmp_path):
     assert stats.errors == 1
 
 
-def test_clean_with_a_timeout_raises_clean_timeout_in_time():
+@pytest.fixture
+def api_workers():
+    """clean(timeout=) keeps its worker processes: ended here, so later tests see none."""
+    from cleaner.api import close_workers
+
+    yield
+    close_workers()
+
+
+def test_clean_with_a_timeout_raises_clean_timeout_in_time(api_workers):
     begin = time.monotonic()
     with pytest.raises(cleaner.CleanTimeout, match="time budget of 1 s"):
         cleaner.clean(NESTED, name="page.html", timeout=1)
@@ -106,7 +115,7 @@ def test_clean_with_a_timeout_raises_clean_timeout_in_time():
     assert issubclass(cleaner.CleanTimeout, TimeoutError)
 
 
-def test_clean_with_a_timeout_gives_the_result_of_clean_without():
+def test_clean_with_a_timeout_gives_the_result_of_clean_without(api_workers):
     within = cleaner.clean(HTML, url=HTML_URL, timeout=30)
     assert within.text == cleaner.clean(HTML, url=HTML_URL).text
     assert within.site == "kyivindependent.com"
