@@ -48,3 +48,22 @@ OPENERS = {
 def test_unclosed_markdown_openers_take_linear_time(shape, suffix):
     seconds = timed(OPENERS[shape], f"page.{suffix}")
     assert seconds < BUDGET, f"{shape} as .{suffix}: {seconds:.1f} s"
+
+
+def test_date_lines_take_linear_time():
+    # 10,000 date lines (150 KB): 6 s in generic.story_list, which measured the run of evenly
+    # spaced stamps again from every stamp in it.
+    text = "".join(f"March {1 + i % 28}, 2021\n" for i in range(10_000))
+    seconds = timed(text, "page.txt")
+    assert seconds < BUDGET, f"{seconds:.1f} s"
+
+
+def test_broken_lines_take_linear_time():
+    # One sentence broken over 50,000 lower-case lines (350 KB): segment.join_broken rebuilt and
+    # recounted the growing paragraph at every line.
+    text = "the first line of this broken paragraph goes on and on\n" + "and on\n" * 50_000
+    start = time.perf_counter()
+    result = clean(text, name="page.txt")
+    seconds = time.perf_counter() - start
+    assert seconds < BUDGET, f"{seconds:.1f} s"
+    assert result.text.count("and on") == 50_001  # one paragraph, every line kept
