@@ -140,7 +140,9 @@ def units_from_blocks(blocks: list) -> list[Unit]:
                 units.append(Unit(text, b.index + 1, k == 0, "text", raw=text, dom=b))
             continue
         kind = _BLOCK_KIND.get(b.kind, "text")
-        unit = Unit(b.text, b.index + 1, True, kind, raw=b.text, marker="-" if kind == "item" else "")
+        unit = Unit(
+            b.text, b.index + 1, True, kind, raw=b.text, marker="-" if kind == "item" else ""
+        )
         unit.link_share = link
         unit.dom = b
         units.append(unit)

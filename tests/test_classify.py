@@ -61,8 +61,9 @@ def test_viterbi_smooths_a_lone_dip_inside_a_run():
 def test_features_have_one_column_per_name_and_no_nan():
     units = [
         UnitView("Home | News | Sport", "text", 1.0, False, None, "short", 5),
-        UnitView("The council met on Monday to discuss the flood.", "text", 0.0, True, None,
-                 "near", 9),
+        UnitView(
+            "The council met on Monday to discuss the flood.", "text", 0.0, True, None, "near", 9
+        ),
         UnitView("Related stories", "heading", 0.0, True, "G208", "short", 2),
     ]
     x = matrix(units, markdown=False)

@@ -153,7 +153,9 @@ def test_news_feed_needs_two_stamps():
     one = doc_with("10:01 PM")
     assert removed_by(one, "10:01 PM") is None
     feed = "10:01 PM\n\nFerry strike called off.\n\n7:20 PM\n\nPort reopens after storm."
-    result = clean(TITLE + "\n\n" + "\n\n".join(PARAS) + "\n\n" + feed + "\n", site_rules=False, model=False)
+    result = clean(
+        TITLE + "\n\n" + "\n\n".join(PARAS) + "\n\n" + feed + "\n", site_rules=False, model=False
+    )
     assert {r.rule for r in result.removed} == {"G203"}
     assert "Ferry strike" not in result.text
 
@@ -278,11 +280,15 @@ def test_caption_with_image_credit_in_brackets():
 
 def test_cut_off_last_paragraph_is_kept_but_a_closing_tag_list_is_not():
     cut = "Councillors warned that the car park at the eastern pier was already full and would need"
-    result = clean(doc_with("", position=4).rstrip() + "\n\n" + cut + "\n", site_rules=False, model=False)
+    result = clean(
+        doc_with("", position=4).rstrip() + "\n\n" + cut + "\n", site_rules=False, model=False
+    )
     assert result.text.endswith(cut + "\n")
     assert [k.rule for k in result.kept] == ["K004"]
     tags = "Ferries Harbour Transport Winter Timetable Commuters Islands Mainland Ports Shipping"
-    result = clean(doc_with("", position=4).rstrip() + "\n\n" + tags + "\n", site_rules=False, model=False)
+    result = clean(
+        doc_with("", position=4).rstrip() + "\n\n" + tags + "\n", site_rules=False, model=False
+    )
     assert tags not in result.text
     assert not result.kept
 
