@@ -4,10 +4,13 @@
     python bench/fuzz.py --examples 2000 --only html,bytes
 
 Each generator (text, realistic text, markdown, HTML pages, encoded text, corrupted bytes, any
-bytes, binary files) draws examples with hypothesis and checks the properties that hold for it:
-no exception, canonical output that is valid UTF-8, no invented text, idempotence. A failing
-example does not stop the session: it is counted, and the first ones of each property are
-printed (shortened). Exit status 1 when anything failed.
+bytes, binary files, and two hostile shapes: markdown openers repeated without their closers,
+and long runs of short lines) draws examples with hypothesis and checks the properties that hold
+for it: no exception, canonical output that is valid UTF-8, no invented text, idempotence. Every
+example is also timed: one slower than SLOW_S_PER_MB seconds per MB of input (and SLOW_FLOOR_S
+in all) fails as slow, which is how a quadratic path shows (#14, case 6: 160 KB of "**x " took
+100 s). A failing example does not stop the session: it is counted, and the first ones of each
+property are printed (shortened). Exit status 1 when anything failed.
 
 Known bugs are reported on their own lines and not counted as failures: `html-fixed-point`
 (cleaning the HTML path's output again, as text, changes it: the HTML path runs no article
@@ -35,6 +38,11 @@ import test_properties as props
 
 import cleaner
 from cleaner.read import decode
+
+# A linear path cleans even a page of short lines at a few seconds per MB (bench/speed.py, part
+# 3); a quadratic one took over 100 s per MB at 100 KB, and more the longer the page.
+SLOW_S_PER_MB = 30.0
+SLOW_FLOOR_S = 2.0  # under this, a slow example is a loaded machine, not the code
 
 # Known bugs: reported, not counted as failures. html-order: the extractor moved some text
 # (a caption, a table cell) after text that follows it in the page.
@@ -111,6 +119,79 @@ def prop_binary(data: bytes) -> dict:
     return {}
 
 
+# --- hostile shapes: what a quadratic path needs to show --------------------------------------
+
+# Openers without their closers: each made a markdown pattern scan to the end of the line.
+OPENERS = ("**x ", "__x ", "](", "[", "![a](", "[x](", "<http://a", "`x ", "_x ", "*x ", "<", "**")
+
+
+@st.composite
+def unclosed_openers(draw) -> tuple[str, str]:
+    """One to three runs of a repeated opener, mostly on one line ("](" x 10,000 then "[" x
+    10,000), after a sentence; a markdown or a text copy."""
+    runs = draw(
+        st.lists(
+            st.tuples(st.sampled_from(OPENERS), st.integers(2_000, 12_000)),
+            min_size=1,
+            max_size=3,
+        )
+    )
+    joint = draw(st.sampled_from(["", "", " ", "\n"]))
+    body = joint.join(opener * n for opener, n in runs)
+    name = draw(st.sampled_from(["page.md", "page.txt"]))
+    return f"The council met on Monday to discuss the flood defences.\n\n{body}\n", name
+
+
+# Short lines by the thousand: each rule that looks at neighbours must keep a running state.
+SHORT_LINES = (
+    lambda i: f"March {1 + i % 28}, 2021",  # a stamp: story lists, comment threads
+    lambda i: f"2021-03-{1 + i % 28:02d} 10:{i % 60:02d}",
+    lambda i: f"{1 + i % 12}:{i % 60:02d} PM",  # a feed's time line
+    lambda i: "and on",  # a sentence broken over lines: joined
+    lambda i: f"and then line {i} went on",
+    lambda i: f"Headline number {i}",
+    lambda i: "Home",
+    lambda i: "# x",
+    lambda i: "- a",
+    lambda i: "By Jane Smith",
+)
+
+
+@st.composite
+def short_line_runs(draw) -> tuple[str, str]:
+    """2,000 to 30,000 short lines in a cycle of one to four kinds (a stamp every few lines is a
+    story list), after a long lower-case line that a broken sentence continues."""
+    cycle = draw(st.lists(st.sampled_from(range(len(SHORT_LINES))), min_size=1, max_size=4))
+    n = draw(st.integers(2_000, 30_000))
+    joint = draw(st.sampled_from(["\n", "\n", "\n\n"]))
+    lines = [SHORT_LINES[cycle[i % len(cycle)]](i) for i in range(n)]
+    head = "the first line of this broken paragraph goes on and on without an end"
+    name = draw(st.sampled_from(["page.md", "page.txt"]))
+    return head + "\n" + joint.join(lines) + "\n", name
+
+
+def prop_hostile(pair: tuple[str, str]) -> dict:
+    text, name = pair
+    out = cleaner.clean(text, name=name)
+    check_valid(out)
+    # The output as one paragraph: check_no_invented_text looks for each paragraph's words from
+    # the start of the input, quadratic (and slow) on thousands of paragraphs; the text path
+    # keeps the input's order, so one search in order is the same check.
+    props.check_no_invented_text(text, " ".join(out.text.split()))
+    return {}
+
+
+def size_mb(x) -> float:
+    """The example's input size: a document, or the text or bytes a generator paired it with."""
+    if isinstance(x, tuple):
+        return max(size_mb(part) for part in x)
+    if isinstance(x, str):
+        return len(x.encode("utf-8", "surrogatepass")) / 1e6
+    if isinstance(x, bytes):
+        return len(x) / 1e6
+    return 0.0
+
+
 GENERATORS = {
     "text": (props.any_text_with_surrogates, prop_any_text, 1),
     "realistic": (props.realistic(), prop_realistic, 1),
@@ -132,6 +213,9 @@ GENERATORS = {
     "bytes": (bad.corrupted_bytes(), prop_bytes, 1),
     "any-bytes": (st.binary(max_size=2000), prop_bytes, 1),
     "binary": (bad.binary_files, prop_binary, 0.5),
+    # Big examples, a fraction of a second each: a few hundred in a default session.
+    "openers": (unclosed_openers(), prop_hostile, 0.1),
+    "short-lines": (short_line_runs(), prop_hostile, 0.1),
 }
 
 
@@ -152,6 +236,7 @@ def run(name: str, examples: int, seed: int | None) -> tuple[int, list, Counter]
     def session(x):
         nonlocal count
         count += 1
+        start = time.perf_counter()
         try:
             flags = prop(x)
         except Exception as exc:
@@ -159,6 +244,12 @@ def run(name: str, examples: int, seed: int | None) -> tuple[int, list, Counter]
             why = (
                 f"{type(exc).__name__}: {str(exc)[:200]} ({Path(last.filename).name}:{last.lineno})"
             )
+            failures.append((why, repr(x)))
+            return
+        seconds = time.perf_counter() - start
+        mb = size_mb(x)
+        if seconds > max(SLOW_FLOOR_S, SLOW_S_PER_MB * mb):
+            why = f"slow example: over {SLOW_S_PER_MB:g} s per MB ({seconds:.1f} s for {mb:.3f} MB)"
             failures.append((why, repr(x)))
             return
         known.update(k for k, v in flags.items() if v and k in KNOWN)
@@ -180,6 +271,9 @@ def main() -> int:
     parser.add_argument("--dump", type=Path, help="write every failing example to this file")
     args = parser.parse_args()
     logging.disable(logging.WARNING)  # trafilatura's "discarding data" on empty pages
+    # One untimed call of each path first: loading the model and the extractor is not slowness.
+    cleaner.clean("A warm-up paragraph.\n\nAnd a second one.")
+    cleaner.clean("<html><body><p>A warm-up paragraph.</p></body></html>", name="page.html")
 
     names = [n for n in GENERATORS if not args.only or n in args.only.split(",")]
     weight = sum(GENERATORS[n][2] for n in names)

@@ -19,7 +19,9 @@ until the corpus has --docs documents (default 5,000). Four parts:
    process so that the peaks are separate. The parent's and the largest worker's peaks are
    shown; with bounded memory they do not grow with the corpus.
 3. Cost against size: one 1 MB and one 10 MB text copy (AEB text copies concatenated); the
-   time ratio is 10 when the cost is linear.
+   time ratio is 10 when the cost is linear. Then one hostile document of 1 MB for each shape
+   that once took quadratic time (#14, case 6: markdown openers without closers, runs of short
+   lines), with its MB/s: a quadratic path shows as a rate far under the others.
 4. The command on a folder: `python -m cleaner --quiet --jobs N IN OUT` on 2,000 text copies
    written as files (300 with --quick), one process and two; start-up, file reading and
    writing and the timed worker processes included.
@@ -320,6 +322,63 @@ def linearity(texts: list[str], sizes_mb: Sequence[float]) -> dict:
     return {"rows": rows, "time_ratio": ratio, "size_ratio": size_ratio}
 
 
+def _repeat(unit: str, size: int) -> str:
+    return unit * max(1, size // len(unit))
+
+
+# (shape, file name, document of about `size` bytes): the shapes of #14, case 6.
+HOSTILE: tuple[tuple[str, str, Callable[[int], str]], ...] = (
+    ('"**x " repeated', "page.md", lambda size: _repeat("**x ", size)),
+    ('"__x " repeated', "page.txt", lambda size: _repeat("__x ", size)),
+    ('"](" then "["s', "page.txt", lambda size: _repeat("](", size // 2) + "[" * (size // 2)),
+    ('"<http://a" repeated', "page.txt", lambda size: _repeat("<http://a", size)),
+    ('"![a](" repeated', "page.txt", lambda size: _repeat("![a](", size)),
+    ('"[x](" repeated', "page.md", lambda size: _repeat("[x](", size)),
+    (
+        "date lines",
+        "page.txt",
+        lambda size: "".join(f"March {1 + i % 28}, 2021\n" for i in range(size // 15)),
+    ),
+    (
+        "one sentence broken over lines",
+        "page.txt",
+        lambda size: (
+            "the first line of this broken paragraph goes on and on\n" + _repeat("and on\n", size)
+        ),
+    ),
+    (
+        "bullets and headlines",
+        "page.md",
+        lambda size: "".join(f"- a\nHeadline number {i}\n" for i in range(size // 24)),
+    ),
+)
+
+
+def hostile(size_mb: float) -> list[dict]:
+    size = int(size_mb * MB)
+    print(f"{'hostile shape':<32}  {'file':<8}  {'MB':>5}  {'seconds':>8}  {'MB/s':>7}")
+    rows = []
+    for shape, name, make in HOSTILE:
+        doc = make(size)
+        start = time.perf_counter()
+        clean_as(doc, name)
+        seconds = time.perf_counter() - start
+        mbs = mb(utf8_size([doc]))
+        rows.append({"shape": shape, "name": name, "mb": mbs, "seconds": seconds})
+        rows[-1]["mb_per_s"] = mbs / seconds
+        print(
+            f"{shape:<32}  {name:<8}  {mbs:>5.2f}  {seconds:>8.2f}  {mbs / seconds:>7.2f}",
+            flush=True,
+        )
+    return rows
+
+
+def clean_as(source: str, name: str) -> str:
+    from cleaner import clean
+
+    return clean(source, name=name).text
+
+
 # --- the command on a folder ---------------------------------------------------------------------
 
 
@@ -458,6 +517,7 @@ def main(argv: list[str] | None = None) -> int:
             shutil.rmtree(workdir, ignore_errors=True)
     if "linearity" not in args.skip:
         report["linearity"] = linearity(texts_once, linear_sizes)
+        report["linearity"]["hostile"] = hostile(0.1 if args.quick else 1.0)
     if "folder" not in args.skip:
         workdir = Path(tempfile.mkdtemp(prefix="cleaner-speed-", dir=args.workdir))
         try:

@@ -198,8 +198,9 @@ def extract(
     html, tree, meta, site, pruned, warnings = _read(html, url, choose_site, scripting=False)
     if site is not None and site.html_strip:
         html = tree.html or ""
+    page = html if len(html) * 4 <= LIBXML_MAX_TEXT else _parse_huge(html, warnings)
     doc = trafilatura.bare_extraction(
-        html,
+        page,
         url=url,
         with_metadata=False,
         include_comments=False,
@@ -207,3 +208,45 @@ def extract(
         fast=fast,
     )
     return Extracted((doc.text if doc is not None else "") or "", meta, pruned, site, warnings)
+
+
+# libxml2 refuses a text node, script, comment or attribute value longer than 10,000,000 bytes
+# ("Buffer size limit exceeded, try XML_PARSE_HUGE") and drops the rest of the page: a 10 MB
+# inline script before the article left only the title. trafilatura parses without huge_tree.
+LIBXML_MAX_TEXT = 10_000_000
+CUT_SHORT = "page cut short"  # a warning that makes the result suspect (pipeline.SUSPECT_WARNINGS)
+
+
+def _parse_huge(html: str, warnings: list[str]):
+    """The page parsed as trafilatura's load_html parses it (its repairs, its parser's options),
+    with huge_tree on, for a page big enough to hold a node over libxml2's limit; the page itself
+    when that fails, with a warning if a node is over the limit (what follows it is lost)."""
+    from lxml.etree import ParserError
+    from lxml.html import HTMLParser, fromstring
+    from trafilatura.utils import is_dubious_html, repair_faulty_html
+
+    if len(html.encode("utf-8", "surrogatepass")) <= LIBXML_MAX_TEXT:
+        return html  # no node of it can be over the limit: trafilatura parses it as always
+    parser = HTMLParser(
+        collect_ids=False,
+        default_doctype=False,
+        encoding="utf-8",
+        remove_comments=True,
+        remove_pis=True,
+        huge_tree=True,
+    )
+    beginning = html[:50].lower()
+    try:
+        # Bytes: lxml refuses a str with an encoding declaration (load_html then parses bytes).
+        page = repair_faulty_html(html, beginning).encode("utf-8", "surrogatepass")
+        tree = fromstring(page, parser=parser)
+    except (ParserError, ValueError, UnicodeError):
+        tree = None
+    if tree is not None and is_dubious_html(beginning) and len(tree) < 2:
+        tree = None  # load_html's own test: not HTML at all
+    if tree is None or any(e.type_name == "ERR_RESOURCE_LIMIT" for e in parser.error_log):
+        warnings.append(
+            f"{CUT_SHORT}: the page is over {LIBXML_MAX_TEXT:,} bytes and the HTML parser did "
+            "not read it whole; text after its longest node may be lost"
+        )
+    return html if tree is None else tree

@@ -14,11 +14,21 @@ _LINE_BREAKS = re.compile(r"[\r\x85\u2028\u2029\x0b\x0c\x1c\x1d\x1e]")
 _LONE_SURROGATE = re.compile(r"[\ud800-\udfff]")
 
 # Inline markup that is unambiguous even on plain-text copies.
-_MD_IMAGE = re.compile(r"!\[[^\]\n]*\]\([^)\n]*\)")
+#
+# Each pattern is linear in the line. A search retries at every opener, and an opener without
+# its closer scans to the end of the line: 40 KB of "[" after a "](" took seconds. (*SKIP) says
+# where the next try starts once a match fails past it: every opener before that point would
+# stop at the same character and fail the same way ("[[[" all end at the first "]").
+_MD_IMAGE = regex.compile(r"!\[[^\]\n]*+(*SKIP)\]\([^)\n]*+(*SKIP)\)")
 # Possessive: the two branches cannot overlap, and a link left unclosed fails fast.
-_MD_LINK = re.compile(r"\[([^\]\n]*)\]\((?:[^()\n]++|\([^()\n]*+\))*+\)")
-_MD_AUTOLINK = re.compile(r"<((?:https?|ftp)://[^>\s]+)>")
+_MD_LINK = regex.compile(r"\[([^\]\n]*+)(*SKIP)\]\((?:[^()\n]++|\([^()\n]*+\))*+\)")
+# \x1c-\x1f: the `re` module's \s has them, the `regex` module's does not.
+_MD_AUTOLINK = regex.compile(r"<((?:https?|ftp)://[^>\s\x1c-\x1f]++)(*SKIP)>")
+# The lazy body of a strong span finds the nearest closer; an opener with none ahead scans to
+# the end ("**x **x ..." took 100 s for 160 KB), so _strip_strong tries only openers that have a
+# closer ahead, and there the match is certain.
 _MD_STRONG = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
+_STRONG_OPENERS = re.compile(r"(?=(\*\*|__)\S)")  # every start, overlapping ones too ("***x**")
 # Only on markdown copies: single-star/underscore emphasis, inline code, escapes.
 _MD_EM = re.compile(
     r"(?<![\w*])\*(?=[^\s*])([^*\n]+?)(?<=[^\s*])\*(?![\w*])|(?<!\w)_(?=\S)([^_\n]+?)(?<=\S)_(?!\w)"
@@ -86,7 +96,7 @@ def strip_inline(line: str, markdown: bool) -> tuple[str, int]:
     if "<" in line:
         line = _MD_AUTOLINK.sub(r"\1", line)
     if "**" in line or "__" in line:
-        line = _MD_STRONG.sub(r"\2", line)
+        line = _strip_strong(line)
     if markdown:
         if "*" in line or "_" in line:
             line = _MD_EM.sub(lambda m: m.group(1) or m.group(2), line)
@@ -95,6 +105,35 @@ def strip_inline(line: str, markdown: bool) -> tuple[str, int]:
         if "\\" in line:
             line = _MD_ESCAPE.sub(r"\1", line)
     return line, link_chars
+
+
+def _last_closer(line: str, delim: str) -> int:
+    """Where the last `delim` that can close a strong span starts (after a non-space), or -1."""
+    j = line.rfind(delim)
+    while j > 0 and line[j - 1].isspace():
+        j = line.rfind(delim, 0, j + 1)  # the one before, overlapping included ("***")
+    return j if j > 0 else -1
+
+
+def _strip_strong(line: str) -> str:
+    """_MD_STRONG.sub(r"\2", line), in time linear in the line: an opener is tried only when a
+    closer of its kind lies far enough ahead; one without fails at once."""
+    last = {"**": _last_closer(line, "**"), "__": _last_closer(line, "__")}
+    parts: list[str] = []
+    pos = 0
+    for opener in _STRONG_OPENERS.finditer(line):
+        i = opener.start()
+        if i < pos or last[opener.group(1)] < i + 3:  # inside the last match, or no closer
+            continue
+        m = _MD_STRONG.match(line, i)
+        if m is None:  # only where a newline is in the way; lines have none
+            continue
+        parts += (line[pos:i], m.group(2))
+        pos = m.end()
+    if not parts:
+        return line
+    parts.append(line[pos:])
+    return "".join(parts)
 
 
 def bullet(line: str) -> tuple[str, str, str]:

@@ -43,6 +43,8 @@ def _may_name_url(body: str) -> bool:
 KEEP_REASONS = dict([KEEP_CREDIT, KEEP_DATE, KEEP_TAIL, KEEP_STAMP])
 NEARLY_EMPTY_SHARE = 0.1  # output under a tenth of the input's words is worth a human look
 NEARLY_EMPTY_MIN_WORDS = 50  # ...unless the input was tiny anyway
+# Warnings that make a result suspect: it kept nearly nothing, or the page was not read whole.
+SUSPECT_WARNINGS = ("nearly empty", html_path.CUT_SHORT)
 
 
 _VISIBLE = re.compile(r"[^\s\x00-\x1f\x7f\u200b\ufeff]")
@@ -90,7 +92,7 @@ def run(
         else:
             result.warnings.append("no words in the input")
     else:
-        result.suspect = next((w for w in result.warnings if w.startswith("nearly empty")), None)
+        result.suspect = next((w for w in result.warnings if w.startswith(SUSPECT_WARNINGS)), None)
     return result
 
 

@@ -17,6 +17,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+import regex
+
 # HTML meta charset wins over guessing: the page said what it is.
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
 _XML_ENCODING = re.compile(rb"""\A\s*<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9_.:-]+)""")
@@ -27,10 +29,18 @@ _HTML_SNIFF = re.compile(
 # A text copy that is really HTML without a doctype: many block tags early on.
 _HTML_TAGS = re.compile(r"</?(?:div|p|span|a|script|style|article|section|table|li|ul|br)\b", re.I)
 
-# Unambiguous markdown constructs (a scraper's markdown copy, even when saved as .txt).
-_MD_SIGNALS = re.compile(
-    r"\[[^\]\n]*\]\([^)\n]*\)|<https?://[^>\s]+>|\*\*[^*\n]+\*\*|^#{1,6} \S|^!\[",
-    re.M,
+# Unambiguous markdown constructs (a scraper's markdown copy, even when saved as .txt): links,
+# autolinks, bold, headings, images. Their matches are those of the alternation
+# r"\[[^\]\n]*\]\([^)\n]*\)|<https?://[^>\s]+>|\*\*[^*\n]+\*\*|^#{1,6} \S|^!\[" (see _md_signals),
+# but a pattern of its own lets each skip past openers that fail alike: in the alternation every
+# unclosed "[" or "<http" was scanned to the end of its line, quadratic in the line's length.
+# (*SKIP): where the next try starts once a match fails past it (normalise._MD_LINK says why
+# that is exact); \x1c-\x1f because the `regex` module's \s lacks them and `re`'s has them.
+_MD_SIGNALS = (
+    regex.compile(r"\[[^\]\n]*+(*SKIP)\]\([^)\n]*+(*SKIP)\)"),
+    regex.compile(r"<https?://[^>\s\x1c-\x1f]++(*SKIP)>"),
+    re.compile(r"\*\*[^*\n]+\*\*"),
+    re.compile(r"^#{1,6} \S|^!\[", re.M),
 )
 _MD_HINTS = ("](", "<http", "**", "#", "![")  # every _MD_SIGNALS match holds one of these
 MD_SIGNALS_NEEDED = 2  # one stray "**" or "[x](y)" in plain text is not enough to call it markdown
@@ -502,7 +512,22 @@ def sniff_format(text: str, name: str | None = None) -> str:
         return "markdown"
     if not any(hint in text for hint in _MD_HINTS):  # a substring test: no scan with the pattern
         return "text"
-    for seen, _ in enumerate(_MD_SIGNALS.finditer(text), start=1):
-        if seen >= MD_SIGNALS_NEEDED:
-            return "markdown"
-    return "text"
+    return "markdown" if _md_signals(text, MD_SIGNALS_NEEDED) >= MD_SIGNALS_NEEDED else "text"
+
+
+def _md_signals(text: str, needed: int) -> int:
+    """How many matches the alternation of the _MD_SIGNALS patterns finds (its finditer), counted
+    up to `needed`. A match's first character tells its construct, so no two patterns match at one
+    place, and the alternation's next match is the leftmost of the patterns' next matches."""
+    ahead = [p.search(text) for p in _MD_SIGNALS]  # each pattern's first match at or after pos
+    pos = seen = 0
+    while seen < needed:
+        for k, m in enumerate(ahead):
+            if m is not None and m.start() < pos:  # inside the last match: look again from its end
+                ahead[k] = _MD_SIGNALS[k].search(text, pos)
+        found = [m for m in ahead if m is not None]
+        if not found:
+            break
+        seen += 1
+        pos = min(found, key=lambda m: m.start()).end()
+    return seen

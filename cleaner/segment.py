@@ -85,29 +85,44 @@ def join_broken(units: list[Unit]) -> list[Unit]:
     apart on the first pass and let them meet on the second."""
     out: list[Unit] = []
     prev: Unit | None = None  # the last live unit
+    # prev's text and raw as the pieces joined so far, its length and word count: a run of broken
+    # lines grows one paragraph, and rebuilding or recounting it at each line was quadratic.
+    texts: list[str] = []
+    raws: list[str] = []
+    length = tokens = 0
     for unit in units:
         if (
             prev is not None
             and unit.removed is None
             and prev.kind in ("text", "quote")
             and unit.kind == prev.kind
-            and not ends_sentence(prev.text)
+            and not ends_sentence(texts[-1])  # the joined text ends as its last piece does
             and _STARTS_LOWER.match(unit.text)
-            and n_tokens(prev.text) >= JOIN_MIN_WORDS
+            and tokens >= JOIN_MIN_WORDS
             and not BYLINE_RE.match(unit.text)  # "by X" under a headline is a byline, not a tail
             and not URL_RE.match(unit.text)
         ):
-            total = len(prev.text) + len(unit.text)
-            prev.link_share = (
-                prev.link_share * len(prev.text) + unit.link_share * len(unit.text)
-            ) / total
-            prev.text = f"{prev.text} {unit.text}"
-            prev.raw = f"{prev.raw} {unit.raw}"
+            total = length + len(unit.text)
+            prev.link_share = (prev.link_share * length + unit.link_share * len(unit.text)) / total
+            texts.append(unit.text)
+            raws.append(unit.raw)
+            length = total + 1
+            tokens += n_tokens(unit.text)
             continue
         out.append(unit)
         if unit.removed is None:
+            _set_joined(prev, texts, raws)
             prev = unit
+            texts, raws = [unit.text], [unit.raw]
+            length, tokens = len(unit.text), n_tokens(unit.text)
+    _set_joined(prev, texts, raws)
     return out
+
+
+def _set_joined(unit: Unit | None, texts: list[str], raws: list[str]) -> None:
+    if unit is not None and len(texts) > 1:
+        unit.text = " ".join(texts)
+        unit.raw = " ".join(raws)
 
 
 # HTML blocks become units as a text copy's lines do; list items get a bullet (a second pass over

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import lxml.html
+import pytest
+
 from cleaner import clean
-from cleaner.html import close_title
+from cleaner.html import CUT_SHORT, LIBXML_MAX_TEXT, close_title
 
 TITLE = "Ferry operator adds winter crossings"
 BODY = (
@@ -34,3 +37,41 @@ def test_close_title_closes_before_the_next_tag():
     assert close_title("<title>A b<body>x") == ("<title>A b</title><body>x", True)
     assert close_title("<title>only text") == ("<title>only text", False)
     assert close_title("<p>no title</p>") == ("<p>no title</p>", False)
+
+
+# One node over libxml2's limit (10,000,000 bytes) before the article: without huge_tree the
+# parser stopped there and the extractor gave the title alone, not flagged (#14, case 12).
+HUGE = {
+    "script": f"<script>var blob = '{'a' * (LIBXML_MAX_TEXT + 500_000)}';</script>",
+    "text": f"<div>{'word ' * (LIBXML_MAX_TEXT // 5 + 100_000)}</div>",
+}
+# An article long enough that the extractor prefers it to a huge node of filler.
+ARTICLE = "".join(
+    f"<p>The ferry operator will run two extra crossings a day through the winter, part {i} of "
+    "the plan, after a summer in which passenger numbers rose by almost a fifth.</p>"
+    for i in range(12)
+)
+
+
+def huge_page(node: str) -> str:
+    return (
+        f"<html><head><title>{TITLE}</title></head><body>{HUGE[node]}<article><h1>{TITLE}</h1>"
+        f"{ARTICLE}</article></body></html>"
+    )
+
+
+@pytest.mark.parametrize("node", sorted(HUGE))
+def test_a_node_over_the_parsers_limit_does_not_cut_the_page(node):
+    result = clean(huge_page(node), name="page.html")
+    assert all(f"part {i} of the plan" in result.text for i in range(12))
+    assert result.suspect is None
+
+
+def test_a_page_the_parser_cannot_read_whole_is_suspect(monkeypatch):
+    def refuse(*args, **kwargs):
+        raise ValueError("no parse")
+
+    monkeypatch.setattr(lxml.html, "fromstring", refuse)  # the huge_tree parse fails
+    result = clean(huge_page("script"), name="page.html")
+    assert "part 0 of the plan" not in result.text  # what libxml2 alone leaves: the title
+    assert result.suspect is not None and result.suspect.startswith(CUT_SHORT)

@@ -316,6 +316,66 @@ def test_possessive_link_pattern_finds_the_same_links(line):
     assert _MD_LINK.split(line) == _MD_LINK_REFERENCE.split(line)
 
 
+# The inline patterns as they were before (*SKIP) and the guarded strong scan (#14, case 6):
+# the same matches, found in quadratic time on openers without closers.
+_MD_IMAGE_REFERENCE = re.compile(r"!\[[^\]\n]*\]\([^)\n]*\)")
+_MD_AUTOLINK_REFERENCE = re.compile(r"<((?:https?|ftp)://[^>\s]+)>")
+_MD_STRONG_REFERENCE = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
+INLINE_PIECES = st.sampled_from(
+    [
+        *("[", "]", "(", ")", "](", "![", "a", " ", "\t", "\xa0", "\x1c", "`", "\\"),
+        *("**", "__", "***", "*", "_", "x**", "** ", "<", ">", "<http://", "<ftp://a"),
+        "<https://e.com/a_(b)",
+    ]
+)
+
+
+def reference_strip_inline(line: str, markdown: bool) -> tuple[str, int]:
+    from cleaner.normalise import _MD_CODE, _MD_EM, _MD_ESCAPE
+
+    link_chars = 0
+    if "](" in line:
+        parts = _MD_LINK_REFERENCE.split(_MD_IMAGE_REFERENCE.sub("", line))
+        line = "".join(parts)
+        link_chars = sum(len(p) for p in parts[1::2])
+    if "<" in line:
+        line = _MD_AUTOLINK_REFERENCE.sub(r"\1", line)
+    if "**" in line or "__" in line:
+        line = _MD_STRONG_REFERENCE.sub(r"\2", line)
+    if markdown:
+        line = _MD_EM.sub(lambda m: m.group(1) or m.group(2), line)
+        line = _MD_CODE.sub(r"\1", line)
+        line = _MD_ESCAPE.sub(r"\1", line)
+    return line, link_chars
+
+
+@settings(max_examples=2000, derandomize=True)
+@given(st.lists(INLINE_PIECES, max_size=16).map("".join), st.booleans())
+def test_linear_inline_patterns_strip_what_the_old_patterns_stripped(line, markdown):
+    assert strip_inline(line, markdown) == reference_strip_inline(line, markdown)
+
+
+_MD_SIGNALS_REFERENCE = re.compile(
+    r"\[[^\]\n]*\]\([^)\n]*\)|<https?://[^>\s]+>|\*\*[^*\n]+\*\*|^#{1,6} \S|^!\[",
+    re.M,
+)
+SIGNAL_PIECES = st.sampled_from(
+    [
+        *("[", "]", "(", ")", "](", "![", "a", " ", "\n", "\x1c", "**", "*", "#", "# ", "## x"),
+        *("<", ">", "<http://", "<https://a"),
+    ]
+)
+
+
+@settings(max_examples=2000, derandomize=True)
+@given(st.lists(SIGNAL_PIECES, max_size=16).map("".join), st.integers(1, 3))
+def test_markdown_signals_count_as_the_alternation_did(text, needed):
+    from cleaner.read import _md_signals
+
+    want = min(needed, sum(1 for _ in _MD_SIGNALS_REFERENCE.finditer(text)))
+    assert _md_signals(text, needed) == want
+
+
 def test_link_chars_counts_the_link_text():
     assert strip_inline("Read [the story](https://e.com/a_(b)) now", False) == (
         "Read the story now",
