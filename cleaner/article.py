@@ -16,7 +16,15 @@ from dataclasses import dataclass
 import regex
 
 from .document import Doc
-from .metadata import DATE_LINE_RE, TIME_ONLY_RE, is_date_line
+from .metadata import (
+    DATE_LINE_RE,
+    TIME_ONLY_RE,
+    byline_names,
+    is_date_line,
+    line_dates,
+    name_line,
+    published_date,
+)
 from .segment import ends_sentence
 
 # Thresholds, each a named default with its reason.
@@ -309,6 +317,7 @@ def find_article(doc: Doc) -> None:
     _restore_timeline_dates(doc, start, end, classes)
     _pick_date(doc, start, end)
     title = _pick_title(doc, start)
+    _read_header(doc, start, title)
     for i in range(start):
         if i != title:
             doc.remove(i, *BEFORE)
@@ -360,6 +369,8 @@ def _restore_timeline_dates(doc: Doc, start: int, end: int, classes: list[str]) 
         u = units[i]
         if u.removed is None or u.removed.rule != "G302":
             continue
+        if not line_dates(u.text):
+            continue  # "0 min read", "Updated": a date line's label without a date is no entry
         if classes[i - 1] in ("good", "near") and classes[i + 1] in ("good", "near"):
             u.removed = None
             doc.kept_by[i] = KEEP_DATE[0]
@@ -391,6 +402,11 @@ def _pick_title(doc: Doc, start: int) -> int | None:
                 doc.title_index = i
                 return i
         return None
+    anchored = _anchored_title(doc, start)
+    if anchored is not None:
+        doc.title_index = anchored
+        doc.meta.title = units[anchored].text
+        return anchored
     best, best_score = None, None
     lo = max(0, start - TITLE_SEARCH_UNITS)
     later = {u.text.casefold() for u in units[start:]}
@@ -420,6 +436,99 @@ def _pick_title(doc: Doc, start: int) -> int | None:
         doc.title_index = best
         doc.meta.title = units[best].text
     return best
+
+
+HEADER_ABOVE = 4  # a kicker, a date or a byline may stand a few lines above the title
+HEADER_BELOW = 6  # ...and the byline, date, dek and a caption below it
+HEADER_MAX_WORDS = 25  # a header line is short: a sentence that names a date is prose
+TITLE_SKIP = 2  # a section label or a dek may stand between the title and its byline or date
+
+
+def _header_line(doc: Doc, i: int) -> bool:
+    """A byline or date line: one a rule removed as such, or one shaped like it."""
+    u = doc.units[i]
+    if u.removed is not None and _is_meta(u.removed.rule, doc):
+        return True
+    if words(u.text) > HEADER_MAX_WORDS:
+        return False
+    return published_date(u.text) is not None or byline_names(u.text) is not None
+
+
+def _anchored_title(doc: Doc, start: int) -> int | None:
+    """The title printed above the article's byline or date: from the first such line near the
+    article's start, the topmost of the headline-shaped lines right above it (a dek or a caption
+    may follow the title; a section label may stand between), as readability's and
+    trafilatura's text heuristics take the heading nearest the byline."""
+    units = doc.units
+    lo = max(0, start - TITLE_SEARCH_UNITS)
+    hi = min(len(units), start + MAX_GAP + 1)
+    anchor = next((i for i in range(lo, hi) if _header_line(doc, i)), None)
+    if anchor is None:
+        return None
+    found, skipped = None, 0
+    i = anchor - 1
+    while i >= max(0, anchor - TITLE_SEARCH_UNITS):
+        u = units[i]
+        usable = (
+            u.kind != "item"
+            and not u.protected
+            and (u.removed is None or u.removed.rule in ("G401", "G201", "G202"))
+            and _title_like(u.text, "text")
+        )
+        if usable:
+            found, skipped = i, 0
+        elif _header_line(doc, i):
+            pass  # a second date or byline line above: the header goes on
+        elif found is not None or skipped >= TITLE_SKIP or classify(u.text, u.kind) == "good":
+            break
+        else:
+            skipped += 1
+        i -= 1
+    return found
+
+
+def _dated(doc: Doc, i: int) -> bool:
+    """A date on the line or on the next one or the one before: a bare name line is a byline
+    only where it signs something dated ("Tom Talbot October 14, 2025", a name over a date)."""
+    units = doc.units
+    return any(
+        0 <= j < len(units)
+        and words(units[j].text) <= HEADER_MAX_WORDS
+        and published_date(units[j].text) is not None
+        for j in (i, i + 1, i - 1)
+    )
+
+
+def _read_header(doc: Doc, start: int, title: int | None) -> None:
+    """The byline and date printed around the title, nearest first (below before above): they
+    replace what the rules found further off (a teaser's byline, a sidebar's date)."""
+    units = doc.units
+    anchor = title if title is not None else start
+    lo = max(0, anchor - HEADER_ABOVE)
+    # Below, the header ends at the article's first paragraph: a date further down is a
+    # timeline's or a comment's.
+    hi = min(len(units), max(anchor + 1, start) + HEADER_BELOW)
+    for j in range(max(anchor + 1, start), hi):
+        u = units[j]
+        if u.removed is None and classify(u.text, u.kind, u.link_share) == "good":
+            hi = j
+            break
+    order = sorted(
+        (i for i in range(lo, hi) if i != title), key=lambda i: (abs(i - anchor), i < anchor)
+    )
+    date = byline = named = None
+    for i in order:
+        text = units[i].text
+        if words(text) > HEADER_MAX_WORDS:
+            continue
+        date = date or published_date(text)
+        byline = byline or byline_names(text)
+        if named is None and abs(i - anchor) <= TITLE_SKIP + 1 and _dated(doc, i):
+            named = name_line(text)
+    if date:
+        doc.meta.date = date
+    if byline or named:
+        doc.meta.byline = byline or named
 
 
 def _is_meta(code: str, doc: Doc) -> bool:
