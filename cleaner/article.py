@@ -454,15 +454,28 @@ def _header_line(doc: Doc, i: int) -> bool:
     return published_date(u.text) is not None or byline_names(u.text) is not None
 
 
+ANCHOR_REACH = 30  # a page header's menus and a table of contents may stand between
+
+
+def _dated_or_signed(doc: Doc, i: int) -> bool:
+    """A line that gives a date or an author's name (not a bare "5 min read" or "Updated")."""
+    text = doc.units[i].text
+    if words(text) > HEADER_MAX_WORDS:
+        return False
+    return published_date(text) is not None or byline_names(text) is not None
+
+
 def _anchored_title(doc: Doc, start: int) -> int | None:
     """The title printed above the article's byline or date: from the first such line near the
     article's start, the topmost of the headline-shaped lines right above it (a dek or a caption
     may follow the title; a section label may stand between), as readability's and
     trafilatura's text heuristics take the heading nearest the byline."""
     units = doc.units
-    lo = max(0, start - TITLE_SEARCH_UNITS)
+    lo = max(0, start - ANCHOR_REACH)
     hi = min(len(units), start + MAX_GAP + 1)
-    anchor = next((i for i in range(lo, hi) if _header_line(doc, i)), None)
+    # The header line nearest the article: a teaser's byline or a read time further up is not
+    # the article's.
+    anchor = next((i for i in range(hi - 1, lo - 1, -1) if _dated_or_signed(doc, i)), None)
     if anchor is None:
         return None
     found, skipped = None, 0
