@@ -466,19 +466,43 @@ def _dated_or_signed(doc: Doc, i: int) -> bool:
 
 
 def _anchored_title(doc: Doc, start: int) -> int | None:
-    """The title printed above the article's byline or date: from the first such line near the
-    article's start, the topmost of the headline-shaped lines right above it (a dek or a caption
-    may follow the title; a section label may stand between), as readability's and
-    trafilatura's text heuristics take the heading nearest the byline."""
+    """The title printed above the article's byline or date, as readability's and trafilatura's
+    text heuristics take the heading nearest the byline. The dated or signed lines nearest the
+    article are tried first; where none near it has a headline above, the first one further up
+    that opens prose (the article finder may have started below the article's intro)."""
     units = doc.units
     lo = max(0, start - ANCHOR_REACH)
     hi = min(len(units), start + MAX_GAP + 1)
-    # The header line nearest the article: a teaser's byline or a read time further up is not
-    # the article's.
-    anchor = next((i for i in range(hi - 1, lo - 1, -1) if _dated_or_signed(doc, i)), None)
-    if anchor is None:
-        return None
-    found, skipped = None, 0
+    for anchor in range(hi - 1, lo - 1, -1):
+        if _dated_or_signed(doc, anchor):
+            title = _title_above(doc, anchor)
+            if title is not None:
+                return title
+    for anchor in range(lo):
+        if _dated_or_signed(doc, anchor) and _opens_prose(doc, anchor):
+            title = _title_above(doc, anchor)
+            if title is not None:
+                return title
+    return None
+
+
+OPENS_PROSE_WITHIN = 4  # the article's first paragraph follows its byline within a few lines
+
+
+def _opens_prose(doc: Doc, i: int) -> bool:
+    units = doc.units
+    return any(
+        units[j].removed is None and classify(units[j].text, units[j].kind) == "good"
+        for j in range(i + 1, min(len(units), i + 1 + OPENS_PROSE_WITHIN))
+    )
+
+
+def _title_above(doc: Doc, anchor: int) -> int | None:
+    """Of the headline-shaped lines right above a byline or date line (the title, a dek, a
+    caption; a section label may stand between), the longest, the topmost of equals."""
+    units = doc.units
+    found: list[int] = []
+    skipped = 0
     i = anchor - 1
     while i >= max(0, anchor - TITLE_SEARCH_UNITS):
         u = units[i]
@@ -489,15 +513,18 @@ def _anchored_title(doc: Doc, start: int) -> int | None:
             and _title_like(u.text, "text")
         )
         if usable:
-            found, skipped = i, 0
+            found.append(i)
+            skipped = 0
         elif _header_line(doc, i):
             pass  # a second date or byline line above: the header goes on
-        elif found is not None or skipped >= TITLE_SKIP or classify(u.text, u.kind) == "good":
+        elif found or skipped >= TITLE_SKIP or classify(u.text, u.kind) == "good":
             break
         else:
             skipped += 1
         i -= 1
-    return found
+    if not found:
+        return None
+    return max(found, key=lambda k: (words(units[k].text), -k))
 
 
 def _dated(doc: Doc, i: int) -> bool:

@@ -89,7 +89,7 @@ def test_title_above_byline_and_date_in_a_text_copy():
     page = (
         "Skip to main content\n\nHome\nNews\nSubscribe to our newsletter today\n\n"
         "Medieval maps go online\n"
-        "Here is what the archive holds\n"
+        "Here is what the archive holds, town by town.\n"
         "Posted by Anna Kowalska on Tuesday, August 29, 2023\n\n" + PROSE
     )
     r = cleaner.clean(page, name="page.txt")
@@ -97,6 +97,17 @@ def test_title_above_byline_and_date_in_a_text_copy():
     assert r.byline == "Anna Kowalska"
     assert r.date == "2023-08-29"
     assert r.text.startswith("Medieval maps go online\n")
+
+
+def test_the_headline_not_the_label_above_it():
+    page = (
+        "Toggle site navigation\n"
+        "Group music classes or private lessons: which is best for you?\n"
+        "March 12, 2024\n\n" + PROSE
+    )
+    r = cleaner.clean(page, name="page.txt")
+    assert r.title == "Group music classes or private lessons: which is best for you?"
+    assert r.date == "2024-03-12"
 
 
 def test_name_over_a_date_is_the_byline():
