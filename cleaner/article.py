@@ -392,6 +392,24 @@ def _title_like(text: str, kind: str) -> bool:
 _META_CODES = {"G301", "G302"}
 
 
+ECHO_BONUS = 25  # a title printed again in a breadcrumb, a contents list or "N thoughts on X"
+ECHO_REACH = 200  # units below the article's start searched for the title printed again
+ECHO_MIN_CHARS = 12  # a short label ("News") is printed in many places, a title is not
+
+
+def _echoed(units, i: int, start: int) -> bool:
+    """The line is printed again elsewhere on the page, alone or inside a longer line ("Home >
+    Blog > X", "3. X", "6 thoughts on “X”"): pages repeat their own title, not their chrome's
+    headlines."""
+    key = units[i].text.casefold()
+    if len(key) < ECHO_MIN_CHARS:
+        return False
+    for j in range(min(len(units), start + ECHO_REACH)):
+        if j != i and key in units[j].text.casefold():
+            return True
+    return False
+
+
 def _pick_title(doc: Doc, start: int) -> int | None:
     """The title is a headline-shaped unit just above the article; one sitting next to the byline or
     date, or printed again further down, wins over one that merely comes last."""
@@ -408,7 +426,7 @@ def _pick_title(doc: Doc, start: int) -> int | None:
         doc.meta.title = units[anchored].text
         return anchored
     best, best_score = None, None
-    lo = max(0, start - TITLE_SEARCH_UNITS)
+    lo = max(0, start - ANCHOR_REACH)
     later = {u.text.casefold() for u in units[start:]}
     for i in range(lo, start):
         u = units[i]
@@ -421,7 +439,12 @@ def _pick_title(doc: Doc, start: int) -> int | None:
             or not _title_like(u.text, "text")
         ):
             continue
+        echoed = _echoed(units, i, start)
+        if i < start - TITLE_SEARCH_UNITS and not echoed:
+            continue  # far above the article, only a title the page prints again is taken
         score = -(start - i)  # nearer the article is likelier
+        if echoed:
+            score += ECHO_BONUS
         if u.kind == "heading":
             score += 20
         if u.text.casefold() in later:

@@ -132,3 +132,13 @@ def test_read_time_between_paragraphs_is_not_a_timeline_date():
     r = cleaner.clean(page, name="page.txt")
     assert "0 min read" not in r.text
     assert all(k.rule != "K002" for k in r.kept)
+
+
+def test_title_printed_again_far_above_the_article():
+    toc = "\n".join(f"* {n}. Section number {n} of the guide" for n in range(1, 16))
+    page = (
+        "Home > Guides > Medieval maps go online today\n\n"
+        "Medieval maps go online today\n\nContents\n" + toc + "\n\n" + PROSE
+    )
+    r = cleaner.clean(page, name="page.txt")
+    assert r.title == "Medieval maps go online today"
