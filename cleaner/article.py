@@ -397,17 +397,12 @@ ECHO_REACH = 200  # units below the article's start searched for the title print
 ECHO_MIN_CHARS = 12  # a short label ("News") is printed in many places, a title is not
 
 
-def _echoed(units, i: int, start: int) -> bool:
+def _echoed(page: str, text: str) -> bool:
     """The line is printed again elsewhere on the page, alone or inside a longer line ("Home >
     Blog > X", "3. X", "6 thoughts on “X”"): pages repeat their own title, not their chrome's
-    headlines."""
-    key = units[i].text.casefold()
-    if len(key) < ECHO_MIN_CHARS:
-        return False
-    for j in range(min(len(units), start + ECHO_REACH)):
-        if j != i and key in units[j].text.casefold():
-            return True
-    return False
+    headlines. `page` is the lines joined, the line itself among them."""
+    key = text.casefold()
+    return len(key) >= ECHO_MIN_CHARS and page.count(key, 0) >= 2
 
 
 def _pick_title(doc: Doc, start: int) -> int | None:
@@ -428,6 +423,7 @@ def _pick_title(doc: Doc, start: int) -> int | None:
     best, best_score = None, None
     lo = max(0, start - ANCHOR_REACH)
     later = {u.text.casefold() for u in units[start:]}
+    page = "\n".join(u.text for u in units[: start + ECHO_REACH]).casefold()
     for i in range(lo, start):
         u = units[i]
         if (
@@ -439,7 +435,7 @@ def _pick_title(doc: Doc, start: int) -> int | None:
             or not _title_like(u.text, "text")
         ):
             continue
-        echoed = _echoed(units, i, start)
+        echoed = _echoed(page, u.text)
         if i < start - TITLE_SEARCH_UNITS and not echoed:
             continue  # far above the article, only a title the page prints again is taken
         score = -(start - i)  # nearer the article is likelier

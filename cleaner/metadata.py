@@ -136,6 +136,7 @@ def line_dates(text: str) -> list[tuple[int, str]]:
     return found
 
 
+@functools.lru_cache(maxsize=16384)  # the header is read on every pass over the same lines
 def published_date(text: str) -> str | None:
     """The publication date a header line gives, or None: "Published Oct 10, 2023 - [Updated
     Dec 3, 2025]" gives the first; a line that only says when the page was updated, or a
@@ -156,11 +157,14 @@ def published_date(text: str) -> str | None:
 _BY_WORD = r"(?:by|written by|posted by|words by|text by|story by|author|authors|von|par|por|di|door|av|автор|авторы|автори)"
 _BY_START = regex.compile(rf"^(?:{_BY_WORD})\s*[:：]?\s+(?P<rest>.+)$", regex.I)
 _POSTED_BY = regex.compile(
-    r"^(?:posted|published|written)(?:\s+on\s+.+?)?\s+by\s+(?P<rest>.+)$", regex.I
+    # "Posted by X", "Post by X » date", "Discussion in 'Y' started by X, date", "asked by X"
+    r"^(?:.{0,40}\s)?(?:post|posted|published|written|started|submitted|asked|answered)"
+    r"(?:\s+on\s+.+?)?\s+by\s+(?P<rest>.+)$",
+    regex.I,
 )
 # Where a name ends: a separator, a date, "on", "in", "|", "–", a role after a comma.
 _NAME_STOP = regex.compile(
-    r"\s+(?:on|in|at|am|le|el|il|le|updated|published|posted|fact-checked|reviewed|edited|–|—|-|\||•|·)\s"
+    r"\s+(?:on|in|at|am|le|el|il|le|updated|published|posted|fact-checked|reviewed|edited|–|—|-|\||•|·|»)\s"
     r"|\s*[|•·–—]\s*|\s*[(\[]|\s+\d",
     regex.I,
 )
@@ -211,6 +215,7 @@ _EMPHASIS = re.compile(r"\*\*|__|^[*_]|[*_]$")
 _BY_AFTER_SEPARATOR = regex.compile(r"[|·•–—]\s*(?:by|written by)\s*:?\s+(?P<rest>.+)$", regex.I)
 
 
+@functools.lru_cache(maxsize=16384)
 def byline_names(text: str) -> str | None:
     """The author a byline-shaped line names: "By X", "by X and Y | SEO | 8 min read",
     "Posted by X on ...", "By: X, Sr. Director", "Von X", "Автор: X", "Words by X"."""
@@ -226,6 +231,7 @@ def byline_names(text: str) -> str | None:
     return _names(m.group("rest"), loose=True)
 
 
+@functools.lru_cache(maxsize=4096)
 def name_line(text: str) -> str | None:
     """A line that is only a person's name, maybe with a role or a date after it ("Tom Talbot
     October 14, 2025", "Audrey Huang, Print Managing Editor", "Manoj Jain and Jagpreet

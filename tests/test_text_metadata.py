@@ -66,6 +66,9 @@ def test_not_a_publication_date(line):
         ("Автор: Іван Петренко", "Іван Петренко"),
         ("Words by Tom Baker", "Tom Baker"),
         ("by Daria Shulzhenko November 3, 2024 3:12 PM", "Daria Shulzhenko"),
+        ("Post by galitsyn » 11. Sep 2024, 18:36", "galitsyn"),
+        ("Discussion in 'Social Networks' started by AjayJunkies, May 11, 2024 .", "AjayJunkies"),
+        ("Started by Biology Forums, June 04, 2024, 11:23:55 AM", "Biology Forums"),
     ],
 )
 def test_byline_shapes(line, name):
