@@ -392,6 +392,8 @@ def _title_like(text: str, kind: str) -> bool:
 _META_CODES = {"G301", "G302"}
 
 
+# "3. The best X": an entry of a contents list or a numbered subheading, not the title.
+_NUMBERED = re.compile(r"^\d{1,2}[.)]\s")
 ECHO_BONUS = 25  # a title printed again in a breadcrumb, a contents list or "N thoughts on X"
 ECHO_REACH = 200  # units below the article's start searched for the title printed again
 ECHO_MIN_CHARS = 12  # a short label ("News") is printed in many places, a title is not
@@ -433,6 +435,7 @@ def _pick_title(doc: Doc, start: int) -> int | None:
             # Shaped like a title as plain text too: the output is plain text, and cleaning it
             # again must find the same title (a one-word markdown heading would not be).
             or not _title_like(u.text, "text")
+            or _NUMBERED.match(u.text)
         ):
             continue
         echoed = _echoed(page, u.text)
@@ -530,6 +533,7 @@ def _title_above(doc: Doc, anchor: int) -> int | None:
             and not u.protected
             and (u.removed is None or u.removed.rule in ("G401", "G201", "G202"))
             and _title_like(u.text, "text")
+            and not _NUMBERED.match(u.text)
         )
         if usable:
             found.append(i)

@@ -145,3 +145,9 @@ def test_title_printed_again_far_above_the_article():
     )
     r = cleaner.clean(page, name="page.txt")
     assert r.title == "Medieval maps go online today"
+
+
+def test_a_numbered_contents_entry_is_not_the_title():
+    toc = "\n".join(f"{n}. Section number {n} of the guide" for n in range(1, 6))
+    page = "Medieval maps go online today\n\n" + toc + "\n\n" + PROSE
+    assert not (cleaner.clean(page, name="page.txt").title or "").startswith("5. ")
