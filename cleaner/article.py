@@ -392,6 +392,21 @@ def _title_like(text: str, kind: str) -> bool:
 _META_CODES = {"G301", "G302"}
 
 
+# A credit or a revision line is never the title ("Edited by X", "Updated: Jan 31").
+_CREDIT_LABEL = re.compile(
+    r"^(?:updated|last updated|edited by|reviewed by|medically reviewed|fact[- ]checked by"
+    r"|written by|posted|published|photo(?:graph)?s? by|credit)\b",
+    re.I,
+)
+
+
+def _signs_or_dates(text: str) -> bool:
+    """A byline, a date line or a credit: header lines the title picker must pass over."""
+    if _CREDIT_LABEL.match(text):
+        return True
+    return published_date(text) is not None or byline_names(text) is not None
+
+
 # "3. The best X": an entry of a contents list or a numbered subheading, not the title.
 _NUMBERED = re.compile(r"^\d{1,2}[.)]\s")
 ECHO_BONUS = 25  # a title printed again in a breadcrumb, a contents list or "N thoughts on X"
@@ -436,6 +451,7 @@ def _pick_title(doc: Doc, start: int) -> int | None:
             # again must find the same title (a one-word markdown heading would not be).
             or not _title_like(u.text, "text")
             or _NUMBERED.match(u.text)
+            or _signs_or_dates(u.text)
         ):
             continue
         echoed = _echoed(page, u.text)
@@ -534,6 +550,7 @@ def _title_above(doc: Doc, anchor: int) -> int | None:
             and (u.removed is None or u.removed.rule in ("G401", "G201", "G202"))
             and _title_like(u.text, "text")
             and not _NUMBERED.match(u.text)
+            and not _signs_or_dates(u.text)
         )
         if usable:
             found.append(i)

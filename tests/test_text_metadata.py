@@ -151,3 +151,9 @@ def test_a_numbered_contents_entry_is_not_the_title():
     toc = "\n".join(f"{n}. Section number {n} of the guide" for n in range(1, 6))
     page = "Medieval maps go online today\n\n" + toc + "\n\n" + PROSE
     assert not (cleaner.clean(page, name="page.txt").title or "").startswith("5. ")
+
+
+@pytest.mark.parametrize("credit", ["Edited by Marie White, CEPF", "Updated: Jan 31"])
+def test_a_credit_or_revision_line_is_not_the_title(credit):
+    page = f"{credit}\n\n" + PROSE
+    assert cleaner.clean(page, name="page.txt").title != credit
