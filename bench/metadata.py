@@ -148,17 +148,27 @@ def methods() -> dict[str, Callable[[str, str | None], Found]]:
     }
 
 
-def run(method: Callable, pages: list, with_url: bool) -> tuple[list[Found], float, int]:
+def text_path(text: str, url: str | None) -> Found:
+    """The text path on a text copy of the page: what `cleaner.clean` reports."""
+    import cleaner
+
+    r = cleaner.clean(text, name="page.txt", url=url)
+    return Found(r.title, r.byline, r.date, r.url)
+
+
+def run(
+    method: Callable, inputs: list[str], urls: list[str | None]
+) -> tuple[list[Found], float, int]:
     """Outputs, seconds summed over the calls (one untimed warm-up first) and crashes."""
-    if pages:
+    if inputs:
         with contextlib.suppress(Exception):
-            method(pages[0].html, pages[0].url if with_url else None)
+            method(inputs[0], urls[0])
     out: list[Found] = []
     seconds, errors = 0.0, 0
-    for p in pages:
+    for text, url in zip(inputs, urls, strict=True):
         start = time.perf_counter()
         try:
-            found = method(p.html, p.url if with_url else None)
+            found = method(text, url)
         except Exception:
             found, errors = Found(), errors + 1
         seconds += time.perf_counter() - start
@@ -279,16 +289,37 @@ def print_language(title: str, rows: list[dict]) -> None:
             print(f"\n{r['text']}: most frequent disagreements (declared->detected): {pairs}")
 
 
-def evaluate(pages: list, truths: list[dict], fields: tuple[str, ...], with_url: bool) -> dict:
-    results = {}
-    for name, method in methods().items():
-        found, seconds, crashes = run(method, pages, with_url)
-        results[name] = {
-            "scores": score(found, truths, fields),
-            "ms_per_page": 1000 * seconds / len(pages) if pages else 0.0,
-            "crashes": crashes,
-        }
+def evaluate(
+    runs: dict[str, tuple[Callable, list[str]]],
+    urls: list[str | None],
+    truths: list[dict],
+    fields: tuple[str, ...],
+    subsets: dict[str, list[int]],
+) -> dict:
+    """Each method run once on its inputs (the HTML or a text copy), then scored on each subset
+    of the pages (all of them, the even- and the odd-numbered ones)."""
+    found = {}
+    for name, (method, inputs) in runs.items():
+        found[name] = run(method, inputs, urls)
+    results: dict[str, dict] = {}
+    for subset, idx in subsets.items():
+        results[subset] = {}
+        for name, (out, seconds, crashes) in found.items():
+            results[subset][name] = {
+                "scores": score([out[i] for i in idx], [truths[i] for i in idx], fields),
+                "ms_per_page": 1000 * seconds / len(out) if out else 0.0,
+                "crashes": crashes,
+            }
     return results
+
+
+def halves(ids: list[str]) -> dict[str, list[int]]:
+    """All pages, the even-numbered ones (to develop on) and the odd-numbered ones (to check)."""
+    out = {"all": list(range(len(ids))), "even": [], "odd": []}
+    for i, pid in enumerate(ids):
+        number = int(pid) if pid.isdigit() else i
+        out["odd" if number % 2 else "even"].append(i)
+    return out
 
 
 def versions() -> dict[str, str]:
@@ -307,22 +338,49 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--bench", choices=("wcxb", "aeb", "all"), default="all")
     parser.add_argument("--with-url", action="store_true", help="give each method the page URL")
     parser.add_argument("--json", type=Path, metavar="FILE", help="write the figures as JSON")
+    parser.add_argument(
+        "--methods",
+        metavar="WORDS",
+        help="only the methods whose name contains one of these comma-separated words",
+    )
     args = parser.parse_args(argv)
     common.quiet_peers()
     logging.getLogger("htmldate").setLevel(logging.ERROR)
     report: dict = {"versions": versions(), "with_url": args.with_url}
     print(f"versions: {', '.join(f'{k} {v}' for k, v in report['versions'].items())}")
 
+    def chosen(runs: dict) -> dict:
+        if not args.methods:
+            return runs
+        words = [w.strip() for w in args.methods.split(",") if w.strip()]
+        return {k: v for k, v in runs.items() if any(w in k for w in words)}
+
+    def method_runs(pages: list, inscriptis: list[str] | None) -> dict:
+        html = [p.html for p in pages]
+        runs = {name: (method, html) for name, method in methods().items()}
+        if inscriptis is not None:
+            runs["cleaner text path (inscriptis copy)"] = (text_path, inscriptis)
+        return chosen(runs)
+
     if args.bench in ("wcxb", "all"):
         pages = wcxb.load(limit=args.limit)
         truths = [
             {"title": p.title, "author": p.author, "date": p.date, "url": p.url} for p in pages
         ]
-        results = evaluate(pages, truths, FIELDS, args.with_url)
-        print_fields("WCXB metadata", len(pages), results, FIELDS)
+        urls = [p.url if args.with_url else None for p in pages]
+        copies = None if common.missing("inscriptis") else wcxb.copies(pages, "inscriptis")
+        subsets = halves([p.id for p in pages])
+        results = evaluate(method_runs(pages, copies), urls, truths, FIELDS, subsets)
+        for subset, label in (
+            ("all", "all pages"),
+            ("even", "even-numbered pages"),
+            ("odd", "odd-numbered pages"),
+        ):
+            n = len(subsets[subset])
+            print_fields(f"WCXB metadata, {label}", n, results[subset], FIELDS)
         texts = {"ground-truth main_content": [p.truth for p in pages]}
-        if not common.missing("inscriptis"):
-            texts["whole page (inscriptis)"] = wcxb.copies(pages, "inscriptis")
+        if copies is not None:
+            texts["whole page (inscriptis)"] = copies
         lang = language_rows(pages, texts)
         print_language("WCXB language", lang)
         report["wcxb"] = {"pages": len(pages), "methods": results, "language": lang}
@@ -330,13 +388,19 @@ def main(argv: list[str] | None = None) -> int:
     if args.bench in ("aeb", "all"):
         pages = common.load_pages(common.data_dir(None), args.limit)
         truths = [{"url": p.url} for p in pages]
-        results = evaluate(pages, truths, ("url",), args.with_url)
+        urls = [p.url if args.with_url else None for p in pages]
+        copies = None if common.missing("inscriptis") else [p.text for p in pages]
+        subsets = {"all": list(range(len(pages)))}
+        results = evaluate(method_runs(pages, copies), urls, truths, ("url",), subsets)
         print_fields(
-            "AEB metadata (its ground truth has only the URL)", len(pages), results, ("url",)
+            "AEB metadata (its ground truth has only the URL)",
+            len(pages),
+            results["all"],
+            ("url",),
         )
         lang = language_rows(pages, {"ground-truth articleBody": [p.truth for p in pages]})
         print_language("AEB language", lang)
-        report["aeb"] = {"pages": len(pages), "methods": results, "language": lang}
+        report["aeb"] = {"pages": len(pages), "methods": results["all"], "language": lang}
 
     if args.json:
         args.json.write_text(json.dumps(report, indent=1, ensure_ascii=False), encoding="utf-8")

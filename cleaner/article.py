@@ -16,7 +16,15 @@ from dataclasses import dataclass
 import regex
 
 from .document import Doc
-from .metadata import DATE_LINE_RE, TIME_ONLY_RE, is_date_line
+from .metadata import (
+    DATE_LINE_RE,
+    TIME_ONLY_RE,
+    byline_names,
+    is_date_line,
+    line_dates,
+    name_line,
+    published_date,
+)
 from .segment import ends_sentence
 
 # Thresholds, each a named default with its reason.
@@ -309,6 +317,7 @@ def find_article(doc: Doc) -> None:
     _restore_timeline_dates(doc, start, end, classes)
     _pick_date(doc, start, end)
     title = _pick_title(doc, start)
+    _read_header(doc, start, title)
     for i in range(start):
         if i != title:
             doc.remove(i, *BEFORE)
@@ -360,6 +369,8 @@ def _restore_timeline_dates(doc: Doc, start: int, end: int, classes: list[str]) 
         u = units[i]
         if u.removed is None or u.removed.rule != "G302":
             continue
+        if not line_dates(u.text):
+            continue  # "0 min read", "Updated": a date line's label without a date is no entry
         if classes[i - 1] in ("good", "near") and classes[i + 1] in ("good", "near"):
             u.removed = None
             doc.kept_by[i] = KEEP_DATE[0]
@@ -381,6 +392,36 @@ def _title_like(text: str, kind: str) -> bool:
 _META_CODES = {"G301", "G302"}
 
 
+# A credit or a revision line is never the title ("Edited by X", "Updated: Jan 31").
+_CREDIT_LABEL = re.compile(
+    r"^(?:updated|last updated|edited by|reviewed by|medically reviewed|fact[- ]checked by"
+    r"|written by|posted|published|photo(?:graph)?s? by|credit)\b",
+    re.I,
+)
+
+
+def _signs_or_dates(text: str) -> bool:
+    """A byline, a date line or a credit: header lines the title picker must pass over."""
+    if _CREDIT_LABEL.match(text):
+        return True
+    return published_date(text) is not None or byline_names(text) is not None
+
+
+# "3. The best X": an entry of a contents list or a numbered subheading, not the title.
+_NUMBERED = re.compile(r"^\d{1,2}[.)]\s")
+ECHO_BONUS = 25  # a title printed again in a breadcrumb, a contents list or "N thoughts on X"
+ECHO_REACH = 200  # units below the article's start searched for the title printed again
+ECHO_MIN_CHARS = 12  # a short label ("News") is printed in many places, a title is not
+
+
+def _echoed(page: str, text: str) -> bool:
+    """The line is printed again elsewhere on the page, alone or inside a longer line ("Home >
+    Blog > X", "3. X", "6 thoughts on “X”"): pages repeat their own title, not their chrome's
+    headlines. `page` is the lines joined, the line itself among them."""
+    key = text.casefold()
+    return len(key) >= ECHO_MIN_CHARS and page.count(key, 0) >= 2
+
+
 def _pick_title(doc: Doc, start: int) -> int | None:
     """The title is a headline-shaped unit just above the article; one sitting next to the byline or
     date, or printed again further down, wins over one that merely comes last."""
@@ -391,9 +432,15 @@ def _pick_title(doc: Doc, start: int) -> int | None:
                 doc.title_index = i
                 return i
         return None
+    anchored = _anchored_title(doc, start)
+    if anchored is not None:
+        doc.title_index = anchored
+        doc.meta.title = units[anchored].text
+        return anchored
     best, best_score = None, None
-    lo = max(0, start - TITLE_SEARCH_UNITS)
+    lo = max(0, start - ANCHOR_REACH)
     later = {u.text.casefold() for u in units[start:]}
+    page = "\n".join(u.text for u in units[: start + ECHO_REACH]).casefold()
     for i in range(lo, start):
         u = units[i]
         if (
@@ -403,9 +450,16 @@ def _pick_title(doc: Doc, start: int) -> int | None:
             # Shaped like a title as plain text too: the output is plain text, and cleaning it
             # again must find the same title (a one-word markdown heading would not be).
             or not _title_like(u.text, "text")
+            or _NUMBERED.match(u.text)
+            or _signs_or_dates(u.text)
         ):
             continue
+        echoed = _echoed(page, u.text)
+        if i < start - TITLE_SEARCH_UNITS and not echoed:
+            continue  # far above the article, only a title the page prints again is taken
         score = -(start - i)  # nearer the article is likelier
+        if echoed:
+            score += ECHO_BONUS
         if u.kind == "heading":
             score += 20
         if u.text.casefold() in later:
@@ -420,6 +474,141 @@ def _pick_title(doc: Doc, start: int) -> int | None:
         doc.title_index = best
         doc.meta.title = units[best].text
     return best
+
+
+HEADER_ABOVE = 4  # a kicker, a date or a byline may stand a few lines above the title
+HEADER_BELOW = 6  # ...and the byline, date, dek and a caption below it
+HEADER_MAX_WORDS = 25  # a header line is short: a sentence that names a date is prose
+TITLE_SKIP = 2  # a section label or a dek may stand between the title and its byline or date
+
+
+def _header_line(doc: Doc, i: int) -> bool:
+    """A byline or date line: one a rule removed as such, or one shaped like it."""
+    u = doc.units[i]
+    if u.removed is not None and _is_meta(u.removed.rule, doc):
+        return True
+    if words(u.text) > HEADER_MAX_WORDS:
+        return False
+    return published_date(u.text) is not None or byline_names(u.text) is not None
+
+
+ANCHOR_REACH = 30  # a page header's menus and a table of contents may stand between
+
+
+def _dated_or_signed(doc: Doc, i: int) -> bool:
+    """A line that gives a date or an author's name (not a bare "5 min read" or "Updated")."""
+    text = doc.units[i].text
+    if words(text) > HEADER_MAX_WORDS:
+        return False
+    return published_date(text) is not None or byline_names(text) is not None
+
+
+def _anchored_title(doc: Doc, start: int) -> int | None:
+    """The title printed above the article's byline or date, as readability's and trafilatura's
+    text heuristics take the heading nearest the byline. The dated or signed lines nearest the
+    article are tried first; where none near it has a headline above, the first one further up
+    that opens prose (the article finder may have started below the article's intro)."""
+    units = doc.units
+    lo = max(0, start - ANCHOR_REACH)
+    hi = min(len(units), start + MAX_GAP + 1)
+    for anchor in range(hi - 1, lo - 1, -1):
+        if _dated_or_signed(doc, anchor):
+            title = _title_above(doc, anchor)
+            if title is not None:
+                return title
+    for anchor in range(lo):
+        if _dated_or_signed(doc, anchor) and _opens_prose(doc, anchor):
+            title = _title_above(doc, anchor)
+            if title is not None:
+                return title
+    return None
+
+
+OPENS_PROSE_WITHIN = 4  # the article's first paragraph follows its byline within a few lines
+
+
+def _opens_prose(doc: Doc, i: int) -> bool:
+    units = doc.units
+    return any(
+        units[j].removed is None and classify(units[j].text, units[j].kind) == "good"
+        for j in range(i + 1, min(len(units), i + 1 + OPENS_PROSE_WITHIN))
+    )
+
+
+def _title_above(doc: Doc, anchor: int) -> int | None:
+    """Of the headline-shaped lines right above a byline or date line (the title, a dek, a
+    caption; a section label may stand between), the longest, the topmost of equals."""
+    units = doc.units
+    found: list[int] = []
+    skipped = 0
+    i = anchor - 1
+    while i >= max(0, anchor - TITLE_SEARCH_UNITS):
+        u = units[i]
+        usable = (
+            u.kind != "item"
+            and not u.protected
+            and (u.removed is None or u.removed.rule in ("G401", "G201", "G202"))
+            and _title_like(u.text, "text")
+            and not _NUMBERED.match(u.text)
+            and not _signs_or_dates(u.text)
+        )
+        if usable:
+            found.append(i)
+            skipped = 0
+        elif _header_line(doc, i):
+            pass  # a second date or byline line above: the header goes on
+        elif found or skipped >= TITLE_SKIP or classify(u.text, u.kind) == "good":
+            break
+        else:
+            skipped += 1
+        i -= 1
+    if not found:
+        return None
+    return max(found, key=lambda k: (words(units[k].text), -k))
+
+
+def _dated(doc: Doc, i: int) -> bool:
+    """A date on the line or on the next one or the one before: a bare name line is a byline
+    only where it signs something dated ("Tom Talbot October 14, 2025", a name over a date)."""
+    units = doc.units
+    return any(
+        0 <= j < len(units)
+        and words(units[j].text) <= HEADER_MAX_WORDS
+        and published_date(units[j].text) is not None
+        for j in (i, i + 1, i - 1)
+    )
+
+
+def _read_header(doc: Doc, start: int, title: int | None) -> None:
+    """The byline and date printed around the title, nearest first (below before above): they
+    replace what the rules found further off (a teaser's byline, a sidebar's date)."""
+    units = doc.units
+    anchor = title if title is not None else start
+    lo = max(0, anchor - HEADER_ABOVE)
+    # Below, the header ends at the article's first paragraph: a date further down is a
+    # timeline's or a comment's.
+    hi = min(len(units), max(anchor + 1, start) + HEADER_BELOW)
+    for j in range(max(anchor + 1, start), hi):
+        u = units[j]
+        if u.removed is None and classify(u.text, u.kind, u.link_share) == "good":
+            hi = j
+            break
+    order = sorted(
+        (i for i in range(lo, hi) if i != title), key=lambda i: (abs(i - anchor), i < anchor)
+    )
+    date = byline = named = None
+    for i in order:
+        text = units[i].text
+        if words(text) > HEADER_MAX_WORDS:
+            continue
+        date = date or published_date(text)
+        byline = byline or byline_names(text)
+        if named is None and abs(i - anchor) <= TITLE_SKIP + 1 and _dated(doc, i):
+            named = name_line(text)
+    if date:
+        doc.meta.date = date
+    if byline or named:
+        doc.meta.byline = byline or named
 
 
 def _is_meta(code: str, doc: Doc) -> bool:

@@ -97,3 +97,155 @@ def site_of_url(url: str | None) -> str | None:
     if not host:
         return None
     return host.removeprefix("www.").lower()
+
+
+# --- the article's header: date and byline lines near the title -------------------------------
+# Read for metadata only (nothing is removed here): the lines around the title of a text copy,
+# where a page prints its byline and date in shapes the removal rules leave alone ("Posted by X
+# on Tuesday, August 29, 2023", "Tom Talbot October 14, 2025", "4 mai 2025 à 08:15").
+
+# Lines that carry a date which is not the publication date: a revision, a copyright, a
+# member's join date, a reviewer's sign-off, a site header's "today".
+_NOT_PUBLISHED = re.compile(
+    r"updat|modif|edited|revised|reviewed|aktualisiert|geändert|mis à jour|actualiz|aggiornat"
+    r"|bijgewerkt|atualiz|обновл|оновл|©|copyright|all rights|join|member since|registered"
+    r"|accessed|retrieved|\btoday\b|\bheute\b|aujourd",
+    re.I,
+)
+_PUBLISHED_LABEL = re.compile(
+    r"publish|posted|\bon\b|veröffentlicht|publié|publicado|pubblicato|опубл", re.I
+)
+HEADER_LINE_MAX_CHARS = 160  # a byline or date line is short; a sentence that names a date is not
+_HAS_DIGIT = re.compile(r"\d")
+
+
+def line_dates(text: str) -> list[tuple[int, str]]:
+    """The dates written in a short line, (offset, ISO date) in order: English and the common
+    European month names, numeric and CJK forms (the parser pagemeta reads HTML dates with).
+    Numeric d/m/y is read day first on lines written in a non-Latin script."""
+    from .core.pagemeta import text_dates
+
+    if len(text) > HEADER_LINE_MAX_CHARS or not _HAS_DIGIT.search(text):
+        return []
+    month_first = text.isascii()
+    found = text_dates(text, month_first=month_first)
+    if not found:
+        value = find_date(text)
+        if value:
+            found = [(0, value)]
+    return found
+
+
+@functools.lru_cache(maxsize=16384)  # the header is read on every pass over the same lines
+def published_date(text: str) -> str | None:
+    """The publication date a header line gives, or None: "Published Oct 10, 2023 - [Updated
+    Dec 3, 2025]" gives the first; a line that only says when the page was updated, or a
+    copyright, gives none."""
+    found = line_dates(text)
+    if not found:
+        return None
+    m = _NOT_PUBLISHED.search(text)
+    if m is None:
+        return found[0][1]
+    before = [d for at, d in found if at < m.start()]
+    # "Published X | Updated Y": the date before the revision label is the publication's.
+    if before and _PUBLISHED_LABEL.search(text, 0, m.start()):
+        return before[0]
+    return None
+
+
+_BY_WORD = r"(?:by|written by|posted by|words by|text by|story by|author|authors|von|par|por|di|door|av|автор|авторы|автори)"
+_BY_START = regex.compile(rf"^(?:{_BY_WORD})\s*[:：]?\s+(?P<rest>.+)$", regex.I)
+_POSTED_BY = regex.compile(
+    # "Posted by X", "Post by X » date", "Discussion in 'Y' started by X, date", "asked by X"
+    r"^(?:.{0,40}\s)?(?:post|posted|published|written|started|submitted|asked|answered)"
+    r"(?:\s+on\s+.+?)?\s+by\s+(?P<rest>.+)$",
+    regex.I,
+)
+# Where a name ends: a separator, a date, "on", "in", "|", "–", a role after a comma.
+_NAME_STOP = regex.compile(
+    r"\s+(?:on|in|at|am|le|el|il|le|updated|published|posted|fact-checked|reviewed|edited|–|—|-|\||•|·|»)\s"
+    r"|\s*[|•·–—]\s*|\s*[(\[]|\s+\d",
+    regex.I,
+)
+_CAP_WORD = r"(?:\p{Lu}[\p{L}'’.\-]*|\p{Lu}\.)"
+_PARTICLE = r"(?:de|da|di|du|van|von|der|den|la|le|el|al|bin|y|e|dos|das|del|ter|ten)"
+_PERSON = rf"{_CAP_WORD}(?:\s+(?:{_PARTICLE}\s+)*{_CAP_WORD}){{0,4}}"
+_NAMES_RE = regex.compile(
+    rf"^(?P<names>{_PERSON}(?:\s*(?:,|&|\band\b|\bund\b|\bet\b|\by\b|\bи\b|\bі\b)\s*{_PERSON}){{0,5}})"
+)
+_USERNAME = regex.compile(r"^[\p{Ll}\d][\p{L}\d_.-]{1,30}$")
+_NOT_A_NAME = regex.compile(
+    r"^(?:the|a|an|our|this|my|your|use|category|tag|topic|date|price|popularity|relevance"
+    r"|newest|oldest|name|type|location|team|staff)\b",
+    regex.I,
+)
+# A role after a name ("Audrey Huang, Print Managing Editor"): a comma, then words of a role.
+_ROLE_TAIL = regex.compile(
+    r",\s*(?:[^,]*\b(?:editor|writer|reporter|correspondent|columnist"
+    r"|contributor|director|expert|ph\.?d|md|ceo|founder|author|journalist"
+    r"|analyst|attorney|professor)\b.*|ph\.?d\.?|m\.?d\.?)$",
+    regex.I,
+)
+BYLINE_MAX_NAMES = 6
+NAME_LINE_MAX_WORDS = 5
+
+
+def _names(rest: str, loose: bool) -> str | None:
+    """The name or names at the start of `rest`, up to a separator, a date or a role."""
+    rest = rest.strip(" :,")
+    dates = line_dates(rest)
+    if dates:  # "Daria Shulzhenko November 3, 2024": the name ends where the date begins
+        rest = rest[: dates[0][0]]
+    cut = _NAME_STOP.search(rest)
+    head = rest[: cut.start()] if cut else rest
+    head = _ROLE_TAIL.sub("", head).strip(" ,.;:")
+    if not head or _NOT_A_NAME.match(head):
+        return None
+    m = _NAMES_RE.match(head)
+    if m and len(m.group("names")) >= len(head) - 1:
+        return m.group("names").strip(" ,")
+    if loose and _USERNAME.match(head):  # "By infuy": a user name, after an explicit "by"
+        return head
+    return None
+
+
+_EMPHASIS = re.compile(r"\*\*|__|^[*_]|[*_]$")
+# "March 15, 2022 · 3 min read · By ASU Online": "by" after a separator.
+_BY_AFTER_SEPARATOR = regex.compile(r"[|·•–—]\s*(?:by|written by)\s*:?\s+(?P<rest>.+)$", regex.I)
+
+
+@functools.lru_cache(maxsize=16384)
+def byline_names(text: str) -> str | None:
+    """The author a byline-shaped line names: "By X", "by X and Y | SEO | 8 min read",
+    "Posted by X on ...", "By: X, Sr. Director", "Von X", "Автор: X", "Words by X"."""
+    if len(text) > HEADER_LINE_MAX_CHARS:
+        return None
+    text = _EMPHASIS.sub("", text).strip(" ")
+    m = _BY_START.match(text) or _POSTED_BY.match(text) or _BY_AFTER_SEPARATOR.search(text)
+    if m is None:
+        m2 = regex.match(r"^.{0,40}?\s+by\s+(?P<rest>\p{Lu}.+)$", text)
+        if m2 is None or not line_dates(text[: m2.start("rest")]):
+            return None  # "October 11, 2023 by X": a date, then "by"
+        m = m2
+    return _names(m.group("rest"), loose=True)
+
+
+@functools.lru_cache(maxsize=4096)
+def name_line(text: str) -> str | None:
+    """A line that is only a person's name, maybe with a role or a date after it ("Tom Talbot
+    October 14, 2025", "Audrey Huang, Print Managing Editor", "Manoj Jain and Jagpreet
+    Chhatwal | Guest Columnists"), as an author box or a dated signature prints it."""
+    text = text.strip("*_ ")
+    if not text or len(text) > 100 or text.endswith((".", "!", "?", ":")):
+        return None
+    name = _names(text, loose=False)
+    if name is None:
+        return None
+    n = len(name.split())
+    if n < 2 or n > NAME_LINE_MAX_WORDS * BYLINE_MAX_NAMES:
+        return None
+    rest = text[len(name) :].strip(" ,|•·–—-")
+    if rest and not (line_dates(rest) or _ROLE_TAIL.match(", " + rest) or len(rest.split()) <= 3):
+        return None
+    return name

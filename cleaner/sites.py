@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -10,6 +11,41 @@ from .metadata import site_of_url
 from .rulefile import RuleFileError, SiteRules, load_rule_file
 
 FINGERPRINT_SCAN_CHARS = 200_000  # fingerprints sit in page chrome; no need to scan a whole book
+
+
+SENTENCE_MIN_WORDS = 10  # a line of ten words ending like a sentence is prose, not chrome
+CHROME_MAX_WORDS = 30  # ...and so is any line longer than thirty words
+_SENTENCE_END = '.!?…"”»)'
+
+
+def in_chrome(text: str, phrase: str) -> bool:
+    """Whether the phrase stands on a line of page chrome (a masthead, a byline, a footer
+    notice), not in a sentence of prose: another site's article that merely names the site
+    ("..., Radio Free Europe reported on Tuesday.") does not identify it."""
+    at = text.find(phrase)
+    while at >= 0:
+        lo = text.rfind("\n", 0, at) + 1
+        hi = text.find("\n", at)
+        line = text[lo : hi if hi >= 0 else len(text)].strip()
+        n = len(line.split())
+        if n <= CHROME_MAX_WORDS and (
+            n < SENTENCE_MIN_WORDS or not line.endswith(tuple(_SENTENCE_END))
+        ):
+            return True
+        at = text.find(phrase, at + len(phrase))
+    return False
+
+
+_DOMAIN_SHAPED = re.compile(r"^[a-z0-9-]+(?:\.[a-z0-9-]+)+$")
+
+
+def _fingerprint_in(text: str, fingerprint: str) -> bool:
+    """A site's own address ("techyember.com") counts wherever it stands, as in its sign-off
+    ("read more stories on our website techyember.com"); a name ("Radio Free Europe") only in
+    the chrome, since other sites' articles quote names far more often than addresses."""
+    if _DOMAIN_SHAPED.match(fingerprint):
+        return fingerprint in text
+    return in_chrome(text, fingerprint)
 
 
 def builtin_rules_dir() -> Path:
@@ -70,7 +106,7 @@ class RuleSet:
         head = text[:FINGERPRINT_SCAN_CHARS].casefold()
         best, best_hits = None, 0
         for candidate in self.sites:
-            hits = sum(1 for f in candidate.fingerprints if f.casefold() in head)
+            hits = sum(1 for f in candidate.fingerprints if _fingerprint_in(head, f.casefold()))
             if hits >= candidate.min_fingerprints and hits > best_hits:
                 best, best_hits = candidate, hits
         return best

@@ -788,18 +788,18 @@ _UPDATED = re.compile(
 _OTHER_DATE = re.compile(r"join|member since|registered|accessed|retrieved|©|copyright", re.I)
 
 _MONTH_NAMES = {
-    1: "january jan januar janvier janv enero ene gennaio genn gen janeiro januari января январь",
-    2: "february feb febr februar février févr fevrier febrero febbraio fevereiro fev februari февраля февраль",
-    3: "march mar märz maerz mär mars marzo março marco maart марта март",
-    4: "april apr avril avr abril aprile abr апреля апрель",
-    5: "may mai mayo maggio mag maio mei мая май",
-    6: "june jun juni juin junio giugno giu junho июня июнь",
-    7: "july jul juli juillet juil julio luglio lug julho июля июль",
-    8: "august aug août aout agosto ago augustus августа август",
-    9: "september sep sept septembre septiembre setiembre settembre set setembro сентября сентябрь",
-    10: "october oct oktober okt octobre octubre ottobre ott outubro out октября октябрь",
-    11: "november nov novembre noviembre novembro ноября ноябрь",
-    12: "december dec dezember dez décembre déc decembre diciembre dic dicembre dezembro декабря декабрь",
+    1: "january jan januar janvier janv enero ene gennaio genn gen janeiro januari января январь січня січень",
+    2: "february feb febr februar février févr fevrier febrero febbraio fevereiro fev februari февраля февраль лютого лютий",
+    3: "march mar märz maerz mär mars marzo março marco maart марта март березня березень",
+    4: "april apr avril avr abril aprile abr апреля апрель квітня квітень",
+    5: "may mai mayo maggio mag maio mei мая май травня травень",
+    6: "june jun juni juin junio giugno giu junho июня июнь червня червень",
+    7: "july jul juli juillet juil julio luglio lug julho июля июль липня липень",
+    8: "august aug août aout agosto ago augustus августа август серпня серпень",
+    9: "september sep sept septembre septiembre setiembre settembre set setembro сентября сентябрь вересня вересень",
+    10: "october oct oktober okt octobre octubre ottobre ott outubro out октября октябрь жовтня жовтень",
+    11: "november nov novembre noviembre novembro ноября ноябрь листопада листопад",
+    12: "december dec dezember dez décembre déc decembre diciembre dic dicembre dezembro декабря декабрь грудня грудень",
 }
 _MONTH = {name: n for n, names in _MONTH_NAMES.items() for name in names.split()}
 _MON = "(?P<mon>" + "|".join(sorted(map(re.escape, _MONTH), key=len, reverse=True)) + r")\.?"

@@ -1,0 +1,159 @@
+"""Metadata read from the lines of a text copy: dates in several languages, bylines in their
+usual shapes, the title above the byline, and what is not a publication date."""
+
+from __future__ import annotations
+
+import pytest
+
+import cleaner
+from cleaner.metadata import byline_names, name_line, published_date
+
+PROSE = (
+    "The national library has finished digitising its collection of medieval maps, a project "
+    "that took eleven years and involved more than two hundred volunteers from the region.\n\n"
+    "Visitors to the library's website can now zoom in on details such as coastlines, "
+    "monasteries and trade routes that are barely visible to the naked eye.\n\n"
+    "The curator said the scans had already led to new discoveries, including a previously "
+    "unknown chapel marked on a map of the northern valleys and two lost bridges.\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("line", "iso"),
+    [
+        ("вівторок, 3 березня 2026", "2026-03-03"),
+        ("4 mai 2025 à 08:15", "2025-05-04"),
+        ("пн, 06/09/2025 - 09:30", "2025-09-06"),
+        ("12. Oktober 2024", "2024-10-12"),
+        ("2024年5月9日", "2024-05-09"),
+        ("9 de agosto de 2011", "2011-08-09"),
+        ("Posted by IndustrySelect on Tuesday, August 29, 2023", "2023-08-29"),
+        ("Published Oct 10, 2023 - [Updated Dec 3, 2025]", "2023-10-10"),
+        ("09/25/2025", "2025-09-25"),
+    ],
+)
+def test_published_date_shapes(line, iso):
+    assert published_date(line) == iso
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Updated Dec. 23, 2024, 1:24 PM EST",  # a revision, not the publication
+        "© 2025 Example Media. All rights reserved.",
+        "Member since March 3, 2019",
+        "0 min read",
+        "Today is Monday, June 2, 2025",
+    ],
+)
+def test_not_a_publication_date(line):
+    assert published_date(line) is None
+
+
+@pytest.mark.parametrize(
+    ("line", "name"),
+    [
+        ("By Tom Baker", "Tom Baker"),
+        ("**By Tom Baker** | 3 hours ago", "Tom Baker"),
+        ("by Jason Rostar | SEO | 8 min Read", "Jason Rostar"),
+        ("By Tom Baker and Ann Lee", "Tom Baker and Ann Lee"),
+        ("By Scott Levine – Updated Sep 9, 2025", "Scott Levine"),
+        ("Posted by Peter Bell on August 21, 2019", "Peter Bell"),
+        ("By: Benjamin Johnson, Sr. Director of Operations", "Benjamin Johnson"),
+        ("October 11, 2023 by Autumn Huerter", "Autumn Huerter"),
+        ("March 15, 2022 · 3 min read · By ASU Online", "ASU Online"),
+        ("Von Anna Schmidt", "Anna Schmidt"),
+        ("Автор: Іван Петренко", "Іван Петренко"),
+        ("Words by Tom Baker", "Tom Baker"),
+        ("by Daria Shulzhenko November 3, 2024 3:12 PM", "Daria Shulzhenko"),
+        ("Post by galitsyn » 11. Sep 2024, 18:36", "galitsyn"),
+        ("Discussion in 'Social Networks' started by AjayJunkies, May 11, 2024 .", "AjayJunkies"),
+        ("Started by Biology Forums, June 04, 2024, 11:23:55 AM", "Biology Forums"),
+    ],
+)
+def test_byline_shapes(line, name):
+    assert byline_names(line) == name
+
+
+@pytest.mark.parametrize(
+    "line", ["Sort by Popularity", "Filter by Use Case", "Posted in News", "By the way, we moved"]
+)
+def test_not_a_byline(line):
+    assert byline_names(line) is None
+
+
+def test_name_line_with_date_or_role():
+    assert name_line("Tom Talbot October 14, 2025") == "Tom Talbot"
+    assert name_line("Audrey Huang, Print Managing Editor") == "Audrey Huang"
+    assert name_line("The best moving companies of 2025 are here.") is None
+
+
+def test_title_above_byline_and_date_in_a_text_copy():
+    page = (
+        "Skip to main content\n\nHome\nNews\nSubscribe to our newsletter today\n\n"
+        "Medieval maps go online\n"
+        "Here is what the archive holds, town by town.\n"
+        "Posted by Anna Kowalska on Tuesday, August 29, 2023\n\n" + PROSE
+    )
+    r = cleaner.clean(page, name="page.txt")
+    assert r.title == "Medieval maps go online"
+    assert r.byline == "Anna Kowalska"
+    assert r.date == "2023-08-29"
+    assert r.text.startswith("Medieval maps go online\n")
+
+
+def test_the_headline_not_the_label_above_it():
+    page = (
+        "Toggle site navigation\n"
+        "Group music classes or private lessons: which is best for you?\n"
+        "March 12, 2024\n\n" + PROSE
+    )
+    r = cleaner.clean(page, name="page.txt")
+    assert r.title == "Group music classes or private lessons: which is best for you?"
+    assert r.date == "2024-03-12"
+
+
+def test_name_over_a_date_is_the_byline():
+    page = "Medieval maps go online\nKelia Losa Reinoso\n4 mai 2025 à 08:15\n\n" + PROSE
+    r = cleaner.clean(page, name="page.txt")
+    assert r.byline == "Kelia Losa Reinoso"
+    assert r.date == "2025-05-04"
+
+
+def test_a_comment_date_is_not_the_article_date():
+    page = (
+        "Medieval maps go online\n\n"
+        + PROSE
+        + "\n2 Comments\n\nMaria Lopes on March 12, 2024 said:\n"
+    )
+    assert cleaner.clean(page, name="page.txt").date is None
+
+
+def test_read_time_between_paragraphs_is_not_a_timeline_date():
+    paras = PROSE.strip().split("\n\n")
+    page = "Medieval maps go online\n\n" + paras[0] + "\n\n0 min read\n\n" + "\n\n".join(paras[1:])
+    r = cleaner.clean(page, name="page.txt")
+    assert "0 min read" not in r.text
+    assert all(k.rule != "K002" for k in r.kept)
+
+
+def test_title_printed_again_far_above_the_article():
+    toc = "\n".join(f"* {n}. Section number {n} of the guide" for n in range(1, 16))
+    page = (
+        "Home > Guides > Medieval maps go online today\n\n"
+        "Medieval maps go online today\n\nContents\n" + toc + "\n\n" + PROSE
+    )
+    r = cleaner.clean(page, name="page.txt")
+    assert r.title == "Medieval maps go online today"
+
+
+def test_a_numbered_contents_entry_is_not_the_title():
+    toc = "\n".join(f"{n}. Section number {n} of the guide" for n in range(1, 6))
+    page = "Medieval maps go online today\n\n" + toc + "\n\n" + PROSE
+    assert not (cleaner.clean(page, name="page.txt").title or "").startswith("5. ")
+
+
+@pytest.mark.parametrize("credit", ["Edited by Marie White, CEPF", "Updated: Jan 31"])
+def test_a_credit_or_revision_line_is_not_the_title(credit):
+    page = f"{credit}\n\n" + PROSE
+    assert cleaner.clean(page, name="page.txt").title != credit
