@@ -22,6 +22,7 @@ def generic_codes() -> list[tuple[str, str, str]]:
         (segment.MARKUP_RULE[0], "markdown-markup", segment.MARKUP_RULE[1]),
         (classify.NOT_ARTICLE[0], "not-article (learned)", classify.NOT_ARTICLE[1]),
         (classify.KEEP_ARTICLE[0], "article (learned, keeps)", classify.KEEP_ARTICLE[1]),
+        (classify.AGREED[0], "not-article (model and extractor)", classify.AGREED[1]),
     ]
     return sorted(rows)
 

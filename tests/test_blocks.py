@@ -250,3 +250,26 @@ def test_a_parsed_tree_is_accepted_and_left_unchanged():
     assert tree.html == before
     with pytest.raises(TypeError):
         html_blocks(None)  # type: ignore[arg-type]
+
+
+def test_mark_extracted_gives_each_block_the_share_the_extractor_kept():
+    from cleaner.core.blocks import mark_extracted
+
+    blocks = html_blocks(
+        "<nav><a href=/>Home</a></nav><h1>Ferry news</h1>"
+        "<p>The harbour authority approved plans for a new terminal.</p>"
+        "<p>Share this story on social media today</p>"
+    )
+    extraction = "Ferry news\nThe harbour authority approved plans for a new terminal.\n"
+    share = mark_extracted(blocks, extraction)
+    got = {b.text: b.extracted for b in blocks}
+    assert got["Ferry news"] == 1.0  # short blocks: the words in a row
+    assert got["The harbour authority approved plans for a new terminal."] == 1.0
+    assert got["Home"] == 0.0
+    assert got["Share this story on social media today"] == 0.0
+    assert 0.4 < share < 0.7
+    # half a block in the extraction is half a vote
+    (b,) = html_blocks("<p>one two three four five six seven</p>")
+    mark_extracted([b], "one two three four")
+    assert b.extracted == 0.4
+    assert mark_extracted([], "anything") == 0.0

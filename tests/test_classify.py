@@ -132,3 +132,43 @@ def test_a_news_feed_stays_removed_whatever_the_model_says():
     assert not classify.open_to_model(doc, 3)
     classify.decide(doc, constant(0.99))
     assert doc.units[3].removed.rule == "G203"
+
+
+HTML_PAGE = (
+    "<h1>Harbour authority approves new ferry terminal</h1>"
+    "<p>The harbour authority approved plans on Monday for a new ferry terminal on the pier.</p>"
+    "<p>The terminal will have room for two ships at once and a large waiting hall, it said.</p>"
+    "<aside><p>Read our other stories about the harbour and the ferries in the archive now.</p>"
+    "</aside>"
+)
+
+
+def html_doc(extraction: str):
+    from cleaner.core.blocks import html_blocks, mark_extracted
+    from cleaner.pipeline import rule_stage
+
+    blocks = html_blocks(HTML_PAGE)
+    mark_extracted(blocks, extraction)
+    return rule_stage("", "html", None, blocks=blocks)
+
+
+def test_g502_removes_a_sentence_only_when_model_and_extractor_agree():
+    article = HTML_PAGE.split("<p>")[1].split("<")[0] + "\n" + HTML_PAGE.split("<p>")[2]
+    aside = "Read our other stories about the harbour and the ferries in the archive now."
+    sure = classify.Trees(**{**constant(0.01).__dict__, "strict": 0.05})
+    doc = html_doc(article)
+    classify.decide(doc, sure)
+    removed = {u.text: u.removed.rule for u in doc.units if u.removed is not None}
+    assert removed.get(aside) == "G502"
+    reason = next(u.removed.reason for u in doc.units if u.text == aside)
+    assert reason.endswith("(p=0.01); the extractor kept 0% of it"), reason
+    # the extractor kept the sentences it agrees on: the model alone does not remove them
+    assert not any(code == "G502" and "terminal" in t for t, code in removed.items())
+    # strict 0 (text copies, or the model unsure): the sentence stays
+    doc = html_doc(article)
+    classify.decide(doc, constant(0.01))
+    assert all(u.removed is None for u in doc.units if u.text == aside)
+    # the extractor kept it too: the sentence stays
+    doc = html_doc(article + "\n" + aside)
+    classify.decide(doc, sure)
+    assert all(u.removed is None for u in doc.units if u.text == aside)

@@ -32,6 +32,7 @@ from .features import NAMES, STRUCTURAL, UnitView, matrix
 
 MODEL_FILE = "boilerplate_model.json"
 NOT_ARTICLE = ("G501", "not article (learned)")
+AGREED = ("G502", "not article: the model and the extractor agree")
 KEEP_ARTICLE = ("K501", "article text, kept by the model against a structural rule")
 EXPLAIN_TOP = 3  # features named in a reason
 # Units walked through the trees at once. Every unit's walk is its own, so the result is the
@@ -56,6 +57,9 @@ class Trees:
     baseline: float
     cut: float  # the probability at which a unit is as likely article as not (tuned)
     stay: float  # HMM: the probability that the next unit has the same state (tuned)
+    # HTML: below this probability a sentence no rule touched goes too, when the extractor left
+    # it out as well (G502); 0 keeps every such sentence (tuned; text copies have no extractor)
+    strict: float = 0.0
 
     def raw(self, x: np.ndarray) -> np.ndarray:
         if x.shape[0] > CHUNK:
@@ -102,12 +106,14 @@ def load_trees(data: dict) -> Trees:
         baseline=float(data["baseline"]),
         cut=float(data["cut"]),
         stay=float(data["stay"]),
+        strict=float(data.get("strict", 0.0)),
     )
 
 
 @functools.cache
 def shipped(name: str = "text") -> Trees | None:
-    """The model shipped in the package for `name` (text copies; None when it is absent)."""
+    """The model shipped in the package for `name` ("text": the lines of text copies, "html": the
+    blocks of HTML pages; None when it is absent)."""
     try:
         raw = resources.files(__package__).joinpath(MODEL_FILE).read_text(encoding="utf-8")
     except FileNotFoundError:
@@ -204,40 +210,50 @@ def _reason(trees: Trees, contrib: np.ndarray, row: np.ndarray, p: float, keep: 
 
 def decide(doc: Doc, trees: Trees | None = None) -> None:
     """Apply the model to the units open to it (see open_to_model)."""
-    trees = trees if trees is not None else shipped("text")
+    if trees is None:
+        html = any(u.dom is not None for u in doc.units)
+        trees = (shipped("html") if html else None) or shipped("text")
     if trees is None or not doc.units:
         return
     views_ = views(doc)
     x = matrix(views_, doc.markdown)
     p = probabilities(trees, x)
     article = viterbi(p, trees.stay, trees.cut)
-    flips: list[tuple[int, bool]] = []
+    flips: list[tuple[int, bool, tuple[str, str]]] = []
     for i, u in enumerate(doc.units):
         if not open_to_model(doc, i):
             continue
         if article[i] and u.removed is not None:
-            flips.append((i, True))
-        elif not article[i] and u.removed is None and views_[i].klass != "good":
+            flips.append((i, True, KEEP_ARTICLE))
+        elif not article[i] and u.removed is None:
             # When in doubt, keep: a sentence of ten words and more that no rule touched is
             # never removed on the model's word alone (a page's last paragraph looks like a
-            # footer to it, by position).
-            flips.append((i, False))
-    live_after = sum(u.removed is None for u in doc.units) + sum(k for _, k in flips)
-    if live_after - sum(not k for _, k in flips) <= 0:
+            # footer to it, by position); on HTML, when the extractor left it out too and the
+            # model is sure, two judges agree.
+            # Hidden text (tab panels, a <noscript> copy) was never seen by a reader: it stays
+            # only on the model's word.
+            if views_[i].klass != "good" or (u.dom is not None and u.dom.hidden):
+                flips.append((i, False, NOT_ARTICLE))
+            elif u.dom is not None and p[i] < trees.strict and u.dom.extracted < 0.5:
+                flips.append((i, False, AGREED))
+    live_after = sum(u.removed is None for u in doc.units) + sum(k for _, k, _ in flips)
+    if live_after - sum(not k for _, k, _ in flips) <= 0:
         # The model would leave nothing: a page of short lines it cannot read (opening hours,
         # a contact card). Nothing is removed on its word alone; the report says so.
         flips = [f for f in flips if f[1]]
         doc.warnings.append("the model found no article text: it removed no line")
     if not flips:
         return
-    rows = np.array([i for i, _ in flips])
+    rows = np.array([i for i, _, _ in flips])
     contrib = trees.contributions(x[rows])
-    for k, (i, keep) in enumerate(flips):
+    for k, (i, keep, (code, name)) in enumerate(flips):
         why = _reason(trees, contrib[k], x[i], float(p[i]), keep)
         u = doc.units[i]
         if keep:
             u.removed = None
-            doc.kept_by[i] = KEEP_ARTICLE[0]
-            u.note = f"{KEEP_ARTICLE[1]} {why}"
+            doc.kept_by[i] = code
+            u.note = f"{name} {why}"
         else:
-            doc.remove(i, NOT_ARTICLE[0], f"{NOT_ARTICLE[1]} {why}")
+            if code == AGREED[0]:
+                why += f"; the extractor kept {u.dom.extracted:.0%} of it"
+            doc.remove(i, code, f"{name} {why}")

@@ -141,8 +141,19 @@ DOM = (
     "tag_cell",
     *tuple(f"in_{a}" for a in ANCESTORS),
     *tuple(f"class_{g}" for g, _ in _GROUPS),
+    "hidden",  # inside a hidden element or <noscript>
+    "extracted",  # share of its word 3-grams in trafilatura's extraction (core/blocks.py)
+    "page_extracted",  # share of the page's words there (0: the extractor found nothing)
 )
-DOM_WINDOWED = ("class_nav", "class_content", "in_article", "in_main", "in_nav", "in_footer")
+DOM_WINDOWED = (
+    "class_nav",
+    "class_content",
+    "in_article",
+    "in_main",
+    "in_nav",
+    "in_footer",
+    "extracted",
+)
 DOM_WINDOWS = (3, 10)
 
 
@@ -316,6 +327,8 @@ def matrix(units: Sequence[UnitView], markdown: bool) -> np.ndarray:
                 dom[i] = dom_row(u.dom)
         depth = dom[:, 1]
         dom[:, 1] = depth - np.median(depth)  # deeper or shallower than the page's usual text
+        ex = DOM.index("extracted")
+        dom[:, ex + 1] = float(dom[:, ex] @ words) / total_words
     cols.append(dom)
     dw = dom[:, [DOM.index(f) for f in DOM_WINDOWED]]
     csum = np.vstack([np.zeros((1, dw.shape[1])), np.cumsum(dw, axis=0)])
@@ -340,4 +353,5 @@ def dom_row(block) -> list[float]:
         row.append(bool(anc & _ANCESTOR_SETS[a]) if a in _ANCESTOR_SETS else a in anc)
     tokens = block.tokens
     row.extend(bool(tokens & group) for _, group in _GROUPS)
+    row.extend((float(block.hidden), block.extracted, 0.0))
     return row
