@@ -159,6 +159,7 @@ def _read(html: str, url: str | None, choose_site, *, scripting: bool):
     pruned: list[str] = []
     if site is not None and site.html_strip:
         pruned = prune(tree, site.html_strip)
+        html = tree.html or ""  # what the extractor reads is the pruned page
     return html, tree, meta, site, pruned, warnings
 
 
@@ -188,17 +189,17 @@ def extract_blocks(
             b.lines = [normalise_text(line) for line in b.lines]
     blocks = [b for b in blocks if b.text]
     if extractor and blocks:
-        if site is not None and site.html_strip:
-            html = tree.html or ""
-        mark_extracted(blocks, _trafilatura(html, url, fast=extractor == "fast"))
+        mark_extracted(blocks, _trafilatura(html, url, extractor == "fast", warnings))
     return Extracted("", meta, pruned, site, warnings, blocks)
 
 
-def _trafilatura(html: str, url: str | None, fast: bool) -> str:
+def _trafilatura(html: str, url: str | None, fast: bool, warnings: list[str]) -> str:
+    """trafilatura's article text of the page (both HTML paths: the extraction, or the vote)."""
     import trafilatura
 
+    page = html if len(html) * 4 <= LIBXML_MAX_TEXT else _parse_huge(html, warnings)
     doc = trafilatura.bare_extraction(
-        html,
+        page,
         url=url,
         with_metadata=False,
         include_comments=False,
@@ -218,21 +219,8 @@ def extract(
     page's URL and names the site rules to use. Not trafilatura's fast mode: its fallback
     extractors find whole guides and forum answers that fast mode reduces to a teaser (WCXB
     0.823 against 0.791, AEB 0.966 against 0.969, at half the speed)."""
-    import trafilatura
-
-    html, tree, meta, site, pruned, warnings = _read(html, url, choose_site, scripting=False)
-    if site is not None and site.html_strip:
-        html = tree.html or ""
-    page = html if len(html) * 4 <= LIBXML_MAX_TEXT else _parse_huge(html, warnings)
-    doc = trafilatura.bare_extraction(
-        page,
-        url=url,
-        with_metadata=False,
-        include_comments=False,
-        include_tables=True,
-        fast=fast,
-    )
-    return Extracted((doc.text if doc is not None else "") or "", meta, pruned, site, warnings)
+    html, _, meta, site, pruned, warnings = _read(html, url, choose_site, scripting=False)
+    return Extracted(_trafilatura(html, url, fast, warnings), meta, pruned, site, warnings)
 
 
 # libxml2 refuses a text node, script, comment or attribute value longer than 10,000,000 bytes

@@ -327,8 +327,9 @@ def matrix(units: Sequence[UnitView], markdown: bool) -> np.ndarray:
                 dom[i] = dom_row(u.dom)
         depth = dom[:, 1]
         dom[:, 1] = depth - np.median(depth)  # deeper or shallower than the page's usual text
-        ex = DOM.index("extracted")
-        dom[:, ex + 1] = float(dom[:, ex] @ words) / total_words
+        dom[:, DOM.index("page_extracted")] = float(dom[:, DOM.index("extracted")] @ words) / (
+            total_words
+        )
     cols.append(dom)
     dw = dom[:, [DOM.index(f) for f in DOM_WINDOWED]]
     csum = np.vstack([np.zeros((1, dw.shape[1])), np.cumsum(dw, axis=0)])
