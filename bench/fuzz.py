@@ -37,7 +37,7 @@ import test_bad_input as bad
 import test_properties as props
 
 import cleaner
-from cleaner.read import decode
+from cleaner.core.read import decode
 
 # A linear path cleans even a page of short lines at a few seconds per MB (bench/speed.py, part
 # 3); a quadratic one took over 100 s per MB at 100 KB, and more the longer the page.

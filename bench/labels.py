@@ -74,7 +74,7 @@ def label_texts(texts: list[str], truth_text: str) -> list[int | None]:
 
 def oracle_text(page, source, fmt: str) -> str:
     """The text of the units labelled article (the benchmark's quality track calls this)."""
-    from cleaner.pipeline import rule_stage
+    from cleaner.core.pipeline import rule_stage
 
     if fmt == "html":
         from cleaner.core.blocks import html_blocks
@@ -88,6 +88,6 @@ def oracle_text(page, source, fmt: str) -> str:
 
 
 def _normalised(text: str) -> str:
-    from cleaner.normalise import normalise_text
+    from cleaner.core.normalise import normalise_text
 
     return normalise_text(text)

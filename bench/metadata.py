@@ -7,7 +7,7 @@ Run from the repo root (needs trafilatura; inscriptis for the language rows on t
     python bench/metadata.py --limit 100 --json /tmp/metadata.json
 
 Methods: trafilatura's metadata (`bare_extraction(html, with_metadata=True)`, which also
-extracts the text: its time is the whole call), today's `cleaner.html.read_metadata` and
+extracts the text: its time is the whole call), today's `cleaner.core.html.read_metadata` and
 `cleaner.core.pagemeta.read_html_metadata`. Every method sees the page alone (no URL is given,
 so the URL column measures what the page's markup says; --with-url passes the page's URL).
 
@@ -126,10 +126,10 @@ def trafilatura_meta(html: str, url: str | None) -> Found:
 def _cleaner(read: Callable) -> Callable[[str, str | None], Found]:
     from selectolax.lexbor import LexborHTMLParser
 
-    from cleaner.html import close_title
+    from cleaner.core.html import close_title
 
     def run(html: str, url: str | None) -> Found:
-        # What cleaner.html.extract does before reading the metadata.
+        # What cleaner.core.html.extract does before reading the metadata.
         html, _ = close_title(html)
         meta = read(LexborHTMLParser(html), html, url)
         return Found(meta.title, meta.byline, meta.date, meta.url)
@@ -138,8 +138,8 @@ def _cleaner(read: Callable) -> Callable[[str, str | None], Found]:
 
 
 def methods() -> dict[str, Callable[[str, str | None], Found]]:
+    from cleaner.core.html import read_metadata
     from cleaner.core.pagemeta import read_html_metadata
-    from cleaner.html import read_metadata
 
     return {
         "trafilatura": trafilatura_meta,

@@ -9,13 +9,13 @@ Run from the repo root (needs `pip install -e '.[bench]'`; nothing else):
 Data: the AEB pages in ../shared/bench/aeb beside the repo (override with --data DIR), repeated
 until the corpus has --docs documents (default 5,000). Four parts:
 
-1. Throughput, one process and two (cleaner.parallel.clean_many): cleaner on the whole-page
+1. Throughput, one process and two (cleaner.run.parallel.clean_many): cleaner on the whole-page
    text copies (inscriptis), cleaner on the HTML, bare trafilatura.extract on the HTML, and the
    C4-style line filter on the text copies. docs/s and MB/s of input (MB = 10^6 bytes of
    UTF-8); making the text copies is not timed; one untimed call warms up each method first.
    The two-process figures include starting the pool and sending pages to the workers.
 2. Peak memory (RSS) of cleaner streaming a generated JSON Lines file of text copies through
-   cleaner.records (JSON Lines out), for 5,000 and 50,000 documents, each run in a fresh
+   cleaner.run.records (JSON Lines out), for 5,000 and 50,000 documents, each run in a fresh
    process so that the peaks are separate. The parent's and the largest worker's peaks are
    shown; with bounded memory they do not grow with the corpus.
 3. Cost against size: one 1 MB and one 10 MB text copy (AEB text copies concatenated); the
@@ -46,7 +46,7 @@ from pathlib import Path
 
 import common
 
-from cleaner.parallel import clean_many
+from cleaner.run.parallel import clean_many
 
 MB = 1_000_000
 REPO_ROOT = common.REPO_ROOT
@@ -183,7 +183,7 @@ def throughput(
 
 CHILD = """
 import json, resource, sys, time
-from cleaner.records import clean_records
+from cleaner.run.records import clean_records
 
 def peak_kb():
     # VmHWM is this process's own high-water mark; ru_maxrss would also count the memory of
@@ -239,7 +239,7 @@ def memory(
 ) -> list[dict]:
     print(
         f"\n2. Peak memory — cleaner on text copies streamed JSON Lines → JSON Lines through "
-        f"cleaner.records, {jobs} process(es), each run in a fresh process"
+        f"cleaner.run.records, {jobs} process(es), each run in a fresh process"
     )
     print(
         f"{'documents':>10}  {'input MB':>9}  {'seconds':>8}  {'docs/s':>7}  "

@@ -7,7 +7,7 @@
 Needs `pip install -e '.[train]'` (scikit-learn, the text renderers) and ../shared/bench (WCXB
 and AEB). Every labelled page is rendered as text copies by three renderers (inscriptis,
 html2text, html_text), so that the model does not learn one renderer's habits; each copy goes
-through the rules (cleaner.pipeline.rule_stage), its units get features (core/features.py) and
+through the rules (cleaner.core.pipeline.rule_stage), its units get features (core/features.py) and
 labels (bench/labels.py). The figure optimised is WCXB word F1 of the whole pipeline on pages
 whose domain the model never saw (GroupKFold by domain); the smoothing parameters are tuned on
 those out-of-fold figures, never on training pages. The same data and seed give the same file.
@@ -33,9 +33,9 @@ import wcxb
 
 from cleaner.core import classify
 from cleaner.core.features import NAMES, matrix
-from cleaner.html import extract_blocks
-from cleaner.normalise import normalise_text
-from cleaner.pipeline import rule_stage
+from cleaner.core.html import extract_blocks
+from cleaner.core.normalise import normalise_text
+from cleaner.core.pipeline import rule_stage
 
 RENDERERS = ("inscriptis", "html2text", "html_text")
 SOURCES = (*RENDERERS, "blocks")  # text copies, then the HTML pages' own blocks
@@ -72,7 +72,7 @@ STRICTS = {"text": (0.0,), "html": (0.0, 0.1, 0.2)}  # G502 needs the extractor:
 def _cache_extractor() -> None:
     """trafilatura's extraction of a page, once per page: building the copies and scoring every
     fold and grid point would otherwise run it again each time (the same input, the same text)."""
-    import cleaner.html as html_module
+    import cleaner.core.html as html_module
 
     run, seen = html_module._trafilatura, {}
 

@@ -1,5 +1,5 @@
 """`python -m cleaner IN OUT`: the `clean` command without its console script."""
 
-from .cli import main
+from cleaner.run.cli import main
 
 main()

@@ -9,9 +9,9 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from .model import Result
-from .pipeline import run
-from .sites import ruleset
+from cleaner.core.data import Result
+from cleaner.core.pipeline import run
+from cleaner.sites.identify import ruleset
 
 
 class CleanTimeout(TimeoutError):
@@ -101,7 +101,7 @@ def _clean_kwargs(source: str | bytes, options: dict[str, Any]) -> Result:  # in
 
 
 def _clean_in_worker(source: str | bytes, options: dict[str, Any], timeout: float) -> Result:
-    from .workers import Call, Cleaner
+    from cleaner.run.workers import Call, Cleaner
 
     with _idle_lock:
         cleaner = _idle.pop() if _idle else None

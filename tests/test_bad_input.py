@@ -37,10 +37,10 @@ from test_properties import VOCAB, check_canonical, realistic, tokens
 from typer.testing import CliRunner
 
 import cleaner
-import cleaner.cli as cli
-from cleaner import folder_run, workers
-from cleaner.read import binary_kind, decode, decode_info, sniff_format
-from cleaner.rulefile import RuleTimeout
+import cleaner.run.cli as cli
+from cleaner.core.read import binary_kind, decode, decode_info, sniff_format
+from cleaner.run import folder_run, workers
+from cleaner.sites.rulefile import RuleTimeout
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "bad"
 SUMMARY_RE = re.compile(

@@ -9,8 +9,8 @@ from importlib import resources
 import numpy as np
 
 from cleaner.core import classify
+from cleaner.core.data import Removal
 from cleaner.core.features import NAMES, UnitView, matrix
-from cleaner.model import Removal
 
 F = len(NAMES)
 
@@ -85,7 +85,7 @@ def test_shipped_model_is_small_and_matches_the_features():
 
 
 def doc_of(text: str):
-    from cleaner.pipeline import rule_stage
+    from cleaner.core.pipeline import rule_stage
 
     return rule_stage(text, "text", None)
 
@@ -145,7 +145,7 @@ HTML_PAGE = (
 
 def html_doc(extraction: str):
     from cleaner.core.blocks import html_blocks, mark_extracted
-    from cleaner.pipeline import rule_stage
+    from cleaner.core.pipeline import rule_stage
 
     blocks = html_blocks(HTML_PAGE)
     mark_extracted(blocks, extraction)

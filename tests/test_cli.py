@@ -16,7 +16,7 @@ import pytest
 from typer.testing import CliRunner
 
 import cleaner
-from cleaner.cli import app
+from cleaner.run.cli import app
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 

@@ -21,8 +21,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from cleaner import cli, folder_run, workers
-from cleaner.progress import INTERVAL_ENV, Progress, progress_mode
+from cleaner.run import cli, folder_run, workers
+from cleaner.run.progress import INTERVAL_ENV, Progress, progress_mode
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures"
@@ -506,7 +506,7 @@ def test_progress_log_line():
 # `clean` with every document slowed down by CLEANER_TEST_DELAY seconds (in the workers too).
 SLOW_CLEAN = """
 import os, signal, sys, time
-import cleaner.api, cleaner.cli, cleaner.workers
+import cleaner.api, cleaner.run.cli, cleaner.run.workers
 
 # A shell that starts jobs in the background passes SIGINT on ignored: take it back, as a
 # terminal's foreground process has it, or the test's Ctrl-C would never arrive.
@@ -519,10 +519,10 @@ def slowed(real):
         return real(*args, **kwargs)
     return wrapper
 
-cleaner.workers.run = slowed(cleaner.workers.run)
+cleaner.run.workers.run = slowed(cleaner.run.workers.run)
 cleaner.api.clean = slowed(cleaner.api.clean)
 sys.argv[0] = "clean"
-cleaner.cli.main()
+cleaner.run.cli.main()
 """
 
 

@@ -11,7 +11,7 @@ import os
 import pytest
 from typer.testing import CliRunner
 
-from cleaner.cli import app
+from cleaner.run.cli import app
 
 ARTICLE = (
     "# River embankment approved\n\n"
@@ -168,7 +168,7 @@ def test_clean_takes_a_bytearray():
 
 
 def test_json_lines_never_carry_nan_or_infinity():
-    from cleaner.records import json_line
+    from cleaner.run.records import json_line
 
     line = json_line({"a": float("nan"), "b": [1.5, float("inf")], "c": {"d": -float("inf")}})
     assert json.loads(line) == {"a": None, "b": [1.5, None], "c": {"d": None}}
@@ -176,8 +176,8 @@ def test_json_lines_never_carry_nan_or_infinity():
 
 
 def test_summary_never_reports_a_negative_share_removed():
-    from cleaner.model import Result
-    from cleaner.report import Summary
+    from cleaner.core.data import Result
+    from cleaner.run.report import Summary
 
     s = Summary()
     s.add(Result(text="A title from the tags\n\nshort", chars_in=5))

@@ -17,7 +17,7 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 import cleaner
-from cleaner import cli, workers
+from cleaner.run import cli, workers
 
 PER_DIRECTORY = 100  # files per subfolder: the walk holds one directory's names at a time
 SMALL, LARGE = 1_000, 8_000

@@ -16,10 +16,10 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from cleaner import cli
-from cleaner.files import Item, _count, _walk
-from cleaner.folder_run import Planned
-from cleaner.report import NAMED, Summary
+from cleaner.run import cli
+from cleaner.run.files import Item, _count, _walk
+from cleaner.run.folder_run import Planned
+from cleaner.run.report import NAMED, Summary
 
 
 def sorted_walk(root: Path) -> list[Item]:

@@ -6,7 +6,7 @@ import lxml.html
 import pytest
 
 from cleaner import clean
-from cleaner.html import CUT_SHORT, LIBXML_MAX_TEXT, close_title
+from cleaner.core.html import CUT_SHORT, LIBXML_MAX_TEXT, close_title
 
 TITLE = "Ferry operator adds winter crossings"
 BODY = (

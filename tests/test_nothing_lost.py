@@ -18,7 +18,7 @@ import pytest
 from typer.testing import CliRunner
 
 import cleaner
-from cleaner.cli import app
+from cleaner.run.cli import app
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 ARTICLE = (FIXTURES / "generic" / "clean-article" / "input.txt").read_text(encoding="utf-8")
@@ -63,7 +63,7 @@ def test_timeout_applies_to_each_record_of_a_record_run(tmp_path, jobs):
 
 
 def test_clean_records_has_a_time_budget(tmp_path):
-    from cleaner.records import clean_records
+    from cleaner.run.records import clean_records
 
     src = write_jsonl(tmp_path / "in.jsonl", [{"html": NESTED}, {"text": ARTICLE}])
     begin = time.monotonic()
@@ -79,13 +79,13 @@ class KillOn:
     def __call__(self, task):
         if task.source == "CRASH":
             os.kill(os.getpid(), signal.SIGKILL)
-        from cleaner.records import CleanFields
+        from cleaner.run.records import CleanFields
 
         return CleanFields()(task)
 
 
 def test_a_record_that_kills_its_worker_costs_that_record_only(tmp_path):
-    from cleaner.records import JsonlReader, JsonlWriter, process_records
+    from cleaner.run.records import JsonlReader, JsonlWriter, process_records
 
     src = write_jsonl(
         tmp_path / "in.jsonl", [{"text": ARTICLE}, {"text": "CRASH"}, {"text": ARTICLE}]
@@ -173,7 +173,7 @@ class NoPandas:
         if name.split(".")[0] == "pandas":
             raise ImportError("no pandas")
 sys.meta_path.insert(0, NoPandas())
-from cleaner.cli import main
+from cleaner.run.cli import main
 sys.argv = ["clean", *sys.argv[1:]]
 main()
 """
@@ -192,7 +192,7 @@ def test_a_parquet_timestamp_ns_column_is_kept(tmp_path, pandas, out):
     stamps = pa.array([1_700_000_000_123_456_789, 1], pa.timestamp("ns"))
     src = tmp_path / "in.parquet"
     pq.write_table(pa.table({"text": [ARTICLE, ARTICLE], "ts": stamps}), src)
-    code = "from cleaner.cli import main; import sys; sys.argv[0] = 'clean'; main()"
+    code = "from cleaner.run.cli import main; import sys; sys.argv[0] = 'clean'; main()"
     args = [sys.executable, "-c", code if pandas else NO_PANDAS, str(src), str(tmp_path / out)]
     run = subprocess.run([*args, "-j", "1"], capture_output=True, text=True, timeout=120)
     assert run.returncode == 0, run.stderr
@@ -281,7 +281,7 @@ def test_jsonl_to_parquet_with_one_odd_line_after_the_first_row_group(tmp_path):
 
 
 def test_a_full_disk_ends_a_record_run_with_a_message_and_no_output(tmp_path, monkeypatch):
-    from cleaner import records
+    from cleaner.run import records
 
     real = records._AtomicWriter._make_tmp
 
@@ -406,7 +406,7 @@ def test_every_warc_record_kind_is_counted_and_resources_are_cleaned(tmp_path):
 
 def test_a_png_served_as_html_is_not_cleaned_to_an_empty_page(tmp_path):
     pytest.importorskip("fastwarc")
-    from cleaner.records import WarcReader
+    from cleaner.run.records import WarcReader
 
     src = tmp_path / "crawl.warc"
     kinds_warc(src)
@@ -532,7 +532,7 @@ def test_an_output_that_cannot_be_checked_fails_its_input_only(tmp_path, monkeyp
 
 @pytest.mark.parametrize("kind", ["folder", "records"])
 def test_jobs_1000_is_cut_to_what_the_cpus_can_run(tmp_path, monkeypatch, kind):
-    from cleaner import cli, workers
+    from cleaner.run import cli, workers
 
     monkeypatch.setattr(cli, "_default_jobs", lambda: 2)
     sizes = []

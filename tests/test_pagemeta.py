@@ -7,8 +7,8 @@ import json
 import pytest
 from selectolax.lexbor import LexborHTMLParser
 
+from cleaner.core.data import Metadata
 from cleaner.core.pagemeta import detect_language, read_html_metadata
-from cleaner.model import Metadata
 
 HEADLINE = "Ferry operator adds winter crossings"
 BODY = (

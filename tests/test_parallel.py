@@ -1,4 +1,4 @@
-"""cleaner.parallel.clean_many: order kept, bounded look-ahead, errors and Ctrl-C handled."""
+"""cleaner.run.parallel.clean_many: order kept, bounded look-ahead, errors and Ctrl-C handled."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from cleaner.parallel import AHEAD, clean_many, max_in_flight
+from cleaner.run.parallel import AHEAD, clean_many, max_in_flight
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -118,7 +118,7 @@ def _no_children(timeout: float = 5.0) -> None:
 SIGINT_SCRIPT = textwrap.dedent(
     """
     import signal, sys, time
-    from cleaner.parallel import clean_many
+    from cleaner.run.parallel import clean_many
 
     # SIGINT may come ignored from a shell that ran the tests in the background: take it back.
     signal.signal(signal.SIGINT, signal.default_int_handler)

@@ -1,4 +1,4 @@
-"""cleaner.records: JSON Lines, Parquet and WARC in, JSON Lines and Parquet out, streamed."""
+"""cleaner.run.records: JSON Lines, Parquet and WARC in, JSON Lines and Parquet out, streamed."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from cleaner import clean
-from cleaner.records import (
+from cleaner.run.records import (
     CLEANED_FIELDS,
     JsonlReader,
     JsonlWriter,
@@ -190,7 +190,7 @@ def test_parquet_round_trip(tmp_path):
 
 def test_parquet_writes_row_groups(tmp_path):
     pq = pytest.importorskip("pyarrow.parquet")
-    from cleaner.records import ParquetRecordWriter
+    from cleaner.run.records import ParquetRecordWriter
 
     dst = tmp_path / "out.parquet"
     with ParquetRecordWriter(dst, row_group_size=4) as writer:
@@ -217,7 +217,7 @@ def test_parquet_from_jsonl_keeps_a_record_with_a_late_new_field(tmp_path):
     pytest.importorskip("pyarrow")
     import pyarrow.parquet as pq
 
-    from cleaner.records import ParquetRecordWriter
+    from cleaner.run.records import ParquetRecordWriter
 
     dst = tmp_path / "out.parquet"
     told = []
@@ -386,7 +386,7 @@ def test_warc_html_responses(tmp_path, backend, name, build):
 
 def test_warc_to_parquet(tmp_path):
     pq = pytest.importorskip("pyarrow.parquet")
-    from cleaner.records import warc_backend
+    from cleaner.run.records import warc_backend
 
     backend = warc_backend()
     if backend is None:
@@ -406,7 +406,7 @@ def test_warc_to_parquet(tmp_path):
 
 
 def test_with_charset():
-    from cleaner.records import with_charset
+    from cleaner.run.records import with_charset
 
     text = "Résidents – «ici»"
     assert with_charset(text.encode("cp1252"), "windows-1252") == text

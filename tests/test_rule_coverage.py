@@ -6,8 +6,8 @@ import json
 
 from fixture_cases import cases
 
-from cleaner.catalog import generic_codes, site_codes
-from cleaner.sites import ruleset
+from cleaner.rules.registry import generic_codes, site_codes
+from cleaner.sites.identify import ruleset
 
 
 def _fired() -> set[str]:

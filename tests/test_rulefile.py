@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 
 import cleaner
-from cleaner.rulefile import RuleFileError, SiteRules, load_rule_file
-from cleaner.sites import builtin_rules_dir
+from cleaner.sites.identify import builtin_rules_dir
+from cleaner.sites.rulefile import RuleFileError, SiteRules, load_rule_file
 
 RULES_DIR = Path(__file__).resolve().parent.parent / "rules"
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 import cleaner
-from cleaner.sites import in_chrome, ruleset
+from cleaner.sites.identify import in_chrome, ruleset
 
 SENTENCE = (
     "The report, first published by Radio Free Europe on Tuesday, said that the talks had "

@@ -1,4 +1,4 @@
-"""cleaner.spark.clean_column on a local Spark session (skipped without pyspark or Java)."""
+"""cleaner.adapters.spark.clean_column on a local Spark session (skipped without pyspark or Java)."""
 
 from __future__ import annotations
 
@@ -51,10 +51,10 @@ def test_without_pyspark_the_import_error_says_what_to_install(monkeypatch):
     import importlib
 
     monkeypatch.setitem(sys.modules, "pyspark", None)  # find_spec then finds no pyspark
-    monkeypatch.delitem(sys.modules, "cleaner.spark", raising=False)
-    with pytest.raises(ImportError, match=r"cleaner\.spark needs pyspark.*cleaner\[spark\]"):
-        importlib.import_module("cleaner.spark")
-    monkeypatch.delitem(sys.modules, "cleaner.spark", raising=False)
+    monkeypatch.delitem(sys.modules, "cleaner.adapters.spark", raising=False)
+    with pytest.raises(ImportError, match=r"cleaner\.adapters\.spark needs pyspark.*cleaner\[spark\]"):
+        importlib.import_module("cleaner.adapters.spark")
+    monkeypatch.delitem(sys.modules, "cleaner.adapters.spark", raising=False)
 
 
 @pytest.fixture(scope="module")
@@ -79,7 +79,7 @@ def spark():
 
 
 def test_clean_column_matches_fixtures(spark):
-    from cleaner.spark import clean_column
+    from cleaner.adapters.spark import clean_column
 
     assert len(CASES) >= 5
     rows = [(c.parent.name + "/" + c.name, (c / "input.txt").read_text("utf-8")) for c in CASES]
@@ -105,7 +105,7 @@ def test_clean_column_matches_fixtures(spark):
 
 
 def test_clean_column_with_urls_and_options(spark):
-    from cleaner.spark import clean_column
+    from cleaner.adapters.spark import clean_column
 
     case = CASES[0]
     text = (case / "input.txt").read_text("utf-8")

@@ -15,7 +15,7 @@ import regex
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cleaner.article import (
+from cleaner.core.article import (
     _CREDIT,
     _NEEDS_REGEX,
     _UNSPACED,
@@ -24,9 +24,7 @@ from cleaner.article import (
     truncated,
     words,
 )
-from cleaner.firstchar import first_chars
-from cleaner.generic import _PHRASES_IN_ORDER, _combined
-from cleaner.normalise import (
+from cleaner.core.normalise import (
     _MD_LINK,
     block_kind,
     bullet,
@@ -35,8 +33,10 @@ from cleaner.normalise import (
     normalise_text,
     strip_inline,
 )
-from cleaner.pipeline import _URL_IN_TEXT, _may_name_url
-from cleaner.segment import ends_sentence
+from cleaner.core.pipeline import _URL_IN_TEXT, _may_name_url
+from cleaner.core.segment import ends_sentence
+from cleaner.rules.firstchar import first_chars
+from cleaner.rules.generic import _PHRASES_IN_ORDER, _combined
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 _WORD = regex.compile(r"\w+")
@@ -331,7 +331,7 @@ INLINE_PIECES = st.sampled_from(
 
 
 def reference_strip_inline(line: str, markdown: bool) -> tuple[str, int]:
-    from cleaner.normalise import _MD_CODE, _MD_EM, _MD_ESCAPE
+    from cleaner.core.normalise import _MD_CODE, _MD_EM, _MD_ESCAPE
 
     link_chars = 0
     if "](" in line:
@@ -370,7 +370,7 @@ SIGNAL_PIECES = st.sampled_from(
 @settings(max_examples=2000, derandomize=True)
 @given(st.lists(SIGNAL_PIECES, max_size=16).map("".join), st.integers(1, 3))
 def test_markdown_signals_count_as_the_alternation_did(text, needed):
-    from cleaner.read import _md_signals
+    from cleaner.core.read import _md_signals
 
     want = min(needed, sum(1 for _ in _MD_SIGNALS_REFERENCE.finditer(text)))
     assert _md_signals(text, needed) == want
@@ -385,7 +385,7 @@ def test_link_chars_counts_the_link_text():
 
 
 def test_unit_texts_have_single_spaces_so_n_tokens_counts_words():
-    from cleaner.segment import join_broken, segment
+    from cleaner.core.segment import join_broken, segment
 
     for markdown in (False, True):
         units = join_broken(segment("\n".join(LINES + EXTRA), markdown))

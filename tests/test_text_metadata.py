@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 import cleaner
-from cleaner.metadata import byline_names, name_line, published_date
+from cleaner.core.metadata import byline_names, name_line, published_date
 
 PROSE = (
     "The national library has finished digitising its collection of medieval maps, a project "

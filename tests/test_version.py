@@ -10,7 +10,7 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 import cleaner
-from cleaner.cli import app
+from cleaner.run.cli import app
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -48,7 +48,7 @@ from functools import lru_cache
 
 from selectolax.lexbor import LexborHTMLParser
 
-from ..html import close_title
+from cleaner.core.html import close_title
 
 __all__ = ["ROW_CELL_MAX", "Block", "html_blocks", "mark_extracted"]
 

@@ -25,10 +25,10 @@ from importlib import resources
 
 import numpy as np
 
-from ..article import classify as article_class
-from ..article import words
-from ..document import Doc
-from .features import NAMES, STRUCTURAL, UnitView, matrix
+from cleaner.core.article import classify as article_class
+from cleaner.core.article import words
+from cleaner.core.document import Doc
+from cleaner.core.features import NAMES, STRUCTURAL, UnitView, matrix
 
 MODEL_FILE = "boilerplate_model.json"
 NOT_ARTICLE = ("G501", "not article (learned)")

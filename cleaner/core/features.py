@@ -272,8 +272,8 @@ def base_row(
 
 def matrix(units: Sequence[UnitView], markdown: bool) -> np.ndarray:
     """The feature matrix of a page: one row per unit, the columns of NAMES."""
-    from ..metadata import is_date_line
-    from ..segment import ends_sentence
+    from cleaner.core.metadata import is_date_line
+    from cleaner.core.segment import ends_sentence
 
     n = len(units)
     if n == 0:

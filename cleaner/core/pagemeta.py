@@ -1,6 +1,6 @@
 """Metadata from an HTML page's markup (title, byline, date, URL) and the language of a text.
 
-`read_html_metadata` is a drop-in replacement for `cleaner.html.read_metadata`. Each field
+`read_html_metadata` is a drop-in replacement for `cleaner.core.html.read_metadata`. Each field
 weighs the page's structured data (JSON-LD, OpenGraph and other meta tags, microdata) against
 what the page shows a reader around its headline, by rules measured on the WCXB pages
 (bench/metadata.py):
@@ -28,9 +28,9 @@ from urllib.parse import urljoin, urlsplit, urlunsplit
 
 from selectolax.lexbor import LexborHTMLParser
 
-from ..html import _DATE_META, _tidy
-from ..metadata import iso_date
-from ..model import Metadata
+from cleaner.core.data import Metadata
+from cleaner.core.html import _DATE_META, _tidy
+from cleaner.core.metadata import iso_date
 
 # --- the page's structured data ----------------------------------------------------------------
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .document import Doc
+from cleaner.core.document import Doc
 
 
 def assemble(doc: Doc) -> str:

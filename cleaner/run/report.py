@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .model import Result
+from cleaner.core.data import Result
 
 EXPLAIN_TEXT_CHARS = 90  # enough of a removed line to recognise it
 

@@ -123,7 +123,7 @@ def line_dates(text: str) -> list[tuple[int, str]]:
     """The dates written in a short line, (offset, ISO date) in order: English and the common
     European month names, numeric and CJK forms (the parser pagemeta reads HTML dates with).
     Numeric d/m/y is read day first on lines written in a non-Latin script."""
-    from .core.pagemeta import text_dates
+    from cleaner.core.pagemeta import text_dates
 
     if len(text) > HEADER_LINE_MAX_CHARS or not _HAS_DIGIT.search(text):
         return []

@@ -14,10 +14,10 @@ from dataclasses import dataclass, field
 
 from selectolax.lexbor import LexborHTMLParser
 
-from .metadata import iso_date
-from .model import Metadata
-from .normalise import collapse_spaces, normalise_text
-from .rulefile import SiteRules
+from cleaner.core.data import Metadata
+from cleaner.core.metadata import iso_date
+from cleaner.core.normalise import collapse_spaces, normalise_text
+from cleaner.sites.rulefile import SiteRules
 
 _TITLE_OPEN = re.compile(r"<title\b[^>]*>", re.I)
 _TITLE_CLOSE = re.compile(r"</title\s*>", re.I)
@@ -149,7 +149,7 @@ def prune(tree: LexborHTMLParser, selectors: tuple[str, ...]) -> list[str]:
 def _read(html: str, url: str | None, choose_site, *, scripting: bool):
     """What both HTML paths start with: the <title> repaired, the page parsed, its metadata,
     its site, and the nodes the site's selectors prune (the tree is pruned in place)."""
-    from .core.pagemeta import read_html_metadata
+    from cleaner.core.pagemeta import read_html_metadata
 
     html, repaired = close_title(html)
     warnings = ["unclosed <title>: closed before the next tag"] if repaired else []
@@ -174,7 +174,7 @@ def extract_blocks(
     text copy (no extractor's choice is taken on trust: with `extractor` "fast" or "full",
     trafilatura's extraction of the page is one vote among the features, core/blocks.py
     mark_extracted; None leaves it out)."""
-    from .core.blocks import html_blocks, mark_extracted
+    from cleaner.core.blocks import html_blocks, mark_extracted
 
     # Scripting on, as in browsers: <noscript> is then raw text, and a stray <iframe/> in it
     # (tag managers write one) cannot swallow the rest of the page.

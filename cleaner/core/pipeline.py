@@ -4,20 +4,20 @@ from __future__ import annotations
 
 import re
 
-from . import html as html_path
-from .article import KEEP_CREDIT, KEEP_DATE, KEEP_TAIL, count_words, find_article, words
-from .assemble import assemble
-from .core.classify import decide
-from .core.pagemeta import detect_language
-from .document import Doc
-from .generic import KEEP_STAMP, apply_generic, finish
-from .metadata import site_of_url
-from .model import Removal, Result
-from .normalise import normalise_text, replace_surrogates
-from .read import binary_kind, decode_info, sniff_format
-from .segment import segment, units_from_blocks
-from .site_rules import apply_site
-from .sites import RuleSet
+from cleaner.core import html as html_path
+from cleaner.core.article import KEEP_CREDIT, KEEP_DATE, KEEP_TAIL, count_words, find_article, words
+from cleaner.core.assemble import assemble
+from cleaner.core.classify import decide
+from cleaner.core.data import Removal, Result
+from cleaner.core.document import Doc
+from cleaner.core.metadata import site_of_url
+from cleaner.core.normalise import normalise_text, replace_surrogates
+from cleaner.core.pagemeta import detect_language
+from cleaner.core.read import binary_kind, decode_info, sniff_format
+from cleaner.core.segment import segment, units_from_blocks
+from cleaner.rules.generic import KEEP_STAMP, apply_generic, finish
+from cleaner.sites.apply import apply_site
+from cleaner.sites.identify import RuleSet
 
 # A URL the copy itself names ("Original url:" and the like), looked up before the rules run so
 # that the site can be identified from it.

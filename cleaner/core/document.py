@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .model import Metadata, Removal, Unit
-from .rulefile import SiteRules
+from cleaner.core.data import Metadata, Removal, Unit
+from cleaner.sites.rulefile import SiteRules
 
 
 @dataclass(slots=True)

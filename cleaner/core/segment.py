@@ -6,9 +6,9 @@ import re
 
 import regex
 
-from .metadata import BYLINE_RE, URL_RE
-from .model import Removal, Unit
-from .normalise import block_kind, bullet, collapse_spaces, n_tokens, strip_inline
+from cleaner.core.data import Removal, Unit
+from cleaner.core.metadata import BYLINE_RE, URL_RE
+from cleaner.core.normalise import block_kind, bullet, collapse_spaces, n_tokens, strip_inline
 
 _STARTS_LOWER = regex.compile(r"^\p{Ll}(?!\p{Lu})")  # "town", not "iPhone" or "eBay"
 JOIN_MIN_WORDS = 8  # a broken sentence is long; "Home" + "news" is two menu entries

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from . import article, generic, segment
-from .core import classify
-from .sites import RuleSet
+from cleaner.core import article, classify, segment
+from cleaner.rules import generic
+from cleaner.sites.identify import RuleSet
 
 
 def generic_codes() -> list[tuple[str, str, str]]:

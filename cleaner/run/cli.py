@@ -18,10 +18,10 @@ from typing import Annotated
 
 import typer
 
-from . import __version__
-from .catalog import generic_codes, site_codes
-from .files import Item, _count, _inside, _walk, writes_into
-from .folder_run import (
+from cleaner import __version__
+from cleaner.rules.registry import generic_codes, site_codes
+from cleaner.run.files import Item, _count, _inside, _walk, writes_into
+from cleaner.run.folder_run import (
     OUTPUT_EXISTS,
     Format,
     ReportError,
@@ -30,11 +30,11 @@ from .folder_run import (
     _clean_in_process,
     _clean_in_workers,
 )
-from .progress import Progress, progress_mode
-from .report import Summary
-from .rulefile import RuleFileError
-from .sites import RuleSet, ruleset
-from .workers import Job, Pool
+from cleaner.run.progress import Progress, progress_mode
+from cleaner.run.report import Summary
+from cleaner.run.workers import Job, Pool
+from cleaner.sites.identify import RuleSet, ruleset
+from cleaner.sites.rulefile import RuleFileError
 
 app = typer.Typer(add_completion=False, rich_markup_mode=None, pretty_exceptions_enable=False)
 
@@ -364,7 +364,7 @@ def _command(
 
 
 def _default_jobs() -> int:
-    from .parallel import default_jobs
+    from cleaner.run.parallel import default_jobs
 
     return default_jobs()
 
@@ -402,7 +402,7 @@ def _sigint_ignored(active: bool) -> Iterator[None]:
 
 
 def _is_records(path: str) -> bool:
-    from .records import detect_format
+    from cleaner.run.records import detect_format
 
     return path != "-" and detect_format(path) is not None
 
@@ -424,7 +424,7 @@ def _clean_record_file(
 
     The output is written to a temporary file renamed at the end, so an existing OUT is a
     finished run: --skip-existing then skips the whole run (exit 0)."""
-    from .records import RecordsError, RecordsWriteError, Stats, clean_records
+    from cleaner.run.records import RecordsError, RecordsWriteError, Stats, clean_records
 
     if skip_existing and dst != "-" and os.path.exists(dst):
         if not quiet:

@@ -22,7 +22,8 @@ from enum import StrEnum
 from pathlib import Path
 from typing import IO
 
-from .files import (
+from cleaner.core.data import Result
+from cleaner.run.files import (
     Item,
     _kind,
     _read_bounded,
@@ -34,10 +35,9 @@ from .files import (
     link_outside,
     writes_into,
 )
-from .model import Result
-from .progress import Progress
-from .report import Summary, explain
-from .workers import Job, Pool, clean_one
+from cleaner.run.progress import Progress
+from cleaner.run.report import Summary, explain
+from cleaner.run.workers import Job, Pool, clean_one
 
 OUTPUT_EXISTS = "output exists"  # the reason of an input skipped by --skip-existing
 WINDOW_PER_WORKER = 9  # a folder run holds at most this many inputs per worker not yet reported

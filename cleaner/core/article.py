@@ -15,8 +15,8 @@ from dataclasses import dataclass
 
 import regex
 
-from .document import Doc
-from .metadata import (
+from cleaner.core.document import Doc
+from cleaner.core.metadata import (
     DATE_LINE_RE,
     TIME_ONLY_RE,
     byline_names,
@@ -25,7 +25,7 @@ from .metadata import (
     name_line,
     published_date,
 )
-from .segment import ends_sentence
+from cleaner.core.segment import ends_sentence
 
 # Thresholds, each a named default with its reason.
 GOOD_MIN_WORDS = 10  # a sentence of ten words that ends in punctuation is prose, not chrome

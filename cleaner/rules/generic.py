@@ -14,9 +14,8 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from .document import Doc
-from .firstchar import FirstCharIndex
-from .metadata import (
+from cleaner.core.document import Doc
+from cleaner.core.metadata import (
     BYLINE_RE,
     DATE,
     TIME,
@@ -26,7 +25,8 @@ from .metadata import (
     is_date_line,
     iso_date,
 )
-from .normalise import n_tokens
+from cleaner.core.normalise import n_tokens
+from cleaner.rules.firstchar import FirstCharIndex
 
 I = re.IGNORECASE  # noqa: E741
 
@@ -403,7 +403,7 @@ def date_line(doc: Doc) -> None:
 
 
 def _is_prose(text: str) -> bool:
-    from .segment import ends_sentence
+    from cleaner.core.segment import ends_sentence
 
     return len(text.split()) >= 10 and ends_sentence(text)
 
@@ -420,7 +420,7 @@ FEED_SUMMARY_MIN_WORDS = 8  # an item's summary is a sentence, not another headl
 @rule("G203", "news-feed")
 def news_feed(doc: Doc) -> None:
     """Timestamped feeds of other headlines ("10:01 PM" followed by an item and its summary)."""
-    from .segment import ends_sentence
+    from cleaner.core.segment import ends_sentence
 
     units = doc.units
     stamps = [i for i, u in enumerate(units) if u.removed is None and TIME_ONLY_RE.match(u.text)]
@@ -497,7 +497,7 @@ def finish(doc: Doc) -> None:
     """Once the article is cut out, what a second cleaning of the output would do is done now:
     two copies of a line side by side go (a caption pair), and halves of a sentence that a
     removed header or widget line kept apart are joined."""
-    from .segment import join_broken
+    from cleaner.core.segment import join_broken
 
     repeated_caption(doc)
     title = doc.units[doc.title_index] if doc.title_index is not None else None
@@ -540,7 +540,7 @@ CAPTION_MAX_WORDS = 30
 @rule("G204", "caption")
 def caption(doc: Doc) -> None:
     """Image captions and credits: a line in parentheses, "Photo: ...", a caption ending in a bold credit."""
-    from .article import is_credit
+    from cleaner.core.article import is_credit
 
     reason = REGISTRY["G204"].reason
     for i, unit in enumerate(doc.units):
@@ -636,7 +636,7 @@ def _is_stamp(unit) -> bool:
 
 
 def _shape(unit) -> tuple:
-    from .article import classify
+    from cleaner.core.article import classify
 
     if unit.removed is not None:
         return ("removed", unit.removed.rule)
@@ -646,7 +646,7 @@ def _shape(unit) -> tuple:
 def _items_have_headlines(units, stamps: list[int]) -> bool:
     """Every stretch between two stamps holds a line that is not prose: a headline, a link, a
     section label. Dated paragraphs alone are a timeline."""
-    from .article import classify
+    from cleaner.core.article import classify
 
     def headline(u) -> bool:
         return u.removed is None and classify(u.text, u.kind, u.link_share) == "short"
@@ -706,7 +706,7 @@ _RELATED_HEADING = re.compile(
 @rule("G208", "related-block")
 def related_block(doc: Doc) -> None:
     """The headlines listed under a "Related articles" or "Don't miss" heading."""
-    from .article import MAX_LINK_SHARE, _title_like
+    from cleaner.core.article import MAX_LINK_SHARE, _title_like
 
     units = doc.units
     # The live lines, to step from a heading to the next live line without walking over every
@@ -762,7 +762,7 @@ STRUCTURE_RULES = ("G206", "G203", "G207", "G208", "G202", "G204", "G205")
 
 
 def apply_generic(doc: Doc) -> None:
-    from .segment import join_broken
+    from cleaner.core.segment import join_broken
 
     for code in LINE_RULES:
         if code not in _PHRASE_CODES:

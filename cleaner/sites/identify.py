@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from .metadata import site_of_url
-from .rulefile import RuleFileError, SiteRules, load_rule_file
+from cleaner.core.metadata import site_of_url
+from cleaner.sites.rulefile import RuleFileError, SiteRules, load_rule_file
 
 FINGERPRINT_SCAN_CHARS = 200_000  # fingerprints sit in page chrome; no need to scan a whole book
 
@@ -50,9 +50,9 @@ def _fingerprint_in(text: str, fingerprint: str) -> bool:
 
 def builtin_rules_dir() -> Path:
     """Installed wheels carry the rules inside the package; a source checkout has them beside it."""
-    here = Path(__file__).resolve().parent
-    packaged = here / "_builtin_rules"
-    return packaged if packaged.is_dir() else here.parent / "rules"
+    package = Path(__file__).resolve().parent.parent
+    packaged = package / "_builtin_rules"
+    return packaged if packaged.is_dir() else package.parent / "rules"
 
 
 def load_dir(directory: Path) -> list[SiteRules]:

@@ -5,7 +5,7 @@ runtime. The cleaning runs in a pandas UDF (Arrow batches) that calls `cleaner.c
 on the executors, which must have cleaner installed too; each Python worker compiles the rule
 files once.
 
-    from cleaner.spark import clean_column
+    from cleaner.adapters.spark import clean_column
     df = clean_column(spark.read.parquet("pages.parquet"), "html", url_column="url")
     df.select("url", "clean_text", "clean_meta.title", "clean_meta.date")
 """
@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 _MISSING = [name for name in ("pyspark", "pandas", "pyarrow") if find_spec(name) is None]
 if _MISSING:
     raise ImportError(
-        f"cleaner.spark needs {', '.join(_MISSING)}: pip install 'cleaner[spark]' "
+        f"cleaner.adapters.spark needs {', '.join(_MISSING)}: pip install 'cleaner[spark]' "
         "(and a Java runtime for Spark itself)"
     )
 
@@ -54,7 +54,7 @@ def clean_value(
         value = bytes(value)
     if not isinstance(value, str | bytes):
         return {**empty, "error": f"a {type(value).__name__}, not a string"}
-    from .api import clean
+    from cleaner.api import clean
 
     try:
         result = clean(value, url=url, site_rules=site_rules, name=name)

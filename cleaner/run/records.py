@@ -45,9 +45,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any, NamedTuple
 
-from .files import current_umask, temp_prefix
-from .parallel import DEFAULT_CHUNKSIZE
-from .read import binary_kind
+from cleaner.core.read import binary_kind
+from cleaner.run.files import current_umask, temp_prefix
+from cleaner.run.parallel import DEFAULT_CHUNKSIZE
 
 # --- formats ------------------------------------------------------------------------------------
 
@@ -164,7 +164,7 @@ class CleanFields:
     def __call__(self, task: Task) -> dict[str, Any]:
         if task.error is not None or task.source is None:
             return failed(task.error or "nothing to clean", task.url)
-        from .api import clean
+        from cleaner.api import clean
 
         source = task.source
         if isinstance(source, bytes) and task.charset:
@@ -1155,7 +1155,7 @@ def _in_workers(
     """The cleaned fields of each task, in order, from `jobs` worker processes under a time
     budget per record (the folder runs' workers.Pool): a record past it, or one that kills its
     worker, is written with `error` set and the run goes on."""
-    from .workers import Call, Pool, in_order
+    from cleaner.run.workers import Call, Pool, in_order
 
     pool = Pool(Call(clean_fn), timeout, max(1, jobs))
     finished = False
@@ -1195,7 +1195,7 @@ def process_records(
     run: a record past it is written with `error` "timeout: ...", its worker killed and
     restarted, and the run goes on; a record that kills its worker (out of memory, a crash in
     a C library) costs that record only in the same way. With jobs > 1 or a timeout, records
-    are cleaned in long-lived worker processes (`cleaner.workers.Pool`), at most
+    are cleaned in long-lived worker processes (`cleaner.run.workers.Pool`), at most
     `WINDOW_PER_WORKER` per worker in flight, so memory stays bounded; with jobs=1 and no
     timeout, in this process. `chunksize` is accepted for compatibility and no longer used.
     `clean_fn` gets a `Task` and returns the cleaned fields (default: `CleanFields()`); an
@@ -1252,7 +1252,7 @@ def clean_records(
         rule_dirs = tuple(os.fspath(r) for r in rules)
         clean_fn = CleanFields(site, rule_dirs, site_rules)
         if jobs > 1 or timeout:  # compiled once here, shared by every forked worker
-            from .sites import ruleset
+            from cleaner.sites.identify import ruleset
 
             if site_rules:
                 ruleset(tuple(str(Path(d)) for d in rule_dirs), builtin=True)

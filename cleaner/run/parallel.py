@@ -5,7 +5,7 @@
 `jobs * AHEAD` chunks of `chunksize` items are submitted before their results are taken, so
 memory stays bounded however long the input is. `jobs=1` runs in this process, with no pool.
 
-Each worker process compiles the rule files once (`cleaner.sites.ruleset` is cached per
+Each worker process compiles the rule files once (`cleaner.sites.identify.ruleset` is cached per
 process) and ignores SIGINT: on Ctrl-C the parent alone gets KeyboardInterrupt, cancels the
 work not yet started, stops the workers and raises it again, so the caller can print a summary.
 """

@@ -23,12 +23,12 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from .pipeline import run
-from .rulefile import RuleTimeout
-from .sites import ruleset
+from cleaner.core.pipeline import run
+from cleaner.sites.identify import ruleset
+from cleaner.sites.rulefile import RuleTimeout
 
 if TYPE_CHECKING:  # annotations only: folder_run imports this module
-    from .folder_run import Pending
+    from cleaner.run.folder_run import Pending
 
 PIPE_BUFFER = 1 << 20  # bytes asked of the pipe to a worker (see _queue_room); may get less
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from .document import Doc
-from .metadata import iso_date
-from .rulefile import SiteRules
+from cleaner.core.document import Doc
+from cleaner.core.metadata import iso_date
+from cleaner.sites.rulefile import SiteRules
 
 
 def apply_site(doc: Doc, site: SiteRules) -> None:

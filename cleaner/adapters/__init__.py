@@ -1,0 +1,1 @@
+"""Adapters for data pipelines (Spark; optional extras)."""

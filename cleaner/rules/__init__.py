@@ -1,0 +1,1 @@
+"""Rules: the registry of codes, the phrase engine and the generic heuristics."""
