@@ -91,6 +91,11 @@ def tracks() -> dict[str, Track]:
         (
             Method("cleaner", common.cleaner_method("page.html"), lambda p: p.html),
             Method(
+                "cleaner, html=extractor",
+                common.cleaner_method("page.html", html="extractor"),
+                lambda p: p.html,
+            ),
+            Method(
                 "cleaner, html=blocks",
                 common.cleaner_method("page.html", html="blocks"),
                 lambda p: p.html,
@@ -303,6 +308,7 @@ def wcxb_methods(
         html, raw = (lambda p: p.html), (lambda p: p.raw)
         methods = [
             Method("cleaner", wcxb_cleaner(track.name), html),
+            Method("cleaner, html=extractor", wcxb_cleaner(track.name, html="extractor"), html),
             Method("cleaner, html=blocks", wcxb_cleaner(track.name, html="blocks"), html),
             Method("trafilatura", common.trafilatura_method, html, "trafilatura"),
             Method(

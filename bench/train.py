@@ -31,11 +31,11 @@ import common
 import labels
 import wcxb
 
-from cleaner.core import classify
+from cleaner.core import classify, route
 from cleaner.core.features import NAMES, matrix
 from cleaner.core.html import extract_blocks
 from cleaner.core.normalise import normalise_text
-from cleaner.core.pipeline import rule_stage
+from cleaner.core.pipeline import both_readings, rule_stage
 
 RENDERERS = ("inscriptis", "html2text", "html_text")
 SOURCES = (*RENDERERS, "blocks")  # text copies, then the HTML pages' own blocks
@@ -178,38 +178,79 @@ def export(clf, cut: float, stay: float, strict: float = 0.0) -> dict:
     }
 
 
-def run_pipeline(copy: Copy, trees) -> str:
-    """The whole pipeline on one copy with `trees` as the model (what clean() does)."""
-    from cleaner import clean
-
+def _with_models(models: dict, call):
+    """call() with `models` (name -> trees) as the shipped ones."""
     saved = classify.shipped
-    classify.shipped = lambda name="text": trees  # type: ignore[assignment]
+    classify.shipped = lambda name="text": models.get(name)  # type: ignore[assignment]
     try:
-        if copy.fmt == "html":
-            r = clean(copy.page.raw, name="page.html", html="blocks")
-        else:
-            r = clean(copy.text, name="page.md" if copy.fmt == "markdown" else "page.txt")
+        return call()
     finally:
         classify.shipped = saved
+
+
+def _f1(text: str, title: str | None, copy: Copy):
+    if copy.bench == "wcxb":
+        return wcxb.score(wcxb.body_only(text, title), copy.page).f1
+    return common.score(wcxb.body_only(text, title), copy.page.truth)
+
+
+def run_pipeline(copy: Copy, models: dict) -> str:
+    """The whole pipeline on one text copy with `models` as the model (what clean() does)."""
+    from cleaner import clean
+
+    name = "page.md" if copy.fmt == "markdown" else "page.txt"
+    r = _with_models(models, lambda: clean(copy.text, name=name))
     return wcxb.body_only(r.text, r.title)
 
 
-def evaluate(copies: list[Copy], trees) -> dict[str, float]:
-    """Mean word F1 per renderer (WCXB pages), and the AEB shingle F1 on inscriptis copies."""
-    out: dict[str, list[float]] = {}
+def read_both(copy: Copy, models: dict) -> dict:
+    """An HTML page read both ways (core/pipeline.both_readings) with `models`: each reading's
+    score and the router's features."""
+    from cleaner.core.read import decode_info
+    from cleaner.sites.identify import ruleset
+
+    text = decode_info(copy.page.raw).text if isinstance(copy.page.raw, bytes) else copy.page.raw
+    by_e, by_b, ex = _with_models(models, lambda: both_readings(text, ruleset((), builtin=True)))
+    return {
+        "extractor": _f1(by_e.text, by_e.title, copy),
+        "blocks": _f1(by_b.text, by_b.title, copy),
+        "x": route.features(by_e, by_b, ex).tolist(),
+        "group": copy.group,
+        "bench": copy.bench,
+        "type": copy.page.page_type,
+    }
+
+
+def _score(v) -> float:
+    return v if isinstance(v, float) else v.f1
+
+
+def evaluate(copies: list[Copy], models: dict, rows: list | None = None) -> dict[str, float]:
+    """Mean word F1 per renderer (WCXB pages), the AEB shingle F1 per renderer; HTML pages are
+    read both ways, scored as blocks, and their router rows appended to `rows`."""
+    out: dict[str, list] = {}
     for c in copies:
-        text = run_pipeline(c, trees)
-        if c.bench == "wcxb":
-            out.setdefault(f"wcxb/{c.renderer}", []).append(wcxb.score(text, c.page).f1)
-            out.setdefault(f"wcxb/{c.renderer}/{c.page.page_type}", []).append(
-                wcxb.score(text, c.page).f1
-            )
+        if c.fmt == "html":
+            row = read_both(c, models)
+            value = row["blocks"]
+            if rows is not None:
+                rows.append(row)
         else:
-            out.setdefault(f"aeb/{c.renderer}", []).append(common.score(text, c.page.truth))
+            text = run_pipeline(c, models)
+            value = _f1_text(text, c)
+        out.setdefault(f"{c.bench}/{c.renderer}", []).append(value)
+        if c.bench == "wcxb":
+            out.setdefault(f"wcxb/{c.renderer}/{c.page.page_type}", []).append(value)
     figures = {}
     for k, v in out.items():
         figures[k] = common.aggregate(v)[0] if k.startswith("aeb") else float(np.mean(v))
     return figures
+
+
+def _f1_text(text: str, copy: Copy):
+    if copy.bench == "wcxb":
+        return wcxb.score(text, copy.page).f1
+    return common.score(text, copy.page.truth)
 
 
 def folds(copies: list[Copy], n: int) -> list[int]:
@@ -236,6 +277,7 @@ def main() -> None:
     )
     ap.add_argument("--tune", action="store_true", help="grid over stay and cut on held-out folds")
     ap.add_argument("--no-cv", action="store_true", help="no cross-validation: fit all, write")
+    ap.add_argument("--dump-rows", metavar="FILE", help="write the router's out-of-fold rows")
     ap.add_argument(
         "--cv", nargs="*", choices=sorted(MODELS), help="cross-validate only these models"
     )
@@ -253,11 +295,9 @@ def main() -> None:
 
     fold = folds(copies, FOLDS)
     held = range(0) if args.no_cv else range(1) if args.quick else range(FOLDS)
-    models = {}
-    for name, sources in MODELS.items():
-        mine = [(c, f) for c, f in zip(copies, fold, strict=True) if c.renderer in sources]
-        scored = [(c, f) for c, f in mine if c.renderer in SCORED[name]]
-        grid = (
+    names = list(MODELS)
+    grids = {
+        name: (
             [
                 (s, c, g)
                 for s in args.stays
@@ -267,22 +307,34 @@ def main() -> None:
             if args.tune
             else [SMOOTHING[name]]
         )
-        totals: dict[tuple[float, float, float], list] = {g: [] for g in grid}
-        for k in held if args.cv is None or name in args.cv else ():
-            train = [c for c, f in mine if f != k]
-            test = [c for c, f in scored if f == k]
-            clf = fit(train)
-            for stay, cut, strict in grid:
-                trees = classify.load_trees(export(clf, cut, stay, strict))
-                totals[(stay, cut, strict)].append((len(test), evaluate(test, trees)))
-            print(
-                f"{name} fold {k}: {len(train)} train, {len(test)} held out, "
-                f"{time.time() - t0:.0f}s",
-                flush=True,
-            )
-        best, best_score = grid[0], -1.0
-        for g in grid if all(totals.values()) else ():
-            fig = pooled(totals[g])
+        for name in names
+    }
+    totals = {name: {g: [] for g in grids[name]} for name in names}
+    route_rows: list[dict] = []  # the HTML pages read both ways by models blind to their domain
+    for k in held:
+        # Every model of a fold is fitted without the fold: the HTML path's second pass cleans
+        # its output as text, with the text model.
+        fitted = {}
+        for name in names:
+            fitted[name] = fit([c for c, f in zip(copies, fold, strict=True)
+                                if c.renderer in MODELS[name] and f != k])
+        for name in names if args.cv is None else [n for n in names if n in args.cv]:
+            test = [c for c, f in zip(copies, fold, strict=True)
+                    if f == k and c.renderer in SCORED[name]]
+            for g in grids[name]:
+                models = {n: classify.load_trees(export(fitted[n], *_order(SMOOTHING[n])))
+                          for n in names}
+                models[name] = classify.load_trees(export(fitted[name], *_order(g)))
+                rows = route_rows if name == "html" and g == SMOOTHING[name] else None
+                totals[name][g].append((len(test), evaluate(test, models, rows)))
+            print(f"{name} fold {k}: {len(test)} held out, {time.time() - t0:.0f}s", flush=True)
+    best = {}
+    for name in names:
+        best[name] = SMOOTHING[name]
+        best_score = -1.0
+        done = all(totals[name].values())
+        for g in grids[name] if done else ():
+            fig = pooled(totals[name][g])
             main_score = np.mean([fig.get(f"wcxb/{r}", 0.0) for r in SCORED[name]])
             print(
                 f"{name} stay={g[0]} cut={g[1]} strict={g[2]}: "
@@ -290,17 +342,24 @@ def main() -> None:
                 flush=True,
             )
             if main_score > best_score:
-                best, best_score = g, main_score
-        if all(totals.values()):
-            print(
-                f"\n{name}: chosen stay={best[0]} cut={best[1]} strict={best[2]} "
-                "(cross-validated by domain):"
-            )
-            for k, v in pooled(totals[best]).items():
+                best[name], best_score = g, main_score
+        if done:
+            g = best[name]
+            print(f"\n{name}: chosen stay={g[0]} cut={g[1]} strict={g[2]} (cross-validated):")
+            for k, v in pooled(totals[name][g]).items():
                 print(f"  {k:40s} {v:.3f}")
-        if not args.no_write:
-            clf = fit([c for c, _ in mine])
-            models[name] = export(clf, best[1], best[0], best[2])
+    router = None
+    if route_rows:
+        router = route_study(route_rows, args)
+    if args.dump_rows:
+        Path(args.dump_rows).write_text(json.dumps(
+            [{**r, "extractor": _score(r["extractor"]), "blocks": _score(r["blocks"])}
+             for r in route_rows]))
+    models = {}
+    if not args.no_write:
+        for name in names:
+            clf = fit([c for c in copies if c.renderer in MODELS[name]])
+            models[name] = export(clf, *_order(best[name]))
     if args.no_write:
         return
     model = {
@@ -308,8 +367,101 @@ def main() -> None:
         "params": PARAMS,
         "models": models,
     }
+    if router is None and MODEL_PATH.exists():  # not cross-validated now: keep the one shipped
+        router = json.loads(MODEL_PATH.read_text(encoding="utf-8")).get("route")
+    if router is not None:
+        model["route"] = router
     MODEL_PATH.write_text(json.dumps(model, separators=(",", ":")) + "\n", encoding="utf-8")
     print(f"wrote {MODEL_PATH} ({MODEL_PATH.stat().st_size} bytes), {time.time() - t0:.0f}s")
+
+
+ROUTER_C = (0.1, 1.0)  # inverse regularisation strengths tried
+ROUTER_AEB_WEIGHT = (1.0, 3.0)  # weight of an AEB page against a WCXB page
+ROUTER_CUTS = (0.4, 0.5, 0.6)
+
+
+def _router_fit(rows: list[dict], c: float, aeb_weight: float) -> dict:
+    from sklearn.linear_model import LogisticRegression
+
+    x = np.array([r["x"] for r in rows])
+    gain = np.array([_score(r["blocks"]) - _score(r["extractor"]) for r in rows])
+    w = np.abs(gain) * np.array([aeb_weight if r["bench"] == "aeb" else 1.0 for r in rows])
+    mean, scale = x.mean(0), x.std(0)
+    scale[scale == 0] = 1.0
+    y = (gain > 0).astype(int)
+    if w.sum() == 0 or len(set(y[w > 0])) < 2:
+        return {"mean": mean.tolist(), "scale": scale.tolist(), "coef": [0.0] * x.shape[1],
+                "intercept": -10.0}
+    clf = LogisticRegression(C=c, max_iter=1000)
+    clf.fit((x - mean) / scale, y, sample_weight=w / w.mean())
+    return {
+        "features": list(route.FEATURES),
+        "mean": [round(float(v), 6) for v in mean],
+        "scale": [round(float(v), 6) for v in scale],
+        "coef": [round(float(v), 6) for v in clf.coef_[0]],
+        "intercept": round(float(clf.intercept_[0]), 6),
+    }
+
+
+def _routed_figures(rows: list[dict], choice: list[bool]) -> dict[str, float]:
+    out: dict[str, list] = {}
+    for r, blocks in zip(rows, choice, strict=True):
+        for way, v in (("extractor", r["extractor"]), ("blocks", r["blocks"]),
+                       ("routed", r["blocks"] if blocks else r["extractor"]),
+                       ("best", max(r["blocks"], r["extractor"], key=_score))):
+            out.setdefault(f"{r['bench']}/{way}", []).append(v)
+            if r["bench"] == "wcxb":
+                out.setdefault(f"wcxb/{way}/{r['type']}", []).append(v)
+    return {k: (common.aggregate(v)[0] if k.startswith("aeb") else float(np.mean(v)))
+            for k, v in sorted(out.items())}
+
+
+def route_study(rows: list[dict], args) -> dict:
+    """The router, cross-validated by domain on the pages' out-of-fold readings: each grid
+    point's routed figures come from routers fitted without the page's domain."""
+    sizes = Counter(r["group"] for r in rows)
+    fold_of, load = {}, [0] * FOLDS
+    for g, size in sorted(sizes.items(), key=lambda kv: (-kv[1], kv[0])):
+        k = min(range(FOLDS), key=lambda j: (load[j], j))
+        fold_of[g], load[k] = k, load[k] + size
+    fold = [fold_of[r["group"]] for r in rows]
+    results = {}
+    for c in ROUTER_C:
+        for m in ROUTER_AEB_WEIGHT:
+            p = np.zeros(len(rows))
+            for k in range(FOLDS):
+                train = [r for r, f in zip(rows, fold, strict=True) if f != k]
+                router = _router_fit(train, c, m)
+                for i, (r, f) in enumerate(zip(rows, fold, strict=True)):
+                    if f == k:
+                        p[i] = route.probability(np.array(r["x"]), router)[0]
+            for cut in ROUTER_CUTS:
+                results[(c, m, cut)] = _routed_figures(rows, list(p >= cut))
+    base = _routed_figures(rows, [False] * len(rows))
+    print("\nrouter (cross-validated by domain; extractor / blocks / best of both per page):")
+    for k in ("wcxb/extractor", "wcxb/blocks", "wcxb/best", "aeb/extractor", "aeb/blocks",
+              "aeb/best"):
+        print(f"  {k:40s} {base[k]:.3f}")
+    chosen, chosen_score = None, -1.0
+    for key, fig in results.items():
+        ok = fig["aeb/routed"] >= base["aeb/extractor"] - 0.001
+        print(f"  C={key[0]} aeb_weight={key[1]} cut={key[2]}: wcxb {fig['wcxb/routed']:.3f} "
+              f"aeb {fig['aeb/routed']:.3f}{'' if ok else ' (AEB below the extractor)'}")
+        score = fig["wcxb/routed"] + (0.0 if ok else -1.0)
+        if score > chosen_score:
+            chosen, chosen_score = key, score
+    print(f"\nrouter: chosen C={chosen[0]} aeb_weight={chosen[1]} cut={chosen[2]}:")
+    for k, v in results[chosen].items():
+        if "/routed" in k or "/extractor" in k:
+            print(f"  {k:40s} {v:.3f}")
+    router = _router_fit(rows, chosen[0], chosen[1])
+    router["cut"] = chosen[2]
+    return router
+
+
+def _order(g: tuple[float, float, float]) -> tuple[float, float, float]:
+    """(stay, cut, strict) as export() takes them: (cut, stay, strict)."""
+    return g[1], g[0], g[2]
 
 
 def pooled(results) -> dict[str, float]:

@@ -18,6 +18,9 @@ class CleanTimeout(TimeoutError):
     """`clean(..., timeout=...)` ran past its time budget (the work was stopped)."""
 
 
+HTML_MODES = ("extractor", "blocks", "routed")
+
+
 def clean(
     source: str | bytes,
     *,
@@ -37,7 +40,9 @@ def clean(
     generic heuristics alone; `name` (a file name) helps tell the input format; `model=False`
     leaves every decision to the rules (the learned model, G501/K501, does not run);
     `html="blocks"` cleans an HTML page from its text blocks, judged by the rules and the model
-    like the lines of a text copy, instead of trafilatura's extraction (`"extractor"`).
+    like the lines of a text copy, instead of trafilatura's extraction (`"extractor"`);
+    `html="routed"` reads the page both ways and keeps the reading the learned router
+    (core/route.py) prefers for it, naming its choice in `Result.route`.
 
     Binary bytes (an image, a PDF, gzip data) are not cleaned: the result is empty with
     `skipped` saying why. A result that kept nothing, or nearly nothing, of a non-blank input has
@@ -55,8 +60,8 @@ def clean(
         source = bytes(source)
     if not isinstance(source, str | bytes):
         raise TypeError(f"clean() source must be str or bytes, not {type(source).__name__}")
-    if html not in ("extractor", "blocks"):
-        raise ValueError(f"html must be 'extractor' or 'blocks', not {html!r}")
+    if html not in HTML_MODES:
+        raise ValueError(f"html must be one of {', '.join(map(repr, HTML_MODES))}, not {html!r}")
     if timeout is not None:
         if isinstance(timeout, bool) or not isinstance(timeout, int | float):
             raise TypeError(f"timeout must be a number of seconds, not {type(timeout).__name__}")

@@ -1,7 +1,7 @@
 """Fixture cases: fixtures/<group>/<case>/ holds input.<txt|md|html>, expected.txt, expected.json.
 
 expected.json has the metadata (title, byline, date, site, url), `rules`: the sorted codes of
-every rule that removed something, and `kept`: the codes of keep rules that protected a line. An optional args.json passes options to `cleaner.clean`
+every rule that removed something, `kept`: the codes of keep rules that protected a line, and on routed HTML `route`: the router's code. An optional args.json passes options to `cleaner.clean`
 (url, site, site_rules).
 """
 
@@ -52,6 +52,8 @@ def observed(case: Case) -> tuple[str, dict]:
     meta = dict(result.metadata)
     meta["rules"] = result.rules_fired
     meta["kept"] = sorted({k.rule for k in result.kept})
+    if result.route:  # HTML read both ways: the router's code (core/route.py)
+        meta["route"] = result.route.split()[0]
     return result.text, meta
 
 

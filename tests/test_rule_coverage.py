@@ -16,6 +16,8 @@ def _fired() -> set[str]:
         meta = json.loads(case.expected_meta.read_text(encoding="utf-8"))
         seen.update(meta["rules"])
         seen.update(meta.get("kept", []))
+        if "route" in meta:
+            seen.add(meta["route"])
     return seen
 
 

@@ -72,6 +72,8 @@ class Result:
     # Why the output is worth a human look ("empty output: ...", "nearly empty: ..."), or None.
     suspect: str | None = None
     language: str | None = None  # ISO 639-1 code of the output text (py3langid), when known
+    # HTML: which reading of the page was kept, the router's code and why (core/route.py).
+    route: str | None = None
 
     @property
     def metadata(self) -> dict:
@@ -96,6 +98,7 @@ class Result:
             "text": self.text,
             **self.metadata,
             "language": self.language,
+            "route": self.route,
             "format": self.input_format,
             "removed": [r.as_dict() for r in self.removed],
             "kept": [r.as_dict() for r in self.kept],

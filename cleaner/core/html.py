@@ -55,6 +55,8 @@ class Extracted:
     site: SiteRules | None
     warnings: list[str] = field(default_factory=list)
     blocks: list | None = None  # the page's text blocks (core/blocks.Block), when walked
+    # What the page's markup says it is: JSON-LD @types and og:type (core/pagemeta.page_types).
+    kinds: frozenset[str] = frozenset()
 
 
 def close_title(html: str) -> tuple[str, bool]:
@@ -167,14 +169,16 @@ def extract_blocks(
     html: str,
     url: str | None = None,
     choose_site: Callable[[str | None], SiteRules | None] = lambda _url: None,
-    extractor: str | None = "fast",
+    extractor: str | None = "full",
 ) -> Extracted:
     """The page's metadata and all of its text blocks, in reading order: which of them are the
     article is decided afterwards, block by block, by the same rules and model as the lines of a
     text copy (no extractor's choice is taken on trust: with `extractor` "fast" or "full",
     trafilatura's extraction of the page is one vote among the features, core/blocks.py
-    mark_extracted; None leaves it out)."""
+    mark_extracted; None leaves it out). The extractor's text is kept as `text`, so that the
+    routed path (core/route.py) can compare the two readings of the page."""
     from cleaner.core.blocks import html_blocks, mark_extracted
+    from cleaner.core.pagemeta import page_types
 
     # Scripting on, as in browsers: <noscript> is then raw text, and a stray <iframe/> in it
     # (tag managers write one) cannot swallow the rest of the page.
@@ -188,9 +192,10 @@ def extract_blocks(
         if b.lines is not None:
             b.lines = [normalise_text(line) for line in b.lines]
     blocks = [b for b in blocks if b.text]
-    if extractor and blocks:
-        mark_extracted(blocks, _trafilatura(html, url, extractor == "fast", warnings))
-    return Extracted("", meta, pruned, site, warnings, blocks)
+    text = _trafilatura(html, url, extractor == "fast", warnings) if extractor else ""
+    if text and blocks:
+        mark_extracted(blocks, text)
+    return Extracted(text, meta, pruned, site, warnings, blocks, page_types(tree))
 
 
 def _trafilatura(html: str, url: str | None, fast: bool, warnings: list[str]) -> str:

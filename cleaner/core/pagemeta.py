@@ -112,6 +112,16 @@ def _json_ld(tree: LexborHTMLParser) -> list[dict]:
     return objects
 
 
+def page_types(tree: LexborHTMLParser) -> frozenset[str]:
+    """What the page's markup says it is: the @types of its JSON-LD objects and its og:type
+    ("og:article"), lower-cased."""
+    kinds = {t.lower() for obj in _json_ld(tree) for t in _types(obj)}
+    og = tree.css_first('meta[property="og:type"]')
+    if og is not None and (og.attributes.get("content") or "").strip():
+        kinds.add("og:" + (og.attributes.get("content") or "").strip().lower())
+    return frozenset(kinds)
+
+
 def _meta_tags(tree: LexborHTMLParser) -> dict[str, list[str]]:
     """The content of every <meta>, by its lower-cased name, property or itemprop."""
     found: dict[str, list[str]] = {}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from cleaner.core import html as html_path
+from cleaner.core import route
 from cleaner.core.article import KEEP_CREDIT, KEEP_DATE, KEEP_TAIL, count_words, find_article, words
 from cleaner.core.assemble import assemble
 from cleaner.core.classify import decide
@@ -193,32 +194,126 @@ def _clean(
     site_spec = None
     if site_rules:
         site_spec = rules.for_domain(site) if site else None
-    html_meta = None
+    if fmt != "html":
+        return _finish(
+            text,
+            text,
+            fmt,
+            rules,
+            site_spec,
+            url=url,
+            site=site,
+            site_rules=site_rules,
+            model=model,
+            settle=settle,
+        )
+
+    def choose_site(page_url: str | None):
+        if site_rules and site_spec is None and not site:
+            return rules.identify("", page_url)
+        return site_spec
+
+    if html == "extractor":
+        extracted = html_path.extract(text, url=url, choose_site=choose_site)
+        return _finish_html(
+            text,
+            extracted,
+            None,
+            rules,
+            url=url,
+            site=site,
+            site_rules=site_rules,
+            model=model,
+            settle=settle,
+        )
+    extracted = html_path.extract_blocks(text, url=url, choose_site=choose_site)
+    blocks = _finish_html(
+        text,
+        extracted,
+        extracted.blocks,
+        rules,
+        url=url,
+        site=site,
+        site_rules=site_rules,
+        model=model,
+        settle=settle,
+    )
+    if html == "blocks" or not model:
+        return blocks
+    by_extractor = _finish_html(
+        text,
+        extracted,
+        None,
+        rules,
+        url=url,
+        site=site,
+        site_rules=site_rules,
+        model=model,
+        settle=settle,
+    )
+    return route.choose(by_extractor, blocks, extracted)
+
+
+def both_readings(text: str, rules: RuleSet, url: str | None = None) -> tuple:
+    """The extractor's result, the blocks' result and the page as read (bench/train.py fits
+    the router on these)."""
+
+    def choose_site(page_url: str | None):
+        return rules.identify("", page_url)
+
+    extracted = html_path.extract_blocks(text, url=url, choose_site=choose_site)
+    options = dict(url=url, site=None, site_rules=True, model=True, settle=True)
+    return (
+        _finish_html(text, extracted, None, rules, **options),
+        _finish_html(text, extracted, extracted.blocks, rules, **options),
+        extracted,
+    )
+
+
+def _finish_html(text, extracted, blocks, rules, **options) -> Result:
+    """One reading of an HTML page cleaned: the extractor's text (blocks None) or its blocks."""
+    site_spec = extracted.site
     pruned: list[Removal] = []
-    notes: list[str] = []
-    if fmt == "html":
+    if site_spec is not None and site_spec.html_code:
+        pruned = [
+            Removal(site_spec.html_code, site_spec.html_reason or "", 0, t)
+            for t in extracted.pruned
+        ]
+    body = "\n".join(b.text for b in blocks) if blocks is not None else extracted.text
+    return _finish(
+        text,
+        body,
+        "html",
+        rules,
+        site_spec,
+        html_meta=extracted.meta,
+        notes=list(extracted.warnings),
+        blocks=blocks,
+        pruned=pruned,
+        **options,
+    )
 
-        def choose_site(page_url: str | None):
-            if site_rules and site_spec is None and not site:
-                return rules.identify("", page_url)
-            return site_spec
 
-        if html == "blocks":
-            extracted = html_path.extract_blocks(text, url=url, choose_site=choose_site)
-            body = "\n".join(b.text for b in extracted.blocks or ())
-        else:
-            extracted = html_path.extract(text, url=url, choose_site=choose_site)
-            body = extracted.text
-        site_spec = extracted.site
-        html_meta = extracted.meta
-        notes = extracted.warnings
-        if site_spec is not None and site_spec.html_code:
-            pruned = [
-                Removal(site_spec.html_code, site_spec.html_reason or "", 0, t)
-                for t in extracted.pruned
-            ]
-    else:
-        body = text
+def _finish(
+    text: str,
+    body: str,
+    fmt: str,
+    rules: RuleSet,
+    site_spec,
+    *,
+    url: str | None,
+    site: str | None,
+    site_rules: bool,
+    model: bool,
+    settle: bool,
+    html_meta=None,
+    notes: list[str] | None = None,
+    blocks: list | None = None,
+    pruned: list[Removal] | None = None,
+) -> Result:
+    """The rest of the pipeline on a copy's text, or on one reading of an HTML page."""
+    pruned = pruned or []
+    notes = notes or []
     body = normalise_text(body)
 
     found_url = url or (html_meta.url if html_meta else None)
@@ -228,7 +323,6 @@ def _clean(
     if site_rules and site_spec is None and not site:
         site_spec = rules.identify(body, found_url)
 
-    blocks = extracted.blocks if fmt == "html" else None
     # The extractor's text has no page around the article: neither the article finder nor the
     # model (trained on whole pages) has anything to cut there.
     extractor = fmt == "html" and blocks is None

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from cleaner.core import article, classify, segment
+from cleaner.core import article, classify, route, segment
 from cleaner.rules import generic
 from cleaner.sites.identify import RuleSet
 
@@ -23,6 +23,8 @@ def generic_codes() -> list[tuple[str, str, str]]:
         (classify.NOT_ARTICLE[0], "not-article (learned)", classify.NOT_ARTICLE[1]),
         (classify.KEEP_ARTICLE[0], "article (learned, keeps)", classify.KEEP_ARTICLE[1]),
         (classify.AGREED[0], "not-article (model and extractor)", classify.AGREED[1]),
+        (route.ROUTE_EXTRACTOR[0], "html-route-extractor (learned)", route.ROUTE_EXTRACTOR[1]),
+        (route.ROUTE_BLOCKS[0], "html-route-blocks (learned)", route.ROUTE_BLOCKS[1]),
     ]
     return sorted(rows)
 

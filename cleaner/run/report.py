@@ -23,6 +23,8 @@ def explain(name: str, result: Result) -> str:
         f"{name}:{k.line}: kept by {k.rule} {k.reason} | {k.text[:EXPLAIN_TEXT_CHARS]}"
         for k in result.kept
     )
+    if result.route:
+        lines.append(f"{name}: route: {result.route}")
     lines.extend(f"{name}: warning: {w}" for w in result.warnings)
     if result.suspect:
         lines.append(f"{name}: suspect: {result.suspect}")

@@ -1,0 +1,138 @@
+"""Which reading of an HTML page to keep: the extractor's article (trafilatura's text, then the
+rules) or the page's blocks as the html model kept them (core/classify.py).
+
+Neither wins everywhere. On news articles the extractor's text is cleaner (the blocks keep a
+sidebar of prose); on forums, listings, services and collections the blocks keep the replies,
+entries and lists the extractor drops. Which one a page needs shows in how the two readings
+differ: how much of the extractor's text the blocks kept, how much more they hold, what the
+page's markup says it is. A logistic regression on those page features, fitted by
+bench/train.py on the pages' out-of-fold results (each page scored by models that never saw
+its domain: stacking, Wolpert 1992), decides; plain numpy reads it here.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import math
+from importlib import resources
+
+import numpy as np
+
+from cleaner.core.article import count_words
+
+ROUTE_EXTRACTOR = ("G503", "HTML read as one article: the extractor's text kept, not the blocks")
+ROUTE_BLOCKS = ("K503", "HTML read block by block: the blocks the model kept, not the extractor's")
+
+LEFT_OUT_REASON = "left out by the extractor, whose reading of the page was kept"
+FEATURES = (
+    "blocks_over_extractor",  # log((words kept of the blocks + 1) / (extractor's words + 1))
+    "extractor_kept",  # share of the extractor's distinct words that the blocks kept
+    "blocks_in_extractor",  # share of the kept blocks' distinct words in the extractor's text
+    "page_extracted",  # share of the page's words in the extractor's text
+    "page_words",  # log(1 + words of all blocks)
+    "extractor_words",  # log(1 + words of the extractor's text)
+    "ld_article",  # the markup says article (JSON-LD Article/BlogPosting/..., og:type article)
+    "ld_product",
+    "ld_discussion",  # DiscussionForumPosting, QAPage, SocialMediaPosting
+    "ld_list",  # ItemList, CollectionPage, SearchResultsPage
+    "ld_faq",  # FAQPage, HowTo
+)
+_PRODUCT = frozenset(("product", "offer", "aggregateoffer", "productgroup", "og:product"))
+_DISCUSSION = frozenset(("discussionforumposting", "qapage", "socialmediaposting"))
+_LIST = frozenset(("itemlist", "collectionpage", "searchresultspage"))
+_FAQ = frozenset(("faqpage", "howto"))
+
+
+def _vocabulary(text: str) -> set[str]:
+    return {w.strip(".,;:!?\"'()[]{}«»“”‘’…-—–*#").casefold() for w in text.split()} - {""}
+
+
+def features(by_extractor, by_blocks, extracted) -> np.ndarray:
+    """The router's features of a page, in the order of FEATURES."""
+    words_e, words_b = count_words(by_extractor.text), count_words(by_blocks.text)
+    voc_e, voc_b = _vocabulary(by_extractor.text), _vocabulary(by_blocks.text)
+    common = len(voc_e & voc_b)
+    blocks = extracted.blocks or ()
+    block_words = [count_words(b.text) for b in blocks]
+    total = sum(block_words)
+    share = sum(b.extracted * n for b, n in zip(blocks, block_words, strict=True)) / (total or 1)
+    kinds = extracted.kinds
+    article = "og:article" in kinds or any(
+        k.endswith("article") or k.endswith("blogposting") for k in kinds
+    )
+    return np.array(
+        [
+            math.log((words_b + 1) / (words_e + 1)),
+            common / len(voc_e) if voc_e else 1.0,
+            common / len(voc_b) if voc_b else 1.0,
+            share,
+            math.log1p(total),
+            math.log1p(words_e),
+            float(article),
+            float(bool(kinds & _PRODUCT)),
+            float(bool(kinds & _DISCUSSION)),
+            float(bool(kinds & _LIST)),
+            float(bool(kinds & _FAQ)),
+        ]
+    )
+
+
+@functools.cache
+def shipped() -> dict | None:
+    """The router in the shipped model file (None when it has none)."""
+    from cleaner.core.classify import MODEL_FILE
+
+    try:
+        raw = resources.files(__package__).joinpath(MODEL_FILE).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return None
+    router = json.loads(raw).get("route")
+    if router is None:
+        return None
+    if tuple(router["features"]) != FEATURES:
+        raise RuntimeError(f"{MODEL_FILE}: router trained on other features; run bench/train.py")
+    return router
+
+
+def probability(x: np.ndarray, router: dict) -> tuple[float, np.ndarray]:
+    """P(the blocks read the page better), and each feature's share of the log-odds."""
+    z = (x - np.asarray(router["mean"])) / np.asarray(router["scale"])
+    parts = z * np.asarray(router["coef"])
+    logit = float(router["intercept"] + parts.sum())
+    return 1.0 / (1.0 + math.exp(-max(min(logit, 50.0), -50.0))), parts
+
+
+def choose(by_extractor, by_blocks, extracted, router: dict | None = None):
+    """The reading to keep, with its route (code and the features that decided) in `route`."""
+    router = router or shipped()
+    if router is None:
+        by_extractor.route = f"{ROUTE_EXTRACTOR[0]} {ROUTE_EXTRACTOR[1]} (no router shipped)"
+        return by_extractor
+    x = features(by_extractor, by_blocks, extracted)
+    p, parts = probability(x, router)
+    blocks = p >= router["cut"]
+    side = parts if blocks else -parts
+    top = [i for i in np.argsort(-side, kind="stable")[:2] if side[i] > 0]
+    why = ", ".join(f"{FEATURES[i]}={x[i]:.2f}" for i in top) or "no strong feature"
+    chosen = by_blocks if blocks else by_extractor
+    code, reason = ROUTE_BLOCKS if blocks else ROUTE_EXTRACTOR
+    chosen.route = f"{code} {reason} (p(blocks)={p:.2f}: {why})"
+    if not blocks:
+        _report_left_out(chosen, extracted)
+    return chosen
+
+
+def _report_left_out(result, extracted) -> None:
+    """The blocks the extractor left out, listed as removed (line 0: they are not lines of the
+    output's source text), so that --explain shows what an HTML page lost and why."""
+    from cleaner.core.data import Removal
+
+    why = f"{LEFT_OUT_REASON} ({result.route.split(' (', 1)[1]}"
+    left = [
+        Removal(ROUTE_EXTRACTOR[0], why, 0, b.text)
+        for b in extracted.blocks or ()
+        if b.extracted < 0.5
+    ]
+    if left:
+        result.removed = sorted(left + result.removed, key=lambda r: r.line)
