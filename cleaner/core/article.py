@@ -216,7 +216,7 @@ def _teaser_like(run: Run, doc: Doc, classes: list[str]) -> bool:
     pairs = sum(
         1
         for i in goods
-        if i > 0 and classes[i - 1] == "short" and _title_like(units[i - 1].text, units[i - 1].kind)
+        if i > 0 and classes[i - 1] == "short" and title_like(units[i - 1].text, units[i - 1].kind)
     )
     return pairs >= TEASER_MIN_PAIRS and pairs >= TEASER_MIN_SHARE * len(goods)
 
@@ -376,7 +376,7 @@ def _restore_timeline_dates(doc: Doc, start: int, end: int, classes: list[str]) 
             doc.kept_by[i] = KEEP_DATE[0]
 
 
-def _title_like(text: str, kind: str) -> bool:
+def title_like(text: str, kind: str) -> bool:
     if TIME_ONLY_RE.match(text) or DATE_LINE_RE.match(text):
         return False  # "10:45 AM" is shaped like a short headline but is a stamp
     n = words(text)
@@ -449,7 +449,7 @@ def _pick_title(doc: Doc, start: int) -> int | None:
             or u.kind == "item"
             # Shaped like a title as plain text too: the output is plain text, and cleaning it
             # again must find the same title (a one-word markdown heading would not be).
-            or not _title_like(u.text, "text")
+            or not title_like(u.text, "text")
             or _NUMBERED.match(u.text)
             or _signs_or_dates(u.text)
         ):
@@ -548,7 +548,7 @@ def _title_above(doc: Doc, anchor: int) -> int | None:
             u.kind != "item"
             and not u.protected
             and (u.removed is None or u.removed.rule in ("G401", "G201", "G202"))
-            and _title_like(u.text, "text")
+            and title_like(u.text, "text")
             and not _NUMBERED.match(u.text)
             and not _signs_or_dates(u.text)
         )

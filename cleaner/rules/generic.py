@@ -706,7 +706,7 @@ _RELATED_HEADING = re.compile(
 @rule("G208", "related-block")
 def related_block(doc: Doc) -> None:
     """The headlines listed under a "Related articles" or "Don't miss" heading."""
-    from cleaner.core.article import MAX_LINK_SHARE, _title_like
+    from cleaner.core.article import MAX_LINK_SHARE, title_like
 
     units = doc.units
     # The live lines, to step from a heading to the next live line without walking over every
@@ -726,7 +726,7 @@ def related_block(doc: Doc) -> None:
             if u.removed is not None:  # taken by an earlier heading's block
                 continue
             headline = u.link_share > MAX_LINK_SHARE or (
-                _title_like(u.text, u.kind) or (u.text[-1:] in "?!" and n_tokens(u.text) <= 20)
+                title_like(u.text, u.kind) or (u.text[-1:] in "?!" and n_tokens(u.text) <= 20)
             )
             if not headline or taken == RELATED_BLOCK_MAX:
                 break

@@ -20,15 +20,15 @@ import typer
 
 from cleaner import __version__
 from cleaner.rules.registry import generic_codes, site_codes
-from cleaner.run.files import Item, _count, _inside, _walk, writes_into
+from cleaner.run.files import Item, count_items, inside, walk, writes_into
 from cleaner.run.folder_run import (
     OUTPUT_EXISTS,
     Format,
     ReportError,
     Run,
     Tally,
-    _clean_in_process,
-    _clean_in_workers,
+    clean_in_process,
+    clean_in_workers,
 )
 from cleaner.run.progress import Progress, progress_mode
 from cleaner.run.report import Summary
@@ -272,16 +272,16 @@ def _command(
             _err(f"clean: {src}: no such file or directory")
             raise typer.Exit(EXIT_USAGE)
         if root.is_dir():
-            if out_dir is not None and _inside(out_dir, root):
+            if out_dir is not None and inside(out_dir, root):
                 _err(f"clean: OUT ({dst}) is inside IN ({src}); choose another folder")
                 raise typer.Exit(EXIT_USAGE)
-            if out_dir is not None and _inside(root, out_dir):
+            if out_dir is not None and inside(root, out_dir):
                 # OUT/<path under IN> can fall inside IN (IN=out/x, a file x/z/a.html there
                 # goes to out/x/z/a.txt), and IN is never written to.
                 _err(f"clean: IN ({src}) is inside OUT ({dst}); choose another folder")
                 raise typer.Exit(EXIT_USAGE)
-            total = _count(root)
-            items = _walk(root)
+            total = count_items(root)
+            items = walk(root)
         else:
             items, total = [Item(root.name, root, explicit=True)], 1
     report_fh = None
@@ -319,9 +319,9 @@ def _command(
     report_failed: str | None = None
     try:
         if pool is None:
-            _clean_in_process(this, items, job, tally, stdin)
+            clean_in_process(this, items, job, tally, stdin)
         else:
-            _clean_in_workers(this, items, pool, tally, stdin)
+            clean_in_workers(this, items, pool, tally, stdin)
     except KeyboardInterrupt:
         interrupted = True
     except ReportError as exc:
