@@ -26,6 +26,7 @@ from cleaner.core.metadata import (
     published_date,
 )
 from cleaner.core.segment import ends_sentence
+from cleaner.rules.registry import RULES
 
 # Thresholds, each a named default with its reason.
 GOOD_MIN_WORDS = 10  # a sentence of ten words that ends in punctuation is prose, not chrome
@@ -53,13 +54,13 @@ _CREDIT = re.compile(
 _TITLE_END_BAD = re.compile(r"[.,;:]$")
 _STARTS_UPPER = regex.compile(r"^[\p{Lu}\p{Lo}\d\"“‘'«(\[]")
 
-KEEP_CREDIT = ("K001", "credit line that belongs to the article")
-KEEP_DATE = ("K002", "date heading between paragraphs of the article (a timeline)")
-KEEP_TAIL = ("K004", "the article's last paragraph, cut off mid-sentence by the scraper")
-BEFORE = ("G401", "page header before the article")
-AFTER = ("G402", "page footer after the article")
-AFTER_CREDIT = ("G403", "after the article's closing credit line")
-REPEATED_TITLE = ("G201", "the title printed again")
+KEEP_CREDIT = RULES["K001"].pair
+KEEP_DATE = RULES["K002"].pair
+KEEP_TAIL = RULES["K004"].pair
+BEFORE = RULES["G401"].pair
+AFTER = RULES["G402"].pair
+AFTER_CREDIT = RULES["G403"].pair
+REPEATED_TITLE = RULES["G201"].pair
 
 
 # ASCII text: runs of \w characters are the words; every other byte becomes a space and

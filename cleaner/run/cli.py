@@ -19,7 +19,6 @@ from typing import Annotated
 import typer
 
 from cleaner import __version__
-from cleaner.rules.registry import generic_codes, site_codes
 from cleaner.run.files import Item, count_items, inside, walk, writes_into
 from cleaner.run.folder_run import (
     OUTPUT_EXISTS,
@@ -32,8 +31,10 @@ from cleaner.run.folder_run import (
 )
 from cleaner.run.progress import Progress, progress_mode
 from cleaner.run.report import Summary
+from cleaner.run.rule_info import list_rules as print_rules
+from cleaner.run.rule_info import show_rule
 from cleaner.run.workers import Job, Pool
-from cleaner.sites.identify import RuleSet, ruleset
+from cleaner.sites.identify import ruleset
 from cleaner.sites.rulefile import RuleFileError
 
 app = typer.Typer(add_completion=False, rich_markup_mode=None, pretty_exceptions_enable=False)
@@ -52,15 +53,6 @@ def _print_version(value: bool) -> None:
     if value:
         print(f"clean (cleaner) {__version__}")
         raise typer.Exit(EXIT_OK)
-
-
-def _list_rules(rules: RuleSet) -> None:
-    print("Generic rules:")
-    for code, name, reason in generic_codes():
-        print(f"  {code}  {name:<20} {reason}")
-    print("Site rules:")
-    for code, site, reason in site_codes(rules):
-        print(f"  {code}  {site:<20} {reason}")
 
 
 @app.command(no_args_is_help=True)
@@ -171,7 +163,9 @@ def clean_command(
         ),
     ] = False,
 ) -> None:
-    """Turn scraped copies of web pages into canonical article text."""
+    """Turn scraped copies of web pages into canonical article text.
+
+    `clean rule CODE` describes a rule code (`--format json`: as JSON)."""
     try:
         _command(
             src,
@@ -228,8 +222,10 @@ def _command(
     except RuleFileError as exc:
         _err(f"clean: invalid rule file:\n{exc}")
         raise typer.Exit(EXIT_USAGE) from None
+    if src == "rule":  # `clean rule CODE` (a folder named rule is ./rule)
+        raise typer.Exit(show_rule(dst, rule_set, as_json=fmt == "json"))
     if list_rules:
-        _list_rules(rule_set)
+        print_rules(rule_set)
         raise typer.Exit(EXIT_OK)
     if src is None or dst is None:
         _err("clean: usage: clean IN OUT (see clean --help)")
