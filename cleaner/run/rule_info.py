@@ -47,7 +47,7 @@ def _site_rule(code: str, rules: RuleSet) -> dict | None:
 
 def _site_parts(site: SiteRules):
     for r in site.lines:
-        kind = "remove (the matched part of the line)" if r.span else "remove"
+        kind = "remove (the matched part of the output text)" if r.span else "remove"
         yield kind, (r.code, r.reason, {"line": r.matcher.pattern.pattern})
     for b in site.blocks:
         ends = {"end": b.end.pattern.pattern} if b.end else {}
