@@ -147,8 +147,10 @@ def show_rule(query: str | None, rules: RuleSet, as_json: bool = False) -> int:
         if Path("rule").exists():
             print("clean: to clean the file or folder named rule, write ./rule", file=sys.stderr)
         return EXIT_USAGE
-    if as_json:
-        print(json.dumps(rule.as_dict() if rule else site, ensure_ascii=False, indent=2))
-    else:
-        print(describe(rule) if rule else _describe_site(site))
+    if rule is not None:
+        print(
+            json.dumps(rule.as_dict(), ensure_ascii=False, indent=2) if as_json else describe(rule)
+        )
+    elif site is not None:
+        print(json.dumps(site, ensure_ascii=False, indent=2) if as_json else _describe_site(site))
     return EXIT_OK
