@@ -197,6 +197,12 @@ def test_clean_rule_takes_any_case_and_the_name(runner, query):
     assert result.stdout.startswith("G101 skip-link\n")
 
 
+def test_clean_rule_of_a_keep_rule_says_kept_by(runner):
+    out = runner.invoke(app, ["rule", "K001"]).stdout
+    assert "Kind: keep." in out
+    assert "Reported as: kept by K001 credit line that belongs to the article" in out
+
+
 def test_clean_rule_json(runner):
     result = runner.invoke(app, ["rule", "G502", "--format", "json"])
     assert result.exit_code == 0

@@ -98,7 +98,7 @@ def describe(rule: Rule) -> str:
             f"{rule.code} {rule.name}",
             "",
             f"Kind: {rule.kind}. Stage: {rule.stage} ({STAGES[rule.stage]}).",
-            f"Reported as: {rule.code} {rule.reason}",
+            f"Reported as: {'kept by ' if rule.kind == 'keep' else ''}{rule.code} {rule.reason}",
             "",
             "What it catches:",
             _para(rule.catches),
