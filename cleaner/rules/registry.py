@@ -29,6 +29,7 @@ STAGES = {
     "structural": "generic rules over several lines: feeds, threads, lists, captions",
     "article finder": "the dense run of prose, its title, its header, its footer, its closing credit",
     "model": "the learned decision over every unit (cleaner/core/boilerplate_model.json)",
+    "cross-page": "lines counted over a folder of one site's pages first (--learn)",
 }
 _FIELDS = ("code", "name", "kind", "stage", "reason", "catches", "why", "fires", "spares")
 _CODE = re.compile(r"[GKM][0-9]{3}")
@@ -53,6 +54,9 @@ class Rule:
     fires: str  # an input on which cleaner.clean(fires, **options) reports the code
     spares: str  # a near miss on which it does not
     options: dict = field(default_factory=dict)  # keyword arguments of cleaner.clean
+    # A rule whose examples one call of cleaner.clean cannot show (a cross-page rule needs a
+    # folder of pages): the test file that checks them instead.
+    checked_by: str | None = None
 
     @property
     def pair(self) -> tuple[str, str]:
@@ -64,12 +68,13 @@ class Rule:
             **{name: getattr(self, name) for name in _FIELDS},
             "stage_means": STAGES[self.stage],
             "options": dict(self.options),
+            "checked_by": self.checked_by,
         }
 
 
 def _record(raw: dict, where: str) -> Rule:
     missing = [f for f in _FIELDS if not isinstance(raw.get(f), str) or not raw[f].strip()]
-    unknown = sorted(set(raw) - {*_FIELDS, "options"})
+    unknown = sorted(set(raw) - {*_FIELDS, "options", "checked_by"})
     if missing or unknown:
         raise RegistryError(f"{where}: missing or empty {missing}, unknown keys {unknown}")
     if not _CODE.fullmatch(raw["code"]) or not _NAME.fullmatch(raw["name"]):
@@ -77,7 +82,7 @@ def _record(raw: dict, where: str) -> Rule:
     if raw["kind"] not in KINDS or raw["stage"] not in STAGES:
         raise RegistryError(f"{where}: kind {raw['kind']!r} or stage {raw['stage']!r} unknown")
     text = {f: raw[f] if f in ("fires", "spares") else " ".join(raw[f].split()) for f in _FIELDS}
-    return Rule(**text, options=dict(raw.get("options", {})))
+    return Rule(**text, options=dict(raw.get("options", {})), checked_by=raw.get("checked_by"))
 
 
 def load(source: Path = SOURCE) -> dict[str, Rule]:
