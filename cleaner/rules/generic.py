@@ -304,7 +304,7 @@ _SIZE_LINE = re.compile(r"^(?:(?:XXS|XS|SM|MD|LG|XL|XXL)\s+){1,}(?:XXS|XS|SM|MD|
 
 @rule("G108")
 def screen_size_tokens(doc: Doc) -> None:
-    """Responsive-layout size tokens left by a page's CSS helpers ("XS SM MD LG")."""
+    """G108: a line of size tokens, or a lone token beside another."""
     units = doc.units
     for i, unit in enumerate(units):
         if unit.removed is not None:
@@ -327,7 +327,7 @@ _ORIGINAL_URL = re.compile(
 
 @rule("G110")
 def original_url(doc: Doc) -> None:
-    """ "Original url:" lines; the URL goes to metadata."""
+    """G110: the line, and a URL on the next line when it has none; the URL to metadata."""
     units = doc.units
     reason = REGISTRY["G110"].reason
     for i, unit in enumerate(units):
@@ -348,7 +348,7 @@ def original_url(doc: Doc) -> None:
 
 @rule("G301")
 def byline(doc: Doc) -> None:
-    """Byline lines ("By AFP", "by X March 7, 2023 6:41 AM 2 min read"); name and date go to metadata."""
+    """G301: a line BYLINE_RE matches whole; its name and date to metadata."""
     for i, unit in enumerate(doc.units):
         if unit.removed is not None or len(unit.text) > 200:
             continue
@@ -362,7 +362,7 @@ def byline(doc: Doc) -> None:
 
 @rule("G302")
 def date_line(doc: Doc) -> None:
-    """Lines that are only a date or a date label ("March 07, 2023", "Updated"); the date goes to metadata."""
+    """G302: a line is_date_line accepts; its date to metadata."""
     for i, unit in enumerate(doc.units):
         if unit.removed is None and is_date_line(unit.text):
             doc.remove(i, "G302", REGISTRY["G302"].reason)
@@ -386,7 +386,7 @@ FEED_SUMMARY_MIN_WORDS = 8  # an item's summary is a sentence, not another headl
 
 @rule("G203")
 def news_feed(doc: Doc) -> None:
-    """Timestamped feeds of other headlines ("10:01 PM" followed by an item and its summary)."""
+    """G203: every stamp, the headline after it and a summary sentence, and a feed heading."""
     from cleaner.core.segment import ends_sentence
 
     units = doc.units
@@ -477,7 +477,7 @@ def finish(doc: Doc) -> None:
 
 @rule("G202")
 def repeated_caption(doc: Doc) -> None:
-    """A caption printed twice in a row (image alt text and caption): both copies go."""
+    """G202: two equal live lines side by side (neighbours among the live lines)."""
     units = doc.units
     reason = REGISTRY["G202"].reason
     # Neighbours among the live lines: with a removed widget between them the pair is still a
@@ -506,7 +506,7 @@ CAPTION_MAX_WORDS = 30
 
 @rule("G204")
 def caption(doc: Doc) -> None:
-    """Image captions and credits: a line in parentheses, "Photo: ...", a caption ending in a bold credit."""
+    """G204: a short line in brackets, a photo credit, or text ending in a bold credit."""
     from cleaner.core.article import is_credit
 
     reason = REGISTRY["G204"].reason
@@ -534,7 +534,7 @@ _IMAGE_PLACEHOLDER = re.compile(
 
 @rule("G205")
 def media_placeholder(doc: Doc) -> None:
-    """Placeholders where an image or video was ("16x9 Image")."""
+    """G205: a line that is only a media word, with an optional size."""
     for i, unit in enumerate(doc.units):
         if unit.removed is None and _IMAGE_PLACEHOLDER.match(unit.text):
             doc.remove(i, "G205", REGISTRY["G205"].reason)
@@ -574,7 +574,7 @@ def _thread_start(doc: Doc) -> int | None:
 
 @rule("G206")
 def comment_thread(doc: Doc) -> None:
-    """Reader comments: from the first "X said:" post or dated post under a comments heading, on."""
+    """G206: from the thread's first post (or its heading) to the end of the page."""
     units = doc.units
     start = _thread_start(doc)
     if start is None:
@@ -625,7 +625,7 @@ def _items_have_headlines(units, stamps: list[int]) -> bool:
 
 @rule("G207")
 def story_list(doc: Doc) -> None:
-    """Lists of other stories: items of the same shape, each with its own date or byline line."""
+    """G207: runs of stamps at a fixed period, extended over their items' shapes."""
     units = doc.units
     stamps = [i for i, u in enumerate(units) if _is_stamp(u)]
     prose: int | None = None  # the page's live prose, counted at the first list
@@ -672,7 +672,7 @@ _RELATED_HEADING = re.compile(
 
 @rule("G208")
 def related_block(doc: Doc) -> None:
-    """The headlines listed under a "Related articles" or "Don't miss" heading."""
+    """G208: the headline-shaped lines right under a related heading (G109)."""
     from cleaner.core.article import MAX_LINK_SHARE, title_like
 
     units = doc.units
