@@ -224,7 +224,7 @@ def _teaser_like(run: Run, doc: Doc, classes: list[str]) -> bool:
 
 def _weight(run: Run, doc: Doc, classes: list[str]) -> float:
     """The run's prose, halved for a list of teasers (the anchor is applied apart)."""
-    weight = run.chars
+    weight: float = run.chars
     if _teaser_like(run, doc, classes):
         weight *= TEASER_FACTOR
     return weight
@@ -360,7 +360,7 @@ def _pick_date(doc: Doc, start: int, end: int) -> None:
     dates = [(where[id(u)], d) for u, d in doc.dates if id(u) in where]
     above = [d for i, d in dates if i < start]
     inside = [d for i, d in dates if start <= i <= end and doc.units[i].removed is not None]
-    doc.set_meta("date", (above or inside or [None])[0])
+    doc.set_meta("date", next(iter(above or inside), None))
 
 
 def _restore_timeline_dates(doc: Doc, start: int, end: int, classes: list[str]) -> None:
@@ -466,7 +466,8 @@ def _pick_title(doc: Doc, start: int) -> int | None:
         if u.text.casefold() in later:
             score += 20
         for j in (i - 1, i + 1):
-            if 0 <= j < len(units) and units[j].removed and _is_meta(units[j].removed.rule, doc):
+            near = units[j].removed if 0 <= j < len(units) else None
+            if near and _is_meta(near.rule, doc):
                 score += 15
                 break
         if best_score is None or score > best_score:

@@ -581,7 +581,7 @@ def comment_thread(doc: Doc) -> None:
         return
     # The thread's own heading ("10 Comments", "Leave a Reply") just above it goes too.
     for j in range(start - 1, max(-1, start - 4), -1):
-        if units[j].removed is not None and units[j].removed.rule == "G106":
+        if (head := units[j].removed) is not None and head.rule == "G106":
             start = j
             break
     if not any(u.removed is None and n_tokens(u.text) >= 10 for u in units[:start]):
