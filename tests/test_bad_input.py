@@ -724,8 +724,8 @@ def test_files_over_max_bytes_are_skipped_unread(tmp_path, monkeypatch):
     write(src / "big.txt", "x" * 5000)
     write(src / "small.txt", article(EN_TITLE, EN))
     read = []
-    real = folder_run._read_bounded
-    monkeypatch.setattr(folder_run, "_read_bounded", lambda p, n: read.append(p.name) or real(p, n))
+    real = folder_run.read_bounded
+    monkeypatch.setattr(folder_run, "read_bounded", lambda p, n: read.append(p.name) or real(p, n))
     report = tmp_path / "r.jsonl"
     result = invoke(src, out, "--max-bytes", 1000, "--report", report)
     assert result.exit_code == 0, result.stderr
@@ -757,14 +757,14 @@ def test_unreadable_file_fails_and_the_run_goes_on(tmp_path, monkeypatch):
     src, out = tmp_path / "in", tmp_path / "out"
     write(src / "a.txt", article(EN_TITLE, EN))
     write(src / "locked.txt", article(EN_TITLE, EN))
-    real = folder_run._read_bounded
+    real = folder_run.read_bounded
 
     def read(path, limit):
         if path.name == "locked.txt":
             raise PermissionError(13, "Permission denied", str(path))
         return real(path, limit)
 
-    monkeypatch.setattr(folder_run, "_read_bounded", read)
+    monkeypatch.setattr(folder_run, "read_bounded", read)
     result = invoke(src, out)
     assert result.exit_code == 1
     assert summary(result)[:4] == (2, 1, 0, 1)
@@ -906,8 +906,8 @@ def test_existing_outputs_are_kept_and_their_inputs_not_read(tmp_path, monkeypat
     write(src / "b.txt", article(RU_TITLE, RU))
     write(out / "a.txt", "OLD\n")
     read = []
-    real = folder_run._read_bounded
-    monkeypatch.setattr(folder_run, "_read_bounded", lambda p, n: read.append(p.name) or real(p, n))
+    real = folder_run.read_bounded
+    monkeypatch.setattr(folder_run, "read_bounded", lambda p, n: read.append(p.name) or real(p, n))
     result = invoke(src, out)
     assert result.exit_code == 0
     assert read == ["b.txt"]
@@ -938,7 +938,7 @@ def test_report_inside_in_is_refused_before_any_work(tmp_path):
 def test_out_inside_in_is_refused_before_any_work(tmp_path, where, monkeypatch):
     src = tmp_path / "in"
     write(src / "a.txt", article(EN_TITLE, EN))
-    monkeypatch.setattr(folder_run, "_read_bounded", lambda *a: pytest.fail("an input was read"))
+    monkeypatch.setattr(folder_run, "read_bounded", lambda *a: pytest.fail("an input was read"))
     result = invoke(src, src if where == "same" else src / "out")
     assert result.exit_code == 2
     assert sorted(p.name for p in src.iterdir()) == ["a.txt"]
@@ -1055,9 +1055,9 @@ def test_bad_rule_file_is_refused_before_any_input_is_read(tmp_path, monkeypatch
     rules = tmp_path / "rules"
     bad_file = write(rules / "example.org.toml", text)
     src = write(tmp_path / "in" / "a.txt", article(EN_TITLE, EN))
-    monkeypatch.setattr(folder_run, "_read_bounded", lambda *a: pytest.fail("an input was read"))
-    monkeypatch.setattr(cli, "_walk", lambda *a: pytest.fail("IN was listed"))
-    monkeypatch.setattr(cli, "_count", lambda *a: pytest.fail("IN was counted"))
+    monkeypatch.setattr(folder_run, "read_bounded", lambda *a: pytest.fail("an input was read"))
+    monkeypatch.setattr(cli, "walk", lambda *a: pytest.fail("IN was listed"))
+    monkeypatch.setattr(cli, "count_items", lambda *a: pytest.fail("IN was counted"))
     monkeypatch.setattr(workers.Cleaner, "_start", lambda *a: pytest.fail("a worker was started"))
     out, report = tmp_path / "out", tmp_path / "r.jsonl"
     result = invoke(src.parent, out, "--rules", rules, "--report", report)

@@ -184,9 +184,9 @@ def test_read_ahead_is_bounded_behind_a_slow_document(tmp_path, monkeypatch):
     first.write_bytes(first.read_bytes() + b"\nSLOW\n")
     monkeypatch.setattr(workers, "run", slowed(workers.run, seconds=1.0))
     reads, reported = [], []
-    real_read, real_add = folder_run._read_bounded, folder_run.Tally.add
+    real_read, real_add = folder_run.read_bounded, folder_run.Tally.add
     monkeypatch.setattr(
-        folder_run, "_read_bounded", lambda p, n: reads.append(len(reported)) or real_read(p, n)
+        folder_run, "read_bounded", lambda p, n: reads.append(len(reported)) or real_read(p, n)
     )
     monkeypatch.setattr(
         folder_run.Tally, "add", lambda self, o: reported.append(1) or real_add(self, o)

@@ -1,7 +1,7 @@
-"""The walk of a folder (files._walk, files._count) and the per-file state of a folder run kept
+"""The walk of a folder (files.walk, files.count_items) and the per-file state of a folder run kept
 bounded: the outputs planned (folder_run.Planned) and the inputs the summary names.
 
-`_walk` is a generator; it must yield the Items in exactly the order of the list it replaced
+`walk` is a generator; it must yield the Items in exactly the order of the list it replaced
 (every path found, sorted as Paths sort), which `sorted_walk` below keeps as the reference.
 """
 
@@ -17,7 +17,7 @@ import pytest
 from typer.testing import CliRunner
 
 from cleaner.run import cli
-from cleaner.run.files import Item, _count, _walk
+from cleaner.run.files import Item, count_items, walk
 from cleaner.run.folder_run import Planned
 from cleaner.run.report import NAMED, Summary
 
@@ -121,7 +121,7 @@ def tricky(tmp_path, monkeypatch) -> Path:
 
 
 def test_walk_order_is_the_sorted_order_on_tricky_names(tricky):
-    walked = listing(_walk(tricky))
+    walked = listing(walk(tricky))
     assert walked == listing(sorted_walk(tricky))
     rels = [rel for rel, _, _ in walked]
     assert rels.index("a/x.txt") < rels.index("a-b/a") < rels.index("a-b.txt") < rels.index("a.txt")
@@ -149,15 +149,15 @@ def test_walk_order_is_the_sorted_order_on_random_trees(tmp_path, seed):
         # (a file where a folder was wanted, or the other way round: not made)
         with contextlib.suppress(FileExistsError, NotADirectoryError, IsADirectoryError):
             make(root, "/".join(parts), folder=rng.random() < 0.1)
-    walked = listing(_walk(root))
+    walked = listing(walk(root))
     assert len(walked) > 100
     assert walked == listing(sorted_walk(root))
-    assert _count(root) == len(walked)
+    assert count_items(root) == len(walked)
 
 
 def test_count_is_the_number_of_items_walked(tricky):
     # every file; private/ (one Item, its file unseen); the two symlinks
-    assert _count(tricky) == len(list(_walk(tricky))) == len(TRICKY) + 2
+    assert count_items(tricky) == len(list(walk(tricky))) == len(TRICKY) + 2
 
 
 def test_a_folder_that_cannot_be_listed_is_one_item(tmp_path, monkeypatch):
@@ -166,10 +166,10 @@ def test_a_folder_that_cannot_be_listed_is_one_item(tmp_path, monkeypatch):
     monkeypatch.setattr(
         os, "scandir", lambda path: (_ for _ in ()).throw(PermissionError(13, "no"))
     )
-    (item,) = _walk(root)
+    (item,) = walk(root)
     assert (item.rel, item.path, str(item.error)) == (".", root, "[Errno 13] no")
     assert listing([item]) == listing(sorted_walk(root))
-    assert _count(root) == 1
+    assert count_items(root) == 1
 
 
 def test_walk_is_lazy(tmp_path, monkeypatch):
@@ -180,10 +180,10 @@ def test_walk_is_lazy(tmp_path, monkeypatch):
     listed = []
     real = os.scandir
     monkeypatch.setattr(os, "scandir", lambda path: listed.append(Path(path).name) or real(path))
-    walk = _walk(root)
-    assert next(walk).rel == "d0/a.txt"
+    walking = walk(root)
+    assert next(walking).rel == "d0/a.txt"
     assert listed == ["in", "d0"]
-    assert [i.rel for i in walk] == [f"d{k}/a.txt" for k in range(1, 5)]
+    assert [i.rel for i in walking] == [f"d{k}/a.txt" for k in range(1, 5)]
 
 
 # --- the outputs planned -------------------------------------------------------------------

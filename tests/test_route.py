@@ -13,7 +13,7 @@ from cleaner.core import route
 
 
 def _result(text: str) -> SimpleNamespace:
-    return SimpleNamespace(text=text, route=None)
+    return SimpleNamespace(text=text, route=None, kept=[], removed=[])
 
 
 def _page(blocks: list[tuple[str, float]], kinds: frozenset[str] = frozenset()):
@@ -50,12 +50,15 @@ def test_features_read_the_markup_types():
 
 
 def test_the_router_keeps_the_blocks_when_they_hold_more():
-    extractor, blocks = _result("A teaser."), _result("A teaser. " + "Reply text. " * 40)
-    page = _page([("A teaser.", 1.0), ("Reply text. " * 40, 0.0)])
+    reply = ("Reply text. " * 40).strip()
+    extractor, blocks = _result("A teaser."), _result("A teaser.\n\n" + reply)
+    page = _page([("A teaser.", 1.0), (reply, 0.0)])
     chosen = route.choose(extractor, blocks, page, _router(blocks_over_extractor=2.0))
     assert chosen is blocks
     assert chosen.route.startswith("K503 ")
     assert "blocks_over_extractor=" in chosen.route  # the feature that decided is named
+    # What the extractor left out and the blocks kept is reported as kept, by K503.
+    assert [(k.rule, k.text) for k in chosen.kept] == [("K503", reply)]
 
 
 def test_the_router_keeps_the_extractor_when_it_says_so():
@@ -64,6 +67,10 @@ def test_the_router_keeps_the_extractor_when_it_says_so():
     chosen = route.choose(extractor, blocks, page, _router(blocks_over_extractor=-2.0))
     assert chosen is extractor
     assert chosen.route.startswith("G503 ")
+    # What the extractor left out is reported as removed, by G503, at line 0.
+    assert [(r.rule, r.line, r.text) for r in chosen.removed] == [
+        ("G503", 0, "Sidebar prose here.")
+    ]
     p, parts = route.probability(route.features(extractor, blocks, page), _router())
     assert p == 0.5 and not np.any(parts)
 

@@ -114,3 +114,107 @@ def test_moscow_times_byline():
     result = clean(text, site="themoscowtimes.com")
     assert result.byline == "Reuters"
     assert [r.rule for r in result.removed] == ["MT301"]
+
+
+# --- rules see the line as --explain shows it, and as the text without markup (#13) ----------
+
+RAW_SITE = """
+[site]
+domain = "example.org"
+
+[[line]]
+code = "EX101"
+reason = "sponsor line, pattern copied from an --explain line"
+regex = '^\\*\\*Sponsored by\\*\\* \\['
+
+[[line]]
+code = "EX102"
+reason = "promo line, pattern written for the output text"
+exact = ["Get the app"]
+
+[[line]]
+code = "EX103"
+reason = "inline marker (a span: tried on the text only)"
+regex = '\\s*\\*\\*Ad\\*\\*'
+action = "span"
+
+[[block]]
+code = "EX201"
+reason = "most-read box, markers copied from --explain"
+start = { exact = ["## Most read"] }
+end = { prefix = ["[See all]("] }
+max_lines = 6
+
+[[meta]]
+code = "EX301"
+reason = "byline, pattern copied from --explain"
+regex = '^\\*\\*By (?P<byline>[^*]+)\\*\\*$'
+"""
+
+RAW_PAGE = """# Harbour board approves new ferry terminal
+
+**By Jane Holloway**
+
+The harbour board approved plans on Monday for a new ferry terminal on the north pier, ending a dispute that has run for almost a decade.
+
+**Sponsored by** [Coastline Travel](https://example.org/travel)
+
+The terminal will have room for two ships at once and a waiting hall for four hundred passengers, the board said.
+
+**Get the app**
+
+## Most read
+
+* [Storm closes coast road](/a)
+* [Lifeboat crew honoured](/b)
+
+[See all](/most-read)
+
+Construction is due to start in the autumn and should take about two years, the board said in a statement.
+
+Opponents said they would study the plans before deciding whether to appeal to the regional court **Ad** next month.
+"""
+
+
+@pytest.fixture
+def raw_rules(tmp_path):
+    folder = tmp_path / "rules"
+    folder.mkdir()
+    (folder / "example.org.toml").write_text(RAW_SITE, encoding="utf-8")
+    return [str(folder)]
+
+
+def test_a_pattern_copied_from_an_explain_line_fires(raw_rules):
+    result = clean(RAW_PAGE, site="example.org", rules=raw_rules, name="page.md")
+    fired = {r.rule: r.text for r in result.removed}
+    # --explain shows the raw line, and the rule copied from it fires on it.
+    assert fired["EX101"] == "**Sponsored by** [Coastline Travel](https://example.org/travel)"
+    assert fired["EX301"] == "**By Jane Holloway**"
+    assert result.byline == "Jane Holloway"
+    assert "Sponsored" not in result.text and "Jane Holloway" not in result.text
+    # So does a block whose markers are copied from --explain.
+    block = [r.text for r in result.removed if r.rule == "EX201"]
+    assert block[0] == "## Most read" and block[-1] == "[See all](/most-read)"
+    assert "Lifeboat crew honoured" not in result.text
+
+
+def test_a_pattern_written_for_the_text_still_fires(raw_rules):
+    result = clean(RAW_PAGE, site="example.org", rules=raw_rules, name="page.md")
+    assert [r.text for r in result.removed if r.rule == "EX102"] == ["**Get the app**"]
+
+
+def test_a_span_rule_is_tried_on_the_text_only(raw_rules):
+    # The raw line holds "**Ad**", the text only "Ad": a span edits the text, so the span
+    # pattern written with markup does not fire, and the sentence is kept whole.
+    result = clean(RAW_PAGE, site="example.org", rules=raw_rules, name="page.md")
+    assert "EX103" not in {r.rule for r in result.removed}
+    assert "to the regional court Ad next month." in result.text
+
+
+def test_without_the_raw_line_the_copied_pattern_would_not_match():
+    # The check above is not vacuous: the text the generic rules see has no markup left.
+    from cleaner.core.segment import segment
+
+    (unit,) = segment("**Sponsored by** [Coastline Travel](https://example.org/travel)", True)
+    assert unit.text == "Sponsored by Coastline Travel"
+    assert unit.raw.startswith("**Sponsored by**")

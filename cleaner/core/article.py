@@ -26,6 +26,7 @@ from cleaner.core.metadata import (
     published_date,
 )
 from cleaner.core.segment import ends_sentence
+from cleaner.rules.registry import RULES
 
 # Thresholds, each a named default with its reason.
 GOOD_MIN_WORDS = 10  # a sentence of ten words that ends in punctuation is prose, not chrome
@@ -53,13 +54,13 @@ _CREDIT = re.compile(
 _TITLE_END_BAD = re.compile(r"[.,;:]$")
 _STARTS_UPPER = regex.compile(r"^[\p{Lu}\p{Lo}\d\"“‘'«(\[]")
 
-KEEP_CREDIT = ("K001", "credit line that belongs to the article")
-KEEP_DATE = ("K002", "date heading between paragraphs of the article (a timeline)")
-KEEP_TAIL = ("K004", "the article's last paragraph, cut off mid-sentence by the scraper")
-BEFORE = ("G401", "page header before the article")
-AFTER = ("G402", "page footer after the article")
-AFTER_CREDIT = ("G403", "after the article's closing credit line")
-REPEATED_TITLE = ("G201", "the title printed again")
+KEEP_CREDIT = RULES["K001"].pair
+KEEP_DATE = RULES["K002"].pair
+KEEP_TAIL = RULES["K004"].pair
+BEFORE = RULES["G401"].pair
+AFTER = RULES["G402"].pair
+AFTER_CREDIT = RULES["G403"].pair
+REPEATED_TITLE = RULES["G201"].pair
 
 
 # ASCII text: runs of \w characters are the words; every other byte becomes a space and
@@ -216,14 +217,14 @@ def _teaser_like(run: Run, doc: Doc, classes: list[str]) -> bool:
     pairs = sum(
         1
         for i in goods
-        if i > 0 and classes[i - 1] == "short" and _title_like(units[i - 1].text, units[i - 1].kind)
+        if i > 0 and classes[i - 1] == "short" and title_like(units[i - 1].text, units[i - 1].kind)
     )
     return pairs >= TEASER_MIN_PAIRS and pairs >= TEASER_MIN_SHARE * len(goods)
 
 
 def _weight(run: Run, doc: Doc, classes: list[str]) -> float:
     """The run's prose, halved for a list of teasers (the anchor is applied apart)."""
-    weight = run.chars
+    weight: float = run.chars
     if _teaser_like(run, doc, classes):
         weight *= TEASER_FACTOR
     return weight
@@ -359,7 +360,7 @@ def _pick_date(doc: Doc, start: int, end: int) -> None:
     dates = [(where[id(u)], d) for u, d in doc.dates if id(u) in where]
     above = [d for i, d in dates if i < start]
     inside = [d for i, d in dates if start <= i <= end and doc.units[i].removed is not None]
-    doc.set_meta("date", (above or inside or [None])[0])
+    doc.set_meta("date", next(iter(above or inside), None))
 
 
 def _restore_timeline_dates(doc: Doc, start: int, end: int, classes: list[str]) -> None:
@@ -376,7 +377,7 @@ def _restore_timeline_dates(doc: Doc, start: int, end: int, classes: list[str]) 
             doc.kept_by[i] = KEEP_DATE[0]
 
 
-def _title_like(text: str, kind: str) -> bool:
+def title_like(text: str, kind: str) -> bool:
     if TIME_ONLY_RE.match(text) or DATE_LINE_RE.match(text):
         return False  # "10:45 AM" is shaped like a short headline but is a stamp
     n = words(text)
@@ -449,7 +450,7 @@ def _pick_title(doc: Doc, start: int) -> int | None:
             or u.kind == "item"
             # Shaped like a title as plain text too: the output is plain text, and cleaning it
             # again must find the same title (a one-word markdown heading would not be).
-            or not _title_like(u.text, "text")
+            or not title_like(u.text, "text")
             or _NUMBERED.match(u.text)
             or _signs_or_dates(u.text)
         ):
@@ -465,7 +466,8 @@ def _pick_title(doc: Doc, start: int) -> int | None:
         if u.text.casefold() in later:
             score += 20
         for j in (i - 1, i + 1):
-            if 0 <= j < len(units) and units[j].removed and _is_meta(units[j].removed.rule, doc):
+            near = units[j].removed if 0 <= j < len(units) else None
+            if near and _is_meta(near.rule, doc):
                 score += 15
                 break
         if best_score is None or score > best_score:
@@ -548,7 +550,7 @@ def _title_above(doc: Doc, anchor: int) -> int | None:
             u.kind != "item"
             and not u.protected
             and (u.removed is None or u.removed.rule in ("G401", "G201", "G202"))
-            and _title_like(u.text, "text")
+            and title_like(u.text, "text")
             and not _NUMBERED.match(u.text)
             and not _signs_or_dates(u.text)
         )

@@ -15,8 +15,10 @@ from dataclasses import dataclass, field
 from selectolax.lexbor import LexborHTMLParser
 
 from cleaner.core.data import Metadata
+from cleaner.core.metadata import DATE_META as _DATE_META
 from cleaner.core.metadata import iso_date
-from cleaner.core.normalise import collapse_spaces, normalise_text
+from cleaner.core.normalise import normalise_text
+from cleaner.core.normalise import tidy as _tidy
 from cleaner.sites.rulefile import SiteRules
 
 _TITLE_OPEN = re.compile(r"<title\b[^>]*>", re.I)
@@ -26,18 +28,6 @@ _URL_DATE = re.compile(r"/((?:19|20)\d{2})[/-](\d{1,2})[/-](\d{1,2})(?:/|[^\d]|$
 _JSONLD_DATE = re.compile(r'"datePublished"\s*:\s*"([^"]{8,40})"')
 _JSONLD_AUTHOR = re.compile(r'"author"\s*:\s*(?:\[\s*)?\{[^{}]*?"name"\s*:\s*"([^"]{2,80})"')
 
-_DATE_META = (
-    'meta[property="article:published_time"]',
-    'meta[itemprop="datePublished"]',
-    'meta[name="date"]',
-    'meta[name="pubdate"]',
-    'meta[name="publishdate"]',
-    'meta[name="DC.date.issued"]',
-    'meta[name="dc.date"]',
-    'meta[name="parsely-pub-date"]',
-    'meta[name="sailthru.date"]',
-    'meta[property="og:published_time"]',
-)
 _AUTHOR_META = (
     'meta[name="author"]',
     'meta[property="article:author"]',
@@ -83,14 +73,6 @@ def _attr(tree: LexborHTMLParser, selectors: tuple[str, ...], attr: str = "conte
 
 def _text(node) -> str:
     return " ".join(node.text(separator=" ").split()) if node is not None else ""
-
-
-def _tidy(value: str | None) -> str | None:
-    """A metadata string in the text's canonical form: no control or invisible characters, one
-    line, single spaces (it becomes the output's first paragraph)."""
-    if not value:
-        return None
-    return collapse_spaces(normalise_text(value).replace("\n", " ")) or None
 
 
 def read_metadata(tree: LexborHTMLParser, html: str, url: str | None) -> Metadata:

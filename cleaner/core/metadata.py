@@ -10,6 +10,20 @@ from urllib.parse import urlsplit
 import regex
 from dateutil import parser as _dateparser
 
+# The <meta> tags that give a page's publication date, most specific first.
+DATE_META = (
+    'meta[property="article:published_time"]',
+    'meta[itemprop="datePublished"]',
+    'meta[name="date"]',
+    'meta[name="pubdate"]',
+    'meta[name="publishdate"]',
+    'meta[name="DC.date.issued"]',
+    'meta[name="dc.date"]',
+    'meta[name="parsely-pub-date"]',
+    'meta[name="sailthru.date"]',
+    'meta[property="og:published_time"]',
+)
+
 _MONTH = (
     r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?"
     r"|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"

@@ -84,6 +84,14 @@ def n_tokens(text: str) -> int:
     return text.count(" ") + 1 if text else 0
 
 
+def tidy(value: str | None) -> str | None:
+    """A metadata string in the text's canonical form: no control or invisible characters, one
+    line, single spaces (it becomes the output's first paragraph)."""
+    if not value:
+        return None
+    return collapse_spaces(normalise_text(value).replace("\n", " ")) or None
+
+
 def strip_inline(line: str, markdown: bool) -> tuple[str, int]:
     """Remove inline markdown: `[AFP](#)` -> `AFP`, `**x**` -> `x`; editorial `[Bakhmut]` stays.
 

@@ -29,8 +29,8 @@ from urllib.parse import urljoin, urlsplit, urlunsplit
 from selectolax.lexbor import LexborHTMLParser
 
 from cleaner.core.data import Metadata
-from cleaner.core.html import _DATE_META, _tidy
-from cleaner.core.metadata import iso_date
+from cleaner.core.metadata import DATE_META, iso_date
+from cleaner.core.normalise import tidy
 
 # --- the page's structured data ----------------------------------------------------------------
 
@@ -928,7 +928,7 @@ def _labelled_updated(node) -> bool:
 
 
 _PUBLISHED_META = (
-    *(s.split('"')[1].lower() for s in _DATE_META),
+    *(s.split('"')[1].lower() for s in DATE_META),
     "article:published",
     "publication_date",
     "citation_publication_date",
@@ -1021,8 +1021,8 @@ def read_html_metadata(tree: LexborHTMLParser, html: str, url: str | None) -> Me
     """Title, byline, date (ISO 8601) and URL of the page, each None when not established."""
     page = _Page(tree, html, url)
     return Metadata(
-        title=_tidy(_title(page)),
-        byline=_tidy(_author(page)),
+        title=tidy(_title(page)),
+        byline=tidy(_author(page)),
         date=_date(page),
         url=page.canonical or url,
     )

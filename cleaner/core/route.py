@@ -20,11 +20,12 @@ from importlib import resources
 import numpy as np
 
 from cleaner.core.article import count_words
+from cleaner.core.data import Removal
+from cleaner.rules.registry import RULES
 
-ROUTE_EXTRACTOR = ("G503", "HTML read as one article: the extractor's text kept, not the blocks")
-ROUTE_BLOCKS = ("K503", "HTML read block by block: the blocks the model kept, not the extractor's")
+ROUTE_EXTRACTOR = RULES["G503"].pair  # the extractor's reading kept: what it left out, removed
+ROUTE_BLOCKS = RULES["K503"].pair  # the blocks' reading kept: what the extractor left out, kept
 
-LEFT_OUT_REASON = "left out by the extractor, whose reading of the page was kept"
 FEATURES = (
     "blocks_over_extractor",  # log((words kept of the blocks + 1) / (extractor's words + 1))
     "extractor_kept",  # share of the extractor's distinct words that the blocks kept
@@ -104,10 +105,13 @@ def probability(x: np.ndarray, router: dict) -> tuple[float, np.ndarray]:
 
 
 def choose(by_extractor, by_blocks, extracted, router: dict | None = None):
-    """The reading to keep, with its route (code and the features that decided) in `route`."""
+    """The reading to keep. Its `route` names the router's code, its probability and the features
+    that decided; what the two readings disagree on is reported under that code: the blocks the
+    extractor left out are removed (G503) or kept (K503) lines, at line 0 since they are not
+    lines of the source text."""
     router = router or shipped()
     if router is None:
-        by_extractor.route = f"{ROUTE_EXTRACTOR[0]} {ROUTE_EXTRACTOR[1]} (no router shipped)"
+        by_extractor.route = f"{ROUTE_EXTRACTOR[0]} extractor (no router shipped)"
         return by_extractor
     x = features(by_extractor, by_blocks, extracted)
     p, parts = probability(x, router)
@@ -115,24 +119,18 @@ def choose(by_extractor, by_blocks, extracted, router: dict | None = None):
     side = parts if blocks else -parts
     top = [i for i in np.argsort(-side, kind="stable")[:2] if side[i] > 0]
     why = ", ".join(f"{FEATURES[i]}={x[i]:.2f}" for i in top) or "no strong feature"
-    chosen = by_blocks if blocks else by_extractor
-    code, reason = ROUTE_BLOCKS if blocks else ROUTE_EXTRACTOR
-    chosen.route = f"{code} {reason} (p(blocks)={p:.2f}: {why})"
-    if not blocks:
-        _report_left_out(chosen, extracted)
+    detail = f"(p(blocks)={p:.2f}: {why})"
+    left_out = [b.text for b in extracted.blocks or () if b.extracted < 0.5]
+    if blocks:
+        chosen, (code, reason) = by_blocks, ROUTE_BLOCKS
+        kept = set(by_blocks.text.split("\n\n"))
+        chosen.kept = chosen.kept + [
+            Removal(code, f"{reason} {detail}", 0, t) for t in dict.fromkeys(left_out) if t in kept
+        ]
+        chosen.route = f"{code} blocks {detail}"
+    else:
+        chosen, (code, reason) = by_extractor, ROUTE_EXTRACTOR
+        left = [Removal(code, f"{reason} {detail}", 0, t) for t in left_out]
+        chosen.removed = sorted(left + chosen.removed, key=lambda r: r.line)
+        chosen.route = f"{code} extractor {detail}"
     return chosen
-
-
-def _report_left_out(result, extracted) -> None:
-    """The blocks the extractor left out, listed as removed (line 0: they are not lines of the
-    output's source text), so that --explain shows what an HTML page lost and why."""
-    from cleaner.core.data import Removal
-
-    why = f"{LEFT_OUT_REASON} ({result.route.split(' (', 1)[1]}"
-    left = [
-        Removal(ROUTE_EXTRACTOR[0], why, 0, b.text)
-        for b in extracted.blocks or ()
-        if b.extracted < 0.5
-    ]
-    if left:
-        result.removed = sorted(left + result.removed, key=lambda r: r.line)

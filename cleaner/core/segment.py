@@ -9,6 +9,7 @@ import regex
 from cleaner.core.data import Removal, Unit
 from cleaner.core.metadata import BYLINE_RE, URL_RE
 from cleaner.core.normalise import block_kind, bullet, collapse_spaces, n_tokens, strip_inline
+from cleaner.rules.registry import RULES
 
 _STARTS_LOWER = regex.compile(r"^\p{Ll}(?!\p{Lu})")  # "town", not "iPhone" or "eBay"
 JOIN_MIN_WORDS = 8  # a broken sentence is long; "Home" + "news" is two menu entries
@@ -17,7 +18,7 @@ _SETEXT = re.compile(r"^(?:=+|-+)\s*$")  # "===" or "---" right under a markdown
 # What is left of "* * * [](share-link)" or "**[![img](x)](y)**" once links and images go: emphasis
 # markers and no text. Kept, "* * *" or "****" reads as a rule when the output is cleaned again.
 _MARKUP_ONLY = re.compile(r"[*_\s]+")
-MARKUP_RULE = ("M001", "markdown markup with no text (image, horizontal rule)")
+MARKUP_RULE = RULES["M001"].pair
 
 
 _CLOSERS = "\"'”’»)]"

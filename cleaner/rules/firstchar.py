@@ -14,8 +14,8 @@ import re
 from collections.abc import Sequence
 
 try:  # the stdlib's regex parser; private, so every use below may fall back
-    from re import _constants as _c
-    from re import _parser as _sre_parse
+    from re import _constants as _c  # type: ignore[attr-defined]
+    from re import _parser as _sre_parse  # type: ignore[attr-defined]
 except ImportError:  # pragma: no cover - a Python without it: no dispatch
     _sre_parse = None
 

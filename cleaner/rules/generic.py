@@ -1,7 +1,7 @@
 """Generic heuristics: named rules that work on any site, with no rule file.
 
-Each rule is a function registered with a code (G###) and a name; its docstring's first line is
-the reason `--explain` prints. Phrase rules match whole lines (or a line's start) so that a
+Each rule is a function registered with its code (G###); its name and the reason `--explain`
+prints come from the rule registry (rules/codes.toml, read by rules/registry.py). Phrase rules match whole lines (or a line's start) so that a
 sentence of an article that merely mentions "subscribe" is never touched.
 """
 
@@ -27,6 +27,7 @@ from cleaner.core.metadata import (
 )
 from cleaner.core.normalise import n_tokens
 from cleaner.rules.firstchar import FirstCharIndex
+from cleaner.rules.registry import RULES
 
 I = re.IGNORECASE  # noqa: E741
 
@@ -42,14 +43,10 @@ class GenericRule:
 REGISTRY: dict[str, GenericRule] = {}
 
 
-_EXAMPLES = re.compile(r"\s*\((?:\"|e\.g\.|\d)[^()]*\)\.?$|\.$")
-
-
-def rule(code: str, name: str):
+def rule(code: str):
     def register(fn: Callable[[Doc], None]) -> Callable[[Doc], None]:
-        # The reason printed per removed line is the docstring without its examples.
-        reason = _EXAMPLES.sub("", (fn.__doc__ or name).strip().splitlines()[0])
-        REGISTRY[code] = GenericRule(code, name, reason, fn)
+        record = RULES[code]
+        REGISTRY[code] = GenericRule(code, record.name, record.reason, fn)
         return fn
 
     return register
@@ -118,7 +115,7 @@ def _alternatives(pattern: str) -> list[str]:
     return parts
 
 
-def _phrase_rule(code: str, name: str, doc_line: str, pattern: str, max_words: int = 40):
+def _phrase_rule(code: str, pattern: str, max_words: int = 40):
     """Register a rule that drops every line matching `pattern` (case-insensitive)."""
     parts = _alternatives(pattern)
     anchored = [p[1:] for p in parts if p.startswith("^")]
@@ -138,8 +135,8 @@ def _phrase_rule(code: str, name: str, doc_line: str, pattern: str, max_words: i
     def apply(doc: Doc) -> None:
         _apply_phrases(doc, (phrase,))
 
-    apply.__doc__ = doc_line
-    rule(code, name)(apply)
+    apply.__doc__ = f"{code}: {RULES[code].reason}."
+    rule(code)(apply)
 
 
 def _phrase_hit(rule_: PhraseRule, text: str, low: str) -> bool:
@@ -184,8 +181,6 @@ def _apply_phrases(doc: Doc, rules: tuple[PhraseRule, ...]) -> None:
 
 _phrase_rule(
     "G101",
-    "skip-link",
-    'Skip and accessibility links ("Skip to content", "Accessibility links").',
     r"^(?:skip|jump) (?:to|over) (?:the )?(?:main |primary )?(?:content|navigation|menu|search|footer|article)$"
     r"|^(?:accessibility links|skip navigation|toggle navigation|open navigation menu)$"
     r"|^(?:zum inhalt springen|aller au contenu(?: principal)?|saltar al contenido(?: principal)?"
@@ -193,8 +188,6 @@ _phrase_rule(
 )
 _phrase_rule(
     "G102",
-    "newsletter-form",
-    'Subscribe and newsletter form text ("* indicates required", "Enter your email to subscribe").',
     r"^\*?\s*indicates required\s*\*?$"
     r"|^(?:please,?\s+)?(?:enter|type|provide)\s+(?:a\s+|your\s+)?(?:correct\s+|valid\s+)?e-?mail(?:\s+address)?(?:\s+(?:to subscribe|here|below))?\.?$"
     r"|^succ?ess?ful+y subscribed!?\.?$"
@@ -209,8 +202,6 @@ _phrase_rule(
 )
 _phrase_rule(
     "G103",
-    "membership-plea",
-    'Membership and donation pleas ("Support independent journalism", "Become a member").',
     r"(?:^|[.!?]\s+)(?:support (?:us|independent journalism|our (?:work|journalism|newsroom|reporting))\b"
     r"|become a (?:member|supporter|patron|paying subscriber)\b"
     r"|join (?:us in this fight|our community of|\d[\d,.]*k?\+? .{0,40}\bmembers\b)"
@@ -221,15 +212,11 @@ _phrase_rule(
 )
 _phrase_rule(
     "G104",
-    "card-brands",
-    'Lists of payment card brands left from a donation form ("visa masterCard americanExpress").',
     r"^(?:(?:visa|master\s?card|american\s?express|amex|discover|pay\s?pal|apple\s?pay|google\s?pay"
     r"|maestro|jcb|union\s?pay|diners(?:\s?club)?)[\s,/|]*){2,}$",
 )
 _phrase_rule(
     "G105",
-    "share-prompt",
-    'Share and follow prompts ("Share this article", "Follow us on Twitter").',
     r"^(?:share(?: this)?(?: article| story| post| page)?(?: on| via| to)?"
     r"|follow us(?: on .{0,40})?|follow @\w+.{0,80}|tweet|print(?: this)?(?: article)?|copy link|copied!?|e-?mail this"
     r"|share on (?:facebook|twitter|x|linkedin|whatsapp|telegram|reddit|pinterest|email)"
@@ -237,8 +224,6 @@ _phrase_rule(
 )
 _phrase_rule(
     "G106",
-    "comment-form",
-    'Comment form text ("Leave a Comment", "Your email address will not be published").',
     r"^leave a (?:comment|reply)\b|your e-?mail address will not be published"
     r"|required fields are marked|^(?:post|submit) (?:a )?comment$|^cancel reply$"
     r"|^[\[(]?\s*\d+\s+(?:comments?|responses?|replies)\s*[\])]?$"
@@ -248,14 +233,10 @@ _phrase_rule(
 )
 _phrase_rule(
     "G107",
-    "back-to-top",
-    '"Scroll to Top" and "Back to top" links.',
     r"^(?:scroll|back|go|return|jump)(?: up)? to (?:the )?top\W*$|^top\s*[↑^]$|^[↑⬆]$",
 )
 _phrase_rule(
     "G109",
-    "related-link",
-    '"Related article:" and "Read more:" lines that point to another article.',
     r"^(?:related(?: articles?| stories| story| content| coverage| reading| posts?| news)?"
     r"|read (?:more|also|next)|see also|more on this(?: story| topic)?|recommended(?: reading| stories)?"
     r"|also read|must read|don['’]t miss|you (?:may|might) (?:also )?(?:like|be interested in)"
@@ -267,38 +248,28 @@ _phrase_rule(
 )
 _phrase_rule(
     "G111",
-    "audio-player",
-    'Audio player chrome ("Listen to this article", "This audio is created with AI assistance").',
     r"^(?:this audio is (?:created|generated|produced) (?:with|by|using) (?:ai|artificial intelligence)(?: assistance)?"
     r"|listen to (?:this )?(?:article|story|the article)(?: \d+ min(?:utes?)?)?|audio (?:version|player)"
     r"|play audio|your browser does not support the audio element|\d{1,2}:\d{2}\s*/\s*\d{1,2}:\d{2})\.?$",
 )
 _phrase_rule(
     "G113",
-    "embed-lead-in",
-    'Lead-ins to an embed that the copy lost ("check it out:-", "reading the below tweet:-").',
     r"[:：]\s*-\s*$|\b(?:check it out|the below (?:tweet|video|post)|the (?:tweet|video|post) below"
     r"|watch the video below|see the (?:tweet|post|video) below)\W*$",
 )
 _phrase_rule(
     "G114",
-    "call-to-action",
-    'Calls to action aimed at the reader ("click here", "keep yourself updated with our website").',
     r"^(?:to (?:find out|learn|read) more|for more (?:information|details)),? click here\.?$"
     r"|\bkeep yourself updated\b|\bstay tuned (?:to|with) (?:our|this) (?:website|site|blog)\b"
     r"|^if you are interested in reading more\b|\bbookmark (?:our|this) (?:website|site|page)\b",
 )
 _phrase_rule(
     "G115",
-    "author-box",
-    'Author box headings ("About The Author", "View all posts").',
     r"^(?:about the author|about author|author bio|more from (?:this|the) author|view all posts(?: by .{1,60})?"
     r"|more articles by .{1,60}|see all articles by .{1,60})$",
 )
 _phrase_rule(
     "G116",
-    "page-chrome",
-    'Page and CMS chrome words on a line of their own ("Edit post", "Menu", "Advertisement").',
     r"^(?:edit(?: post| page| this)?|menu|main menu|search|search for:|home|log ?in|sign ?in|log ?out"
     r"|register|advertisement|advertising|advert|ads?|sponsored(?: content)?|breaking(?: news)?|close|open"
     r"|loading\.*|toggle|more|show more|load more|see more|next|previous|prev|back|photo|video|image"
@@ -307,8 +278,6 @@ _phrase_rule(
 )
 _phrase_rule(
     "G118",
-    "cookie-consent",
-    'Cookie consent banners ("This website uses cookies...", "Necessary Always Enabled").',
     r"\bcookies?\b.{0,300}\b(?:consent|accept|settings|preferences|opt[- ]out|necessary|essential"
     r"|your browser|browsing experience|improve your experience|(?:this|our) (?:web)?site)\b"
     r"|\b(?:consent|accept|(?:this|our) (?:web)?site|we use|uses)\b.{0,300}\bcookies?\b"
@@ -320,8 +289,6 @@ _phrase_rule(
 
 _phrase_rule(
     "G119",
-    "copyright-notice",
-    'Copyright and reprint notices ("All rights reserved", "This copy is for your personal, non-commercial use").',
     r"^(?:©|\(c\)|copyright\b)"
     r"|\ball rights reserved\b|\bfor your personal,? non-commercial use\b"
     r"|\bmay not be (?:published|reproduced|broadcast|rewritten|redistributed)\b",
@@ -335,9 +302,9 @@ _SIZE_TOKEN = re.compile(r"^(?:XXS|XS|SM|MD|LG|XL|XXL)$")
 _SIZE_LINE = re.compile(r"^(?:(?:XXS|XS|SM|MD|LG|XL|XXL)\s+){1,}(?:XXS|XS|SM|MD|LG|XL|XXL)$")
 
 
-@rule("G108", "screen-size-tokens")
+@rule("G108")
 def screen_size_tokens(doc: Doc) -> None:
-    """Responsive-layout size tokens left by a page's CSS helpers ("XS SM MD LG")."""
+    """G108: a line of size tokens, or a lone token beside another."""
     units = doc.units
     for i, unit in enumerate(units):
         if unit.removed is not None:
@@ -358,9 +325,9 @@ _ORIGINAL_URL = re.compile(
 )
 
 
-@rule("G110", "original-url")
+@rule("G110")
 def original_url(doc: Doc) -> None:
-    """ "Original url:" lines; the URL goes to metadata."""
+    """G110: the line, and a URL on the next line when it has none; the URL to metadata."""
     units = doc.units
     reason = REGISTRY["G110"].reason
     for i, unit in enumerate(units):
@@ -379,9 +346,9 @@ def original_url(doc: Doc) -> None:
 # --- G3xx: byline and date lines -> metadata ----------------------------------------------------
 
 
-@rule("G301", "byline")
+@rule("G301")
 def byline(doc: Doc) -> None:
-    """Byline lines ("By AFP", "by X March 7, 2023 6:41 AM 2 min read"); name and date go to metadata."""
+    """G301: a line BYLINE_RE matches whole; its name and date to metadata."""
     for i, unit in enumerate(doc.units):
         if unit.removed is not None or len(unit.text) > 200:
             continue
@@ -393,9 +360,9 @@ def byline(doc: Doc) -> None:
                 doc.add_date(unit, iso_date(m.group("date")))
 
 
-@rule("G302", "date-line")
+@rule("G302")
 def date_line(doc: Doc) -> None:
-    """Lines that are only a date or a date label ("March 07, 2023", "Updated"); the date goes to metadata."""
+    """G302: a line is_date_line accepts; its date to metadata."""
     for i, unit in enumerate(doc.units):
         if unit.removed is None and is_date_line(unit.text):
             doc.remove(i, "G302", REGISTRY["G302"].reason)
@@ -417,9 +384,9 @@ FEED_MIN_STAMPS = 2  # one lone time is the article's own timestamp, not a feed
 FEED_SUMMARY_MIN_WORDS = 8  # an item's summary is a sentence, not another headline
 
 
-@rule("G203", "news-feed")
+@rule("G203")
 def news_feed(doc: Doc) -> None:
-    """Timestamped feeds of other headlines ("10:01 PM" followed by an item and its summary)."""
+    """G203: every stamp, the headline after it and a summary sentence, and a feed heading."""
     from cleaner.core.segment import ends_sentence
 
     units = doc.units
@@ -450,7 +417,7 @@ def news_feed(doc: Doc) -> None:
     _remove_unless_article(doc, feed, "G203")
 
 
-KEEP_STAMP = ("K003", "time or date stamp of a live blog's entry")
+KEEP_STAMP = RULES["K003"].pair
 LIST_MIN_OTHER_PROSE = 0.25  # a "feed" with little prose beside it is the article: a live blog
 _PROSE_WORDS = 10
 
@@ -508,9 +475,9 @@ def finish(doc: Doc) -> None:
     doc.title_index = where.get(id(title)) if title is not None else None
 
 
-@rule("G202", "repeated-caption")
+@rule("G202")
 def repeated_caption(doc: Doc) -> None:
-    """A caption printed twice in a row (image alt text and caption): both copies go."""
+    """G202: two equal live lines side by side (neighbours among the live lines)."""
     units = doc.units
     reason = REGISTRY["G202"].reason
     # Neighbours among the live lines: with a removed widget between them the pair is still a
@@ -537,9 +504,9 @@ _PHOTO_CREDIT = re.compile(
 CAPTION_MAX_WORDS = 30
 
 
-@rule("G204", "caption")
+@rule("G204")
 def caption(doc: Doc) -> None:
-    """Image captions and credits: a line in parentheses, "Photo: ...", a caption ending in a bold credit."""
+    """G204: a short line in brackets, a photo credit, or text ending in a bold credit."""
     from cleaner.core.article import is_credit
 
     reason = REGISTRY["G204"].reason
@@ -565,9 +532,9 @@ _IMAGE_PLACEHOLDER = re.compile(
 )
 
 
-@rule("G205", "media-placeholder")
+@rule("G205")
 def media_placeholder(doc: Doc) -> None:
-    """Placeholders where an image or video was ("16x9 Image")."""
+    """G205: a line that is only a media word, with an optional size."""
     for i, unit in enumerate(doc.units):
         if unit.removed is None and _IMAGE_PLACEHOLDER.match(unit.text):
             doc.remove(i, "G205", REGISTRY["G205"].reason)
@@ -605,16 +572,16 @@ def _thread_start(doc: Doc) -> int | None:
     return None
 
 
-@rule("G206", "comment-thread")
+@rule("G206")
 def comment_thread(doc: Doc) -> None:
-    """Reader comments: from the first "X said:" post or dated post under a comments heading, on."""
+    """G206: from the thread's first post (or its heading) to the end of the page."""
     units = doc.units
     start = _thread_start(doc)
     if start is None:
         return
     # The thread's own heading ("10 Comments", "Leave a Reply") just above it goes too.
     for j in range(start - 1, max(-1, start - 4), -1):
-        if units[j].removed is not None and units[j].removed.rule == "G106":
+        if (head := units[j].removed) is not None and head.rule == "G106":
             start = j
             break
     if not any(u.removed is None and n_tokens(u.text) >= 10 for u in units[:start]):
@@ -656,9 +623,9 @@ def _items_have_headlines(units, stamps: list[int]) -> bool:
     )
 
 
-@rule("G207", "story-list")
+@rule("G207")
 def story_list(doc: Doc) -> None:
-    """Lists of other stories: items of the same shape, each with its own date or byline line."""
+    """G207: runs of stamps at a fixed period, extended over their items' shapes."""
     units = doc.units
     stamps = [i for i, u in enumerate(units) if _is_stamp(u)]
     prose: int | None = None  # the page's live prose, counted at the first list
@@ -703,10 +670,10 @@ _RELATED_HEADING = re.compile(
 )
 
 
-@rule("G208", "related-block")
+@rule("G208")
 def related_block(doc: Doc) -> None:
-    """The headlines listed under a "Related articles" or "Don't miss" heading."""
-    from cleaner.core.article import MAX_LINK_SHARE, _title_like
+    """G208: the headline-shaped lines right under a related heading (G109)."""
+    from cleaner.core.article import MAX_LINK_SHARE, title_like
 
     units = doc.units
     # The live lines, to step from a heading to the next live line without walking over every
@@ -726,7 +693,7 @@ def related_block(doc: Doc) -> None:
             if u.removed is not None:  # taken by an earlier heading's block
                 continue
             headline = u.link_share > MAX_LINK_SHARE or (
-                _title_like(u.text, u.kind) or (u.text[-1:] in "?!" and n_tokens(u.text) <= 20)
+                title_like(u.text, u.kind) or (u.text[-1:] in "?!" and n_tokens(u.text) <= 20)
             )
             if not headline or taken == RELATED_BLOCK_MAX:
                 break

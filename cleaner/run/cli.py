@@ -19,21 +19,22 @@ from typing import Annotated
 import typer
 
 from cleaner import __version__
-from cleaner.rules.registry import generic_codes, site_codes
-from cleaner.run.files import Item, _count, _inside, _walk, writes_into
+from cleaner.run.files import Item, count_items, inside, walk, writes_into
 from cleaner.run.folder_run import (
     OUTPUT_EXISTS,
     Format,
     ReportError,
     Run,
     Tally,
-    _clean_in_process,
-    _clean_in_workers,
+    clean_in_process,
+    clean_in_workers,
 )
 from cleaner.run.progress import Progress, progress_mode
 from cleaner.run.report import Summary
+from cleaner.run.rule_info import list_rules as print_rules
+from cleaner.run.rule_info import show_rule
 from cleaner.run.workers import Job, Pool
-from cleaner.sites.identify import RuleSet, ruleset
+from cleaner.sites.identify import ruleset
 from cleaner.sites.rulefile import RuleFileError
 
 app = typer.Typer(add_completion=False, rich_markup_mode=None, pretty_exceptions_enable=False)
@@ -52,15 +53,6 @@ def _print_version(value: bool) -> None:
     if value:
         print(f"clean (cleaner) {__version__}")
         raise typer.Exit(EXIT_OK)
-
-
-def _list_rules(rules: RuleSet) -> None:
-    print("Generic rules:")
-    for code, name, reason in generic_codes():
-        print(f"  {code}  {name:<20} {reason}")
-    print("Site rules:")
-    for code, site, reason in site_codes(rules):
-        print(f"  {code}  {site:<20} {reason}")
 
 
 @app.command(no_args_is_help=True)
@@ -171,7 +163,9 @@ def clean_command(
         ),
     ] = False,
 ) -> None:
-    """Turn scraped copies of web pages into canonical article text."""
+    """Turn scraped copies of web pages into canonical article text.
+
+    `clean rule CODE` describes a rule code (`--format json`: as JSON)."""
     try:
         _command(
             src,
@@ -228,8 +222,10 @@ def _command(
     except RuleFileError as exc:
         _err(f"clean: invalid rule file:\n{exc}")
         raise typer.Exit(EXIT_USAGE) from None
+    if src == "rule":  # `clean rule CODE` (a folder named rule is ./rule)
+        raise typer.Exit(show_rule(dst, rule_set, as_json=fmt == "json"))
     if list_rules:
-        _list_rules(rule_set)
+        print_rules(rule_set)
         raise typer.Exit(EXIT_OK)
     if src is None or dst is None:
         _err("clean: usage: clean IN OUT (see clean --help)")
@@ -272,16 +268,16 @@ def _command(
             _err(f"clean: {src}: no such file or directory")
             raise typer.Exit(EXIT_USAGE)
         if root.is_dir():
-            if out_dir is not None and _inside(out_dir, root):
+            if out_dir is not None and inside(out_dir, root):
                 _err(f"clean: OUT ({dst}) is inside IN ({src}); choose another folder")
                 raise typer.Exit(EXIT_USAGE)
-            if out_dir is not None and _inside(root, out_dir):
+            if out_dir is not None and inside(root, out_dir):
                 # OUT/<path under IN> can fall inside IN (IN=out/x, a file x/z/a.html there
                 # goes to out/x/z/a.txt), and IN is never written to.
                 _err(f"clean: IN ({src}) is inside OUT ({dst}); choose another folder")
                 raise typer.Exit(EXIT_USAGE)
-            total = _count(root)
-            items = _walk(root)
+            total = count_items(root)
+            items = walk(root)
         else:
             items, total = [Item(root.name, root, explicit=True)], 1
     report_fh = None
@@ -319,9 +315,9 @@ def _command(
     report_failed: str | None = None
     try:
         if pool is None:
-            _clean_in_process(this, items, job, tally, stdin)
+            clean_in_process(this, items, job, tally, stdin)
         else:
-            _clean_in_workers(this, items, pool, tally, stdin)
+            clean_in_workers(this, items, pool, tally, stdin)
     except KeyboardInterrupt:
         interrupted = True
     except ReportError as exc:

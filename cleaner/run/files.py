@@ -19,7 +19,7 @@ from pathlib import Path
 # --- names -------------------------------------------------------------------------------------
 
 
-def _show(name: str) -> str:
+def show_name(name: str) -> str:
     """A file name fit to print and to put in JSON: bytes that are not UTF-8 (which Python keeps
     as lone surrogates) as \\xNN, control characters (a newline in a name) escaped too."""
     out = []
@@ -34,7 +34,7 @@ def _show(name: str) -> str:
     return "".join(out)
 
 
-def _safe_name(name: str) -> str:
+def safe_name(name: str) -> str:
     """An output file name that is valid UTF-8 and has no control characters: such bytes of the
     input's name become %NN (`caf\\xe9.txt` is written as `caf%E9.txt`)."""
     out = []
@@ -75,7 +75,7 @@ def _entries(directory: Path | str) -> list[tuple[str, bool]]:
     return listed
 
 
-def _walk(root: Path) -> Iterator[Item]:
+def walk(root: Path) -> Iterator[Item]:
     """Every entry under root that is not a directory, and every directory that cannot be
     listed (reported, never dropped silently), as they come. Symlinks to directories are not
     followed: they could loop, or lead out of IN.
@@ -119,8 +119,8 @@ def _pending(listed: list[tuple[str, bool]]) -> list[tuple[str, bool]]:
     return listed
 
 
-def _count(root: Path) -> int:
-    """How many Items `_walk(root)` yields (the total of the progress display), by the same
+def count_items(root: Path) -> int:
+    """How many Items `walk(root)` yields (the total of the progress display), by the same
     listing, keeping nothing per file: only the directories still to list."""
     count = 0
     stack: list[str] = [os.fspath(root)]
@@ -139,7 +139,7 @@ def _count(root: Path) -> int:
     return count
 
 
-def _kind(mode: int) -> str:
+def file_kind(mode: int) -> str:
     for test, kind in (
         (stat.S_ISDIR, "a directory"),
         (stat.S_ISFIFO, "a FIFO"),
@@ -152,7 +152,7 @@ def _kind(mode: int) -> str:
     return "not a regular file"
 
 
-def _read_bounded(path: Path, limit: int) -> bytes:
+def read_bounded(path: Path, limit: int) -> bytes:
     """At most limit + 1 bytes: a file that grew past the limit (or /dev/zero) is not slurped."""
     with open(path, "rb") as fh:
         return fh.read(limit + 1)
@@ -161,7 +161,7 @@ def _read_bounded(path: Path, limit: int) -> bytes:
 # --- paths -------------------------------------------------------------------------------------
 
 
-def _inside(path: Path, folder: Path) -> bool:
+def inside(path: Path, folder: Path) -> bool:
     a, b = folder.resolve(), path.resolve()
     return b == a or a in b.parents
 
@@ -171,7 +171,7 @@ def writes_into(path: Path, source: Path) -> bool:
     the input (a file or a folder): the same file once links are resolved, or a hard link to it,
     or a place inside the folder. The one check that guards every output, the report and record
     files, since IN is never written to."""
-    return _inside(path, source) or _same_file(path, source)
+    return inside(path, source) or same_file(path, source)
 
 
 def link_outside(path: Path, root: Path) -> Path | None:
@@ -180,10 +180,10 @@ def link_outside(path: Path, root: Path) -> Path | None:
     if not path.is_symlink():
         return None
     target = path.resolve()
-    return None if _inside(target, root) else target
+    return None if inside(target, root) else target
 
 
-def _same_file(a: Path, b: Path) -> bool:
+def same_file(a: Path, b: Path) -> bool:
     try:
         return os.path.samefile(a, b)
     except OSError:
@@ -222,7 +222,7 @@ def temp_prefix(name: str) -> str:
     return f".{name}."
 
 
-def _write_atomic(path: Path, data: str) -> int:
+def write_atomic(path: Path, data: str) -> int:
     """Temporary file then rename: an interrupted run never leaves half an output."""
     path.parent.mkdir(parents=True, exist_ok=True)
     encoded = data.encode("utf-8")

@@ -25,14 +25,14 @@ from typing import IO
 from cleaner.core.data import Result
 from cleaner.run.files import (
     Item,
-    _kind,
-    _read_bounded,
-    _safe_name,
-    _same_file,
-    _show,
-    _write_atomic,
+    file_kind,
     fit_name,
     link_outside,
+    read_bounded,
+    safe_name,
+    same_file,
+    show_name,
+    write_atomic,
     writes_into,
 )
 from cleaner.run.progress import Progress
@@ -101,7 +101,7 @@ class Pending:
     size: int = 0  # bytes read
 
 
-# An escape that _safe_name writes for a byte of a name (%0A, %7F, %E9): an output directory
+# An escape that safe_name writes for a byte of a name (%0A, %7F, %E9): an output directory
 # with one may be shared by two input directories (`caf\xe9/` and `caf%E9/` both write to
 # `caf%E9/`).
 _ESCAPE = re.compile(r"%(?:[01][0-9A-F]|7F|[89A-F][0-9A-F])")
@@ -117,7 +117,7 @@ class Planned:
     back to a directory). Memory grows with the largest directory, not with the whole run. The
     exception is an output directory whose path has an escape (see _ESCAPE): another input
     directory may come to it anywhere later in the walk, so it is remembered for the whole run.
-    The inputs must come in the order of `files._walk` (a file or stdin is one input)."""
+    The inputs must come in the order of `files.walk` (a file or stdin is one input)."""
 
     def __init__(self) -> None:
         self._path: list[tuple[Path, dict[str, str]]] = []  # a directory, then its subdirectory
@@ -165,7 +165,7 @@ class Run:
     def target(self, rel: str) -> Path | None:
         if self.out_dir is None:
             return None
-        rel_path = Path(_safe_name(rel))
+        rel_path = Path(safe_name(rel))
         # A long name (or one of many escaped bytes, each %NN) would be no valid file name.
         name = fit_name(rel_path.stem + (".json" if self.fmt is Format.json else ".txt"))
         if not self.mirror:
@@ -175,7 +175,7 @@ class Run:
     def prepare(self, item: Item, stdin: IO[bytes] | None) -> Outcome | Pending:
         """The input's Outcome when it is decided before cleaning (skipped, failed), else the
         input read, to clean."""
-        name = _show(item.rel)
+        name = show_name(item.rel)
         if item.error is not None:
             why = item.error.strerror or str(item.error)
             return Outcome(name, "failed", f"cannot list directory: {why}")
@@ -192,10 +192,10 @@ class Run:
             if not item.explicit and not self.follow_symlinks and self.source is not None:
                 outside = link_outside(path, self.source)
                 if outside is not None:
-                    why = f"symlink to {_show(str(outside))}, outside IN (not followed; see --follow-symlinks)"
+                    why = f"symlink to {show_name(str(outside))}, outside IN (not followed; see --follow-symlinks)"
                     return Outcome(name, "skipped", why)
             if not regular and not item.explicit:
-                return Outcome(name, "skipped", f"not a regular file ({_kind(st.st_mode)})")
+                return Outcome(name, "skipped", f"not a regular file ({file_kind(st.st_mode)})")
             if regular:
                 size = st.st_size
                 if size > self.max_bytes:
@@ -220,7 +220,7 @@ class Run:
         if first is not None:
             why = f"output {target} is already written for {first}"
             return Outcome(name, "failed", why, bytes_in=size)
-        if path is not None and target.exists() and _same_file(target, path):
+        if path is not None and target.exists() and same_file(target, path):
             return Outcome(name, "failed", f"output {target} would replace the input")
         if self._leads_into_source(target.parent):
             why = f"output folder {target.parent} leads into IN (a symlink); IN is never written to"
@@ -235,7 +235,7 @@ class Run:
             if path is None:
                 data = stdin.read(self.max_bytes + 1) if stdin is not None else b""
             else:
-                data = _read_bounded(path, self.max_bytes)
+                data = read_bounded(path, self.max_bytes)
         except OSError as exc:
             return Outcome(name, "failed", f"cannot read: {exc.strerror or exc}", bytes_in=size)
         if len(data) > self.max_bytes:
@@ -259,7 +259,7 @@ class Run:
             written, where = len(text.encode("utf-8")), "-"
         else:
             try:
-                written, where = _write_atomic(target, rendered), str(target)
+                written, where = write_atomic(target, rendered), str(target)
             except OSError as exc:
                 why = f"cannot write {target}: {exc.strerror or exc}"
                 return Outcome(name, "failed", why, bytes_in=size, result=result)
@@ -363,7 +363,7 @@ def _done(this: Run, tally: Tally, outcome: Outcome | tuple[Pending, str, object
         tally.add(outcome)
 
 
-def _clean_in_process(
+def clean_in_process(
     this: Run, items: Iterable[Item], job: Job, tally: Tally, stdin: IO[bytes] | None
 ) -> None:
     """--jobs 1 --timeout 0: one input after the other, each cleaned in this process with no
@@ -376,7 +376,7 @@ def _clean_in_process(
             _done(this, tally, prepared)
 
 
-def _clean_in_workers(
+def clean_in_workers(
     this: Run, items: Iterable[Item], pool: Pool, tally: Tally, stdin: IO[bytes] | None = None
 ) -> None:
     """--jobs N (1 included, with a time budget): inputs are read in order, at most one per
