@@ -29,11 +29,12 @@ from cleaner.core.article import classify as article_class
 from cleaner.core.article import words
 from cleaner.core.document import Doc
 from cleaner.core.features import NAMES, STRUCTURAL, UnitView, matrix
+from cleaner.rules.registry import RULES
 
 MODEL_FILE = "boilerplate_model.json"
-NOT_ARTICLE = ("G501", "not article (learned)")
-AGREED = ("G502", "not article: the model and the extractor agree")
-KEEP_ARTICLE = ("K501", "article text, kept by the model against a structural rule")
+NOT_ARTICLE = RULES["G501"].pair
+AGREED = RULES["G502"].pair
+KEEP_ARTICLE = RULES["K501"].pair
 EXPLAIN_TOP = 3  # features named in a reason
 # Units walked through the trees at once. Every unit's walk is its own, so the result is the
 # same; whole, a page of 70,000 short lines made trees x units arrays of 80 MB each, and took

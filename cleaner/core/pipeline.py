@@ -17,6 +17,7 @@ from cleaner.core.pagemeta import detect_language
 from cleaner.core.read import binary_kind, decode_info, sniff_format
 from cleaner.core.segment import segment, units_from_blocks
 from cleaner.rules.generic import KEEP_STAMP, apply_generic, finish
+from cleaner.rules.registry import RULES
 from cleaner.sites.apply import apply_site
 from cleaner.sites.identify import RuleSet
 
@@ -175,7 +176,7 @@ def _extracted_title(doc: Doc) -> None:
         key = doc.meta.title.casefold()
         for i, u in enumerate(doc.units):
             if u.removed is None and u.text.casefold() == key:
-                doc.remove(i, "G201", "the title printed again")
+                doc.remove(i, *RULES["G201"].pair)
 
 
 def _clean(
