@@ -228,31 +228,15 @@ def _clean(
             settle=settle,
         )
     extracted = html_path.extract_blocks(text, url=url, choose_site=choose_site)
-    blocks = _finish_html(
-        text,
-        extracted,
-        extracted.blocks,
-        rules,
-        url=url,
-        site=site,
-        site_rules=site_rules,
-        model=model,
-        settle=settle,
-    )
+    options = dict(url=url, site=site, site_rules=site_rules, model=model, settle=settle)
     if html == "blocks" or not model:
-        return blocks
-    by_extractor = _finish_html(
-        text,
-        extracted,
-        None,
-        rules,
-        url=url,
-        site=site,
-        site_rules=site_rules,
-        model=model,
-        settle=settle,
-    )
-    return route.choose(by_extractor, blocks, extracted)
+        return _finish_html(text, extracted, extracted.blocks, rules, **options)
+    # The language of the reading kept only: detecting it costs as much as a rule pass.
+    by_blocks = _finish_html(text, extracted, extracted.blocks, rules, language=False, **options)
+    by_extractor = _finish_html(text, extracted, None, rules, language=False, **options)
+    chosen = route.choose(by_extractor, by_blocks, extracted)
+    chosen.language = detect_language(chosen.text) if settle else None
+    return chosen
 
 
 def both_readings(text: str, rules: RuleSet, url: str | None = None) -> tuple:
@@ -311,6 +295,7 @@ def _finish(
     notes: list[str] | None = None,
     blocks: list | None = None,
     pruned: list[Removal] | None = None,
+    language: bool = True,
 ) -> Result:
     """The rest of the pipeline on a copy's text, or on one reading of an HTML page."""
     pruned = pruned or []
@@ -368,7 +353,7 @@ def _finish(
         ],
         warnings=list(doc.warnings),
         chars_in=len(text),
-        language=detect_language(out) if settle else None,
+        language=detect_language(out) if settle and language else None,
     )
     # Counted per unit: the article finder has counted most of them already (cached by text).
     n_in = sum(words(u.text) for u in doc.units)
