@@ -218,6 +218,64 @@ def test_single_file_in(runner, tmp_path):
     assert (out / "page.html.txt").read_text(encoding="utf-8") == ARTICLE_TEXT
 
 
+def test_single_file_to_an_out_with_a_suffix_writes_that_file(runner, tmp_path):
+    src = write(
+        tmp_path / "page.html",
+        "<html><body><article>"
+        + "".join(f"<p>{p}</p>" for p in ARTICLE_TEXT.split("\n\n")[1:])
+        + "</article></body></html>",
+    )
+    out = tmp_path / "out.txt"
+    result = invoke(runner, src, out)
+    assert result.exit_code == 0, result.stderr
+    assert out.is_file(), "OUT with a file suffix is the output file, not a folder"
+    assert "The mayor said the council" in out.read_text(encoding="utf-8")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.txt", "page.html"]
+
+
+def test_single_file_to_a_json_out_writes_json(runner, tmp_path):
+    src = write(tmp_path / "page.txt", ARTICLE)
+    out = tmp_path / "sub" / "page.json"
+    result = invoke(runner, src, out)
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(out.read_text(encoding="utf-8"))["text"] == ARTICLE_TEXT
+
+
+def test_stdin_to_an_out_with_a_suffix_writes_that_file(runner, tmp_path):
+    out = tmp_path / "clean.txt"
+    result = invoke(runner, "-", out, input=ARTICLE)
+    assert result.exit_code == 0, result.stderr
+    assert out.read_text(encoding="utf-8") == ARTICLE_TEXT
+
+
+def test_single_file_out_exists_is_skipped_without_overwrite(runner, tmp_path):
+    src = write(tmp_path / "page.txt", ARTICLE)
+    out = write(tmp_path / "out.txt", "old\n")
+    result = invoke(runner, src, out)
+    assert result.exit_code == 0, result.stderr
+    assert out.read_text(encoding="utf-8") == "old\n"
+    assert "exists (use --overwrite)" in result.stderr
+    assert invoke(runner, src, out, "--overwrite").exit_code == 0
+    assert out.read_text(encoding="utf-8") == ARTICLE_TEXT
+
+
+def test_single_file_to_an_existing_folder_with_a_suffix_stays_a_folder(runner, tmp_path):
+    src = write(tmp_path / "page.txt", ARTICLE)
+    out = tmp_path / "out.d"
+    out.mkdir()
+    result = invoke(runner, src, out)
+    assert result.exit_code == 0, result.stderr
+    assert (out / "page.txt").read_text(encoding="utf-8") == ARTICLE_TEXT
+
+
+def test_single_file_to_itself_is_refused(runner, tmp_path):
+    src = write(tmp_path / "page.txt", ARTICLE)
+    result = invoke(runner, src, src, "--overwrite")
+    assert result.exit_code == 2
+    assert "is IN" in result.stderr
+    assert src.read_text(encoding="utf-8") == ARTICLE
+
+
 def test_single_file_to_stdout(runner, tmp_path):
     src = write(tmp_path / "page.txt", ARTICLE)
     result = invoke(runner, src, "-")

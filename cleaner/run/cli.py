@@ -91,9 +91,13 @@ def clean_command(
         typer.Option("--url", help="The page's URL (forces its site; goes to metadata)."),
     ] = None,
     fmt: Annotated[
-        Format,
-        typer.Option("--format", help="txt: the text; json: text, metadata and removed lines."),
-    ] = Format.txt,
+        Format | None,
+        typer.Option(
+            "--format",
+            help="txt: the text; json: text, metadata and removed lines (default: from OUT's "
+            "suffix when OUT is one file, else txt).",
+        ),
+    ] = None,
     explain_: Annotated[
         bool,
         typer.Option("--explain", help="Report every removed line with the rule that removed it."),
@@ -208,7 +212,7 @@ def _command(
     no_site_rules: bool,
     site: str | None,
     url: str | None,
-    fmt: Format,
+    fmt: Format | None,
     explain_: bool,
     overwrite: bool,
     quiet: bool,
@@ -260,6 +264,16 @@ def _command(
         )
 
     out_dir = None if dst == "-" else Path(dst)
+    out_file = None
+    if out_dir is not None and _one_input(src) and _names_a_file(out_dir):
+        # `clean page.html page.txt`: OUT is the output file itself, not a folder to make.
+        if src != "-" and writes_into(out_dir, Path(src)):
+            _err(f"clean: OUT ({dst}) is IN ({src}); IN is never written to")
+            raise typer.Exit(EXIT_USAGE)
+        out_file, out_dir = out_dir, out_dir.parent
+        if fmt is None:
+            fmt = _FORMAT_OF_SUFFIX.get(out_file.suffix.lower(), Format.txt)
+    fmt = fmt or Format.txt
     root = None
     # The inputs come lazily from the walk of a folder, never listed all at once (memory grows
     # with the largest directory, not with the number of files); `total` is counted beforehand.
@@ -303,6 +317,7 @@ def _command(
         skip_existing=skip_existing,
         source=root,
         follow_symlinks=follow_symlinks,
+        out_file=out_file,
     )
     summary = Summary()
     explain_stream = sys.stderr if out_dir is None else sys.stdout
@@ -361,6 +376,19 @@ def _command(
     if not quiet:
         _err(summary.render())
     raise typer.Exit(EXIT_FAILED if summary.failed else EXIT_OK)
+
+
+_FORMAT_OF_SUFFIX = {".json": Format.json, ".txt": Format.txt}
+
+
+def _one_input(src: str) -> bool:
+    """IN is stdin or one file (not a folder)."""
+    return src == "-" or not Path(src).is_dir()
+
+
+def _names_a_file(out: Path) -> bool:
+    """OUT names an output file: it has a suffix (`out.txt`) and is no existing folder."""
+    return bool(out.suffix) and not out.is_dir()
 
 
 def _default_jobs() -> int:

@@ -159,12 +159,15 @@ class Run:
     skip_existing: bool = False
     source: Path | None = None  # IN (a folder or a file): never written to, links checked
     follow_symlinks: bool = False  # follow a file link in IN that leads outside it
+    out_file: Path | None = None  # one input written to this file (OUT named a file)
     planned: Planned = field(default_factory=Planned)
     _safe_dirs: set[Path] = field(default_factory=set)  # output folders found not to lead into IN
 
     def target(self, rel: str) -> Path | None:
         if self.out_dir is None:
             return None
+        if self.out_file is not None:
+            return self.out_file
         rel_path = Path(_safe_name(rel))
         # A long name (or one of many escaped bytes, each %NN) would be no valid file name.
         name = fit_name(rel_path.stem + (".json" if self.fmt is Format.json else ".txt"))
