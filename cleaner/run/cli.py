@@ -159,8 +159,19 @@ def clean_command(
         ),
     ] = None,
     url_field: Annotated[
-        str, typer.Option("--url-field", help="Record files: the field with the page's URL.")
-    ] = "url",
+        str | None,
+        typer.Option(
+            "--url-field", help="Record files: the field with the page's URL (default: url)."
+        ),
+    ] = None,
+    id_field: Annotated[
+        str | None,
+        typer.Option(
+            "--id-field",
+            help="Record files: the field that names a record in --report (default: id; "
+            "WARC: warc_record_id).",
+        ),
+    ] = None,
     follow_symlinks: Annotated[
         bool,
         typer.Option(
@@ -196,6 +207,7 @@ def clean_command(
             skip_existing=skip_existing,
             text_field=text_field,
             url_field=url_field,
+            id_field=id_field,
             follow_symlinks=follow_symlinks,
         )
     except KeyboardInterrupt:  # before any input was cleaned (rule files, listing IN)
@@ -223,7 +235,8 @@ def _command(
     jobs: int,
     skip_existing: bool,
     text_field: str | None,
-    url_field: str,
+    url_field: str | None,
+    id_field: str | None = None,
     follow_symlinks: bool = False,
 ) -> None:
     rule_dirs = tuple(str(d) for d in rules)
@@ -249,6 +262,10 @@ def _command(
         if src != "-" and dst != "-" and writes_into(Path(dst), Path(src)):
             _err(f"clean: OUT ({dst}) is IN ({src}); IN is never written to")
             raise typer.Exit(EXIT_USAGE)
+        if report is not None and dst != "-" and writes_into(report, Path(dst)):
+            _err(f"clean: the report ({report}) is OUT ({dst}); choose another file")
+            raise typer.Exit(EXIT_USAGE)
+        _refuse_for_records(src, url, follow_symlinks, text_field, url_field)
         _clean_record_file(
             src,
             dst,
@@ -257,11 +274,27 @@ def _command(
             site,
             jobs,
             text_field,
-            url_field,
+            url_field or "url",
             quiet,
             skip_existing,
             timeout,
+            report=report,
+            explain_=explain_,
+            fmt=fmt,
+            max_bytes=max_bytes,
+            id_field=id_field,
         )
+    for option, value in (
+        ("--text-field", text_field),
+        ("--url-field", url_field),
+        ("--id-field", id_field),
+    ):
+        if value is not None:
+            _err(
+                f"clean: {option} applies to record files only (.jsonl, .parquet, .warc), "
+                f"not to {src}"
+            )
+            raise typer.Exit(EXIT_USAGE)
 
     out_dir = None if dst == "-" else Path(dst)
     out_file = None
@@ -435,6 +468,36 @@ def _is_records(path: str) -> bool:
     return path != "-" and detect_format(path) is not None
 
 
+def _refuse_for_records(
+    src: str,
+    url: str | None,
+    follow_symlinks: bool,
+    text_field: str | None,
+    url_field: str | None,
+) -> None:
+    """A record run takes every option of a folder run that has a meaning for records; the
+    others are refused (exit 2), never ignored."""
+    from cleaner.run.records import detect_format
+
+    why = None
+    if url is not None:
+        why = (
+            "--url names one page; each record of a record file has its own URL (its "
+            "--url-field): use --site to force the site of every record"
+        )
+    elif follow_symlinks:
+        why = "--follow-symlinks applies to the files of a folder; a record file has none"
+    elif detect_format(src) == "warc" and (text_field or url_field):
+        option = "--text-field" if text_field else "--url-field"
+        why = (
+            f"{option} applies to JSON Lines and Parquet; a WARC record's page is its payload "
+            "and its URL its WARC-Target-URI"
+        )
+    if why is not None:
+        _err(f"clean: {why}")
+        raise typer.Exit(EXIT_USAGE)
+
+
 def _clean_record_file(
     src: str,
     dst: str,
@@ -447,12 +510,27 @@ def _clean_record_file(
     quiet: bool,
     skip_existing: bool = False,
     timeout: float = 0,
+    *,
+    report: Path | None = None,
+    explain_: bool = False,
+    fmt: Format | None = None,
+    max_bytes: int | None = None,
+    id_field: str | None = None,
 ) -> None:
     """IN or OUT is a record file (JSON Lines, Parquet, WARC): stream it record by record.
 
     The output is written to a temporary file renamed at the end, so an existing OUT is a
-    finished run: --skip-existing then skips the whole run (exit 0)."""
-    from cleaner.run.records import RecordsError, RecordsWriteError, Stats, clean_records
+    finished run: --skip-existing then skips the whole run (exit 0). `-` writes JSON Lines to
+    stdout. --report has a line per record, --explain lists each record's removed lines (on
+    stdout, or stderr when the records go there), --format json adds them to each record."""
+    from cleaner.run.record_run import RecordTally
+    from cleaner.run.records import (
+        RecordsError,
+        RecordsWriteError,
+        Stats,
+        clean_records,
+        detect_format,
+    )
 
     if skip_existing and dst != "-" and os.path.exists(dst):
         if not quiet:
@@ -460,14 +538,42 @@ def _clean_record_file(
         raise typer.Exit(EXIT_OK)
     stats = Stats()
     progress: Progress | None = None
+    to_stdout = dst == "-"
+    busy = (explain_ and to_stdout) or (
+        (to_stdout or explain_) and _isatty(sys.stdout) and _isatty(sys.stderr)
+    )
 
     def show(stats: Stats) -> None:
         nonlocal progress
         if progress is None:  # the reader is open: its total (Parquet) is known
-            mode = progress_mode(quiet, terminal_busy=dst == "-" and _isatty(sys.stdout))
+            mode = progress_mode(quiet, terminal_busy=busy)
             progress = Progress(stats.total, mode=mode, unit="records", failed_label="with errors")
         progress.update(stats.records, stats.errors)
 
+    def stop() -> None:
+        if progress is not None:
+            progress.close()
+        if report_fh is not None:
+            with contextlib.suppress(OSError):
+                report_fh.close()
+
+    report_fh = None
+    if report is not None:
+        try:
+            report_fh = open(report, "w", encoding="utf-8")  # noqa: SIM115 - closed by stop()
+        except OSError as exc:
+            _err(f"clean: cannot write the report {report}: {exc.strerror or exc}")
+            raise typer.Exit(EXIT_USAGE) from None
+    tally = None
+    if report_fh is not None or explain_:
+        if id_field is None:
+            id_field = "warc_record_id" if detect_format(src) == "warc" else "id"
+        stream = (sys.stderr if to_stdout else sys.stdout) if explain_ else None
+        tally = RecordTally(src, dst, id_field, report_fh, stream)
+    shown = "stdout" if to_stdout else dst
+    # What a run cut short leaves: a file output is not there at all; on stdout the records
+    # written so far are.
+    lost = "the records before went to stdout" if to_stdout else f"{dst} not written"
     try:
         clean_records(
             src,
@@ -481,25 +587,31 @@ def _clean_record_file(
             stats=stats,
             progress=show,
             timeout=timeout or None,
+            max_bytes=max_bytes,
+            detail=fmt is Format.json,
+            on_record=tally,
         )
+    except ReportError as exc:
+        stop()
+        _err(
+            f"clean: cannot write the report {report}: {exc}; stopped after {stats.records} "
+            f"records; {lost}"
+        )
+        raise typer.Exit(EXIT_FAILED) from None
     except RecordsWriteError as exc:
-        if progress is not None:
-            progress.close()
-        _err(f"clean: {exc}; {dst} not written ({stats.records} records were cleaned)")
+        stop()
+        _err(f"clean: {exc}; {lost} ({stats.records} records were cleaned)")
         raise typer.Exit(EXIT_FAILED) from None
     except RecordsError as exc:
-        if progress is not None:
-            progress.close()
+        stop()
         _err(f"clean: {exc}")
         raise typer.Exit(EXIT_USAGE) from None
     except KeyboardInterrupt:
-        if progress is not None:
-            progress.close()
+        stop()
         if not quiet:
-            _err(f"clean: interrupted after {stats.records} records; {dst} not written")
+            _err(f"clean: interrupted after {stats.records} records; {lost}")
         raise typer.Exit(EXIT_INTERRUPTED) from None
-    if progress is not None:
-        progress.close()
+    stop()
     if not quiet:
         for number, error in stats.first_errors:
             _err(f"{src}: record {number}: {error}")
@@ -512,7 +624,7 @@ def _clean_record_file(
             )
         removed = max(0.0, 1 - stats.chars_out / stats.chars_in) if stats.chars_in else 0.0
         _err(
-            f"records {stats.records}, with errors {stats.errors}, written to {dst}; "
+            f"records {stats.records}, with errors {stats.errors}, written to {shown}; "
             f"{removed:.1%} of text removed"
         )
     raise typer.Exit(EXIT_FAILED if stats.errors else EXIT_OK)
