@@ -919,11 +919,23 @@ def test_exit_2_for_an_invalid_rule_file(runner, tmp_path):
     assert not (tmp_path / "out").exists(), "nothing is cleaned with an invalid rule file"
 
 
-def test_exit_2_for_a_rules_path_that_is_not_a_directory(runner, tmp_path):
+def test_exit_2_for_a_rules_path_that_does_not_exist(runner, tmp_path):
     result = invoke(runner, "-", "-", "--rules", tmp_path / "missing", input=ARTICLE)
     assert result.exit_code == 2
-    assert "not a directory" in result.stderr
+    assert "no such rule file or directory" in result.stderr
     assert result.stdout == ""
+
+
+def test_rules_takes_a_single_rule_file(runner, tmp_path):
+    rules = write(tmp_path / "rules" / "gazette.toml", NEW_SITE)
+    src = write(tmp_path / "a.txt", NEW_SITE_DOC)
+    by_file = invoke(runner, src, "-", "--rules", rules, "--explain")
+    by_folder = invoke(runner, src, "-", "--rules", rules.parent, "--explain")
+    assert by_file.exit_code == 0, by_file.stderr
+    assert "EG101" in by_file.stderr
+    assert by_file.stdout == by_folder.stdout and by_file.stderr == by_folder.stderr
+    listed = invoke(runner, "--list-rules", "--rules", rules)
+    assert listed.exit_code == 0 and "EG101" in listed.stdout
 
 
 @pytest.mark.parametrize("where", ["same", "inside", "deep"])

@@ -79,7 +79,7 @@ def clean_command(
         list[Path],
         typer.Option(
             "--rules",
-            help="More rule files (a directory); a user file overrides the built-in one for its site.",
+            help="More rule files (a file, or a directory of them); a user file overrides the built-in one for its site.",
         ),
     ] = [],  # noqa: B006
     no_site_rules: Annotated[
