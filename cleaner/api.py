@@ -29,6 +29,7 @@ def clean(
     model: bool = True,
     html: str = "extractor",
     timeout: float | None = None,
+    markdown: bool = False,
 ) -> Result:
     """Clean one scraped page (text, markdown or HTML; `bytes` are decoded) into article text.
 
@@ -38,6 +39,8 @@ def clean(
     leaves every decision to the rules (the learned model, G501/K501, does not run);
     `html="blocks"` cleans an HTML page from its text blocks, judged by the rules and the model
     like the lines of a text copy, instead of trafilatura's extraction (`"extractor"`).
+    `markdown=True` gives `text` as markdown: headings, list items, quotes, tables and code
+    blocks kept as such (an HTML page is then extracted as markdown), no inline markup.
 
     Binary bytes (an image, a PDF, gzip data) are not cleaned: the result is empty with
     `skipped` saying why. A result that kept nothing, or nearly nothing, of a non-blank input has
@@ -64,6 +67,7 @@ def clean(
             raise ValueError(f"timeout must be a positive number of seconds, not {timeout!r}")
         options = dict(url=url, site=site, rules=tuple(str(Path(d)) for d in rules))
         options.update(site_rules=site_rules, name=name, model=model, html=html)
+        options.update(markdown=markdown)
         return _clean_in_worker(source, options, float(timeout))
     rule_set = ruleset(tuple(str(Path(d)) for d in rules), builtin=True) if site_rules else None
     return run(
@@ -75,6 +79,7 @@ def clean(
         site_rules=site_rules,
         model=model,
         html=html,
+        markdown=markdown,
     )
 
 

@@ -2,7 +2,7 @@
 
 expected.json has the metadata (title, byline, date, site, url), `rules`: the sorted codes of
 every rule that removed something, and `kept`: the codes of keep rules that protected a line. An optional args.json passes options to `cleaner.clean`
-(url, site, site_rules).
+(url, site, site_rules, markdown: the output as markdown).
 """
 
 from __future__ import annotations

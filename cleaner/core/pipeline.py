@@ -6,7 +6,7 @@ import re
 
 from cleaner.core import html as html_path
 from cleaner.core.article import KEEP_CREDIT, KEEP_DATE, KEEP_TAIL, count_words, find_article, words
-from cleaner.core.assemble import assemble
+from cleaner.core.assemble import TITLE, assemble, line_map
 from cleaner.core.classify import decide
 from cleaner.core.data import Removal, Result
 from cleaner.core.document import Doc
@@ -60,9 +60,11 @@ def run(
     site_rules: bool = True,
     model: bool = True,
     html: str = "extractor",
+    markdown: bool = False,
 ) -> Result:
     """Entry: refuse binary bytes (skipped, not cleaned to nothing), decode, clean, and flag a
-    result that kept nothing, or nearly nothing, of a non-blank input as suspect."""
+    result that kept nothing, or nearly nothing, of a non-blank input as suspect. `markdown`:
+    the text is markdown (see assemble)."""
     decoded = None
     if isinstance(source, bytes):
         kind = binary_kind(source)
@@ -73,7 +75,15 @@ def run(
     else:
         text = replace_surrogates(source)
     result = _clean(
-        text, rules, url=url, site=site, name=name, site_rules=site_rules, model=model, html=html
+        text,
+        rules,
+        url=url,
+        site=site,
+        name=name,
+        site_rules=site_rules,
+        model=model,
+        html=html,
+        markdown=markdown,
     )
     blank = _VISIBLE.search(text) is None
     if decoded is not None:
@@ -105,11 +115,7 @@ def _settle(doc: Doc, rules: RuleSet, *, url, site, site_rules: bool, model: boo
     model judges a line by its neighbours, which the first pass changed (a paragraph that read
     as article beside a menu may not beside the article). Each pass's removal keeps its code."""
     for _ in range(MAX_SETTLE):
-        owners = [i for i, u in enumerate(doc.units) if u.removed is None]
-        title = doc.meta.title
-        first = doc.units[owners[0]] if owners else None
-        if title and doc.title_index is None and (first is None or first.text != title):
-            owners.insert(0, -1)  # assemble puts the title from the tags first
+        owners = line_map(doc)  # output line -> unit (TITLE: the title from the tags)
         out = assemble(doc)
         again = _clean(
             out,
@@ -125,9 +131,8 @@ def _settle(doc: Doc, rules: RuleSet, *, url, site, site_rules: bool, model: boo
             return
         changed = False
         for removal in again.removed:
-            para = (removal.line - 1) // 2  # the output has a blank line between paragraphs
-            if removal.line >= 1 and para < len(owners) and owners[para] >= 0:
-                i = owners[para]
+            i = owners.get(removal.line, TITLE)
+            if i != TITLE:
                 before = doc.units[i].removed
                 doc.remove(i, removal.rule, removal.reason)
                 changed = changed or (before is None and doc.units[i].removed is not None)
@@ -188,6 +193,7 @@ def _clean(
     model: bool = True,
     settle: bool = True,
     html: str = "extractor",
+    markdown: bool = False,
 ) -> Result:
     fmt = sniff_format(text, name)
     site_spec = None
@@ -207,7 +213,8 @@ def _clean(
             extracted = html_path.extract_blocks(text, url=url, choose_site=choose_site)
             body = "\n".join(b.text for b in extracted.blocks or ())
         else:
-            extracted = html_path.extract(text, url=url, choose_site=choose_site)
+            # As markdown for --format md: its headings, tables and code blocks are units too.
+            extracted = html_path.extract(text, url=url, choose_site=choose_site, markdown=markdown)
             body = extracted.text
         site_spec = extracted.site
         html_meta = extracted.meta
@@ -232,7 +239,8 @@ def _clean(
     # The extractor's text has no page around the article: neither the article finder nor the
     # model (trained on whole pages) has anything to cut there.
     extractor = fmt == "html" and blocks is None
-    doc = rule_stage(body, fmt, site_spec, notes, html_meta, url, blocks, find=not extractor)
+    layout = "markdown" if extractor and markdown else fmt
+    doc = rule_stage(body, layout, site_spec, notes, html_meta, url, blocks, find=not extractor)
     if extractor:
         _extracted_title(doc)
     else:
@@ -249,11 +257,12 @@ def _clean(
     else:
         meta.site = site_of_url(site) if site else site_of_url(meta.url)
     out = assemble(doc)
+    text_out = assemble(doc, markdown=True) if markdown else out
     removed = pruned + [u.removed for u in doc.units if u.removed is not None]
     removed += [Removal(code, reason, line, t) for code, reason, line, t in doc.spans]
     removed.sort(key=lambda r: r.line)
     result = Result(
-        text=out,
+        text=text_out,
         title=meta.title,
         byline=meta.byline,
         date=meta.date,

@@ -94,8 +94,9 @@ def clean_command(
         Format | None,
         typer.Option(
             "--format",
-            help="txt: the text; json: text, metadata and removed lines (default: from OUT's "
-            "suffix when OUT is one file, else txt).",
+            help="txt: the text; md: markdown (headings, lists, tables, code blocks); json: "
+            "text, metadata and removed lines (default: from OUT's suffix when OUT is one "
+            "file, else txt).",
         ),
     ] = None,
     explain_: Annotated[
@@ -339,7 +340,7 @@ def _command(
             _err(f"clean: cannot write the report {report}: {exc.strerror or exc}")
             raise typer.Exit(EXIT_USAGE) from None
 
-    job = Job(rule_dirs, not no_site_rules, url, site, not no_site_rules)
+    job = Job(rule_dirs, not no_site_rules, url, site, not no_site_rules, markdown=fmt is Format.md)
     workers = max(1, min(_jobs(jobs, quiet), total))
     this = Run(
         fmt,
@@ -411,7 +412,7 @@ def _command(
     raise typer.Exit(EXIT_FAILED if summary.failed else EXIT_OK)
 
 
-_FORMAT_OF_SUFFIX = {".json": Format.json, ".txt": Format.txt}
+_FORMAT_OF_SUFFIX = {".json": Format.json, ".txt": Format.txt, ".md": Format.md}
 
 
 def _one_input(src: str) -> bool:
@@ -589,6 +590,7 @@ def _clean_record_file(
             timeout=timeout or None,
             max_bytes=max_bytes,
             detail=fmt is Format.json,
+            markdown=fmt is Format.md,
             on_record=tally,
         )
     except ReportError as exc:

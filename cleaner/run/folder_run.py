@@ -47,6 +47,10 @@ WAIT_TICK = 0.25  # seconds: how often a waiting folder run looks at the progres
 class Format(StrEnum):
     txt = "txt"
     json = "json"
+    md = "md"
+
+
+SUFFIX = {Format.txt: ".txt", Format.json: ".json", Format.md: ".md"}  # of an output file
 
 
 # --- outcomes ----------------------------------------------------------------------------------
@@ -170,7 +174,7 @@ class Run:
             return self.out_file
         rel_path = Path(_safe_name(rel))
         # A long name (or one of many escaped bytes, each %NN) would be no valid file name.
-        name = fit_name(rel_path.stem + (".json" if self.fmt is Format.json else ".txt"))
+        name = fit_name(rel_path.stem + SUFFIX[self.fmt])
         if not self.mirror:
             return self.out_dir / name
         return self.out_dir.joinpath(*map(fit_name, rel_path.parent.parts), name)
@@ -257,7 +261,7 @@ class Run:
             return Outcome(name, "skipped", result.skipped, bytes_in=size, result=result)
         rendered = _render(result, self.fmt)
         if target is None:
-            text = rendered if self.fmt is Format.txt else rendered + "\n"
+            text = rendered + "\n" if self.fmt is Format.json else rendered
             sys.stdout.write(text)
             written, where = len(text.encode("utf-8")), "-"
         else:

@@ -209,6 +209,7 @@ class CleanFields:
     site_rules: bool = True
     detail: bool = False  # add the DETAIL_FIELDS (--format json)
     with_result: bool = False  # return Cleaned(fields, result), for a report or --explain
+    markdown: bool = False  # clean_text as markdown (--format md)
 
     def __call__(self, task: Task) -> dict[str, Any] | Cleaned:
         fields, result = self._clean(task)
@@ -231,6 +232,7 @@ class CleanFields:
                 rules=self.rules,
                 site_rules=self.site_rules,
                 name=task.name,
+                markdown=self.markdown,
             )
         except Exception as exc:  # one bad record must not stop the run
             return failed(f"{type(exc).__name__}: {exc}", task.url, detail), None
@@ -1330,16 +1332,18 @@ def clean_records(
     max_bytes: int | None = None,
     detail: bool = False,
     on_record: Callable[[int, Record, dict[str, Any], Any], None] | None = None,
+    markdown: bool = False,
 ) -> Stats:
     """Clean the record file `src` into `dst` (formats from the extensions, `-` is JSON Lines
     to stdout; a file is written atomically). `text_field` None tries "text", then "html".
     `timeout`: each record's time budget in seconds (None: none), see `process_records`, as are
     `progress`, `max_bytes` and `on_record` (given the Result too, unless `clean_fn` is
-    given). `detail`: each record also has the DETAIL_FIELDS (the removed lines)."""
+    given). `detail`: each record also has the DETAIL_FIELDS (the removed lines); `markdown`:
+    `clean_text` is markdown."""
     reader = open_reader(src, text_field=text_field, url_field=url_field)
     if clean_fn is None:
         rule_dirs = tuple(os.fspath(r) for r in rules)
-        clean_fn = CleanFields(site, rule_dirs, site_rules, detail, on_record is not None)
+        clean_fn = CleanFields(site, rule_dirs, site_rules, detail, on_record is not None, markdown)
         if jobs > 1 or timeout:  # compiled once here, shared by every forked worker
             from cleaner.sites.identify import ruleset
 
