@@ -37,7 +37,7 @@ from cleaner.run.files import (
 )
 from cleaner.run.progress import Progress
 from cleaner.run.report import Summary, explain
-from cleaner.run.workers import Job, Pool, clean_one
+from cleaner.run.workers import Decided, Job, Pool, clean_one, in_order
 
 OUTPUT_EXISTS = "output exists"  # the reason of an input skipped by --skip-existing
 WINDOW_PER_WORKER = 9  # a folder run holds at most this many inputs per worker not yet reported
@@ -386,48 +386,24 @@ def _clean_in_process(
 def _clean_in_workers(
     this: Run, items: Iterable[Item], pool: Pool, tally: Tally, stdin: IO[bytes] | None = None
 ) -> None:
-    """--jobs N (1 included, with a time budget): inputs are read in order, at most one per
-    worker ahead of what the workers have (each has up to two: the one it cleans and the next,
-    see workers.Cleaner), and their Outcomes written and reported in input order. An Outcome that
-    comes early waits for those before it, but no more than WINDOW_PER_WORKER per worker inputs
-    are taken in before the oldest is reported, so memory stays bounded behind a slow document.
-    `items` is consumed as it goes, no further ahead than that window."""
-    size = len(pool.cleaners)
-    window = WINDOW_PER_WORKER * size
-    done: dict[int, Outcome | tuple[Pending, str, object]] = {}
-    ready: deque[tuple[int, Pending]] = deque()  # read, waiting for a worker
-    inputs = iter(items)
-    taken = reported = 0
-    more = True
-    while True:
-        while more and len(ready) < size and taken - reported < window:
-            item = next(inputs, None)
-            if item is None:
-                more = False
-                break
-            prepared = this.prepare(item, stdin)
-            if isinstance(prepared, Pending):
-                ready.append((taken, prepared))
-            else:
-                done[taken] = prepared
-            taken += 1
-        while ready:
-            cleaner = pool.worker_for(ready[0][1].size)
-            if cleaner is None:
-                break
-            for seq, pending, status, value in pool.submit(cleaner, *ready.popleft()):
-                done[seq] = (pending, status, value)  # decided at once: the worker had died
-        if reported in done:
-            while reported in done:
-                _done(this, tally, done.pop(reported))
-                reported += 1
-            continue  # room in the window again: read on before waiting
-        if not pool.busy:
-            if not more and not ready:
-                break
-            continue
-        finished = pool.wait(WAIT_TICK)
-        for seq, pending, status, value in finished:
-            done[seq] = (pending, status, value)
-        if not finished:  # a slow document: the display still shows time passing
-            tally.progress.tick()
+    """--jobs N (1 included, with a time budget): inputs are read in order and cleaned by the
+    pool's workers (workers.in_order, the loop record runs use too), and their Outcomes written
+    and reported in input order, no more than WINDOW_PER_WORKER per worker inputs taken in
+    before the oldest is reported. `items` is consumed as it goes, no further ahead than that."""
+    prepared: deque[Outcome | Pending] = deque()  # taken in, not yet reported, in order
+
+    def work() -> Iterator[tuple[tuple, int] | Decided]:
+        for item in items:
+            ready = this.prepare(item, stdin)
+            prepared.append(ready)
+            if isinstance(ready, Outcome):
+                yield Decided(ready)
+                continue
+            message = (ready.data, ready.clean_name)
+            ready.data = b""  # the worker's message has the bytes until it has started it
+            yield message, ready.size
+
+    window = WINDOW_PER_WORKER * len(pool.cleaners)
+    for out in in_order(pool, work(), window, WAIT_TICK, tally.progress.tick):
+        ready = prepared.popleft()
+        _done(this, tally, ready if isinstance(ready, Outcome) else (ready, *out))
