@@ -37,7 +37,6 @@ import json
 import math
 import os
 import sys
-import tempfile
 import zlib
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
@@ -46,7 +45,7 @@ from pathlib import Path
 from typing import IO, Any, NamedTuple
 
 from cleaner.core.read import binary_kind
-from cleaner.run.files import current_umask, temp_prefix
+from cleaner.run.files import put_in_place, temp_beside
 from cleaner.run.parallel import DEFAULT_CHUNKSIZE
 
 # --- formats ------------------------------------------------------------------------------------
@@ -782,11 +781,7 @@ class _AtomicWriter:
 
     def _make_tmp(self) -> tuple[int, Path]:
         with self._writing():
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(
-                dir=self.path.parent, prefix=temp_prefix(self.path.name), suffix=".tmp"
-            )
-        self.tmp = Path(tmp)
+            fd, self.tmp = temp_beside(self.path)
         return fd, self.tmp
 
     @contextlib.contextmanager
@@ -821,8 +816,7 @@ class _AtomicWriter:
             with self._writing():
                 self._close()
                 if self.tmp is not None:
-                    os.chmod(self.tmp, 0o666 & ~current_umask())
-                    os.replace(self.tmp, self.path)
+                    put_in_place(self.tmp, self.path)
                     self.tmp = None
         except BaseException:
             self.abort()
