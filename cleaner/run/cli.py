@@ -12,7 +12,7 @@ import os
 import signal
 import sys
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Annotated
 
@@ -32,6 +32,7 @@ from cleaner.run.folder_run import (
 )
 from cleaner.run.progress import Progress, progress_mode
 from cleaner.run.report import Summary
+from cleaner.run.signals import sigint_ignored
 from cleaner.run.workers import Job, Pool
 from cleaner.sites.identify import RuleSet, ruleset
 from cleaner.sites.rulefile import RuleFileError
@@ -377,7 +378,7 @@ def _command(
         report_failed = str(exc)
     finally:
         stop_now = interrupted or report_failed is not None
-        with _sigint_ignored(interrupted):  # a second Ctrl-C must not cut the tidying short
+        with sigint_ignored(interrupted):  # a second Ctrl-C must not cut the tidying short
             if pool is not None:
                 pool.close(now=stop_now)
             progress.close()
@@ -448,19 +449,6 @@ def _isatty(stream) -> bool:
         return stream.isatty()
     except (AttributeError, ValueError):
         return False
-
-
-@contextlib.contextmanager
-def _sigint_ignored(active: bool) -> Iterator[None]:
-    """SIGINT ignored in the block (when `active` and this is the main thread)."""
-    if not active or threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGINT, previous)
 
 
 def _is_records(path: str) -> bool:

@@ -8,13 +8,10 @@ a reason: unreadable, timeout, an error). One bad file never stops the run.
 
 from __future__ import annotations
 
-import contextlib
 import json
 import re
-import signal
 import stat
 import sys
-import threading
 from collections import deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -37,6 +34,7 @@ from cleaner.run.files import (
 )
 from cleaner.run.progress import Progress
 from cleaner.run.report import Summary, explain
+from cleaner.run.signals import sigint_deferred
 from cleaner.run.workers import Decided, Job, Pool, clean_one, in_order
 
 OUTPUT_EXISTS = "output exists"  # the reason of an input skipped by --skip-existing
@@ -341,30 +339,8 @@ class Tally:
 # --- the loops: --jobs 1 and --jobs N ----------------------------------------------------------
 
 
-@contextlib.contextmanager
-def _sigint_deferred() -> Iterator[None]:
-    """Ctrl-C waits for the end of the block (an output written and recorded in the report)
-    and is raised then, so an interrupted run never has an output the report does not name."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    caught: list[int] = []
-    previous = signal.signal(signal.SIGINT, lambda signum, frame: caught.append(signum))
-    if previous is None:  # a handler not set from Python: Python's own stands in for it
-        previous = signal.default_int_handler
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGINT, previous)
-        if caught and previous is not signal.SIG_IGN:
-            if callable(previous):
-                previous(signal.SIGINT, None)  # Python's own handler raises KeyboardInterrupt
-            else:
-                raise KeyboardInterrupt
-
-
 def _done(this: Run, tally: Tally, outcome: Outcome | tuple[Pending, str, object]) -> None:
-    with _sigint_deferred():
+    with sigint_deferred():
         if not isinstance(outcome, Outcome):
             outcome = this.finish(*outcome)
         tally.add(outcome)
