@@ -380,3 +380,57 @@ def test_a_report_that_cannot_be_written_stops_the_run_and_writes_no_output(tmp_
     assert result.exit_code == 1
     assert "cannot write the report /dev/full" in result.stderr
     assert f"{dst} not written" in result.stderr and not dst.exists()
+
+
+def stop_on(monkeypatch, word: str) -> None:
+    """Ctrl-C while record with `word` in its text is cleaned (in this process: -j 1 --timeout 0)."""
+    from cleaner.run import records
+
+    real = records.CleanFields._clean
+
+    def clean(self, task):
+        if isinstance(task.source, str) and word in task.source:
+            raise KeyboardInterrupt
+        return real(self, task)
+
+    monkeypatch.setattr(records.CleanFields, "_clean", clean)
+
+
+def test_an_interrupted_record_run_leaves_neither_output_nor_report(tmp_path, monkeypatch):
+    src = write_rows(tmp_path / "in.jsonl", [{"id": 1, "text": NOISY}, {"id": 2, "text": "STOP"}])
+    dst, report = tmp_path / "out.jsonl", tmp_path / "r.jsonl"
+    stop_on(monkeypatch, "STOP")
+    args = [str(src), str(dst), "--report", str(report), "-j", "1", "--timeout", "0"]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 130, result.stderr
+    assert f"interrupted after 1 records; {dst} not written" in result.stderr
+    assert not dst.exists() and not report.exists(), "the report names no record of no output"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.jsonl"]  # no temporary file
+
+
+def test_an_interrupted_record_run_to_stdout_reports_what_it_wrote(tmp_path, monkeypatch):
+    src = write_rows(tmp_path / "in.jsonl", [{"id": 1, "text": NOISY}, {"id": 2, "text": "STOP"}])
+    report = tmp_path / "r.jsonl"
+    stop_on(monkeypatch, "STOP")
+    args = [str(src), "-", "--report", str(report), "-j", "1", "--timeout", "0"]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 130
+    assert [json.loads(line)["id"] for line in result.stdout.splitlines()] == [1]
+    assert [r["id"] for r in read_rows(report)] == [1]
+
+
+def test_a_record_report_replaces_an_old_one_only_when_the_run_ends(tmp_path):
+    src, dst, report = three_records(tmp_path), tmp_path / "out.jsonl", tmp_path / "r.jsonl"
+    report.write_text("old\n", encoding="utf-8")
+    result = CliRunner().invoke(app, [str(src), str(dst), "--report", str(report)])
+    assert result.exit_code == 1
+    assert [r["record"] for r in read_rows(report)] == [1, 2, 3]
+    assert oct(report.stat().st_mode & 0o777) == oct(0o666 & ~_umask())
+
+
+def _umask() -> int:
+    import os
+
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask

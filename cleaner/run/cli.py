@@ -20,7 +20,7 @@ import typer
 
 from cleaner import __version__
 from cleaner.rules.registry import generic_codes, site_codes
-from cleaner.run.files import Item, _count, _inside, _walk, writes_into
+from cleaner.run.files import Item, _count, _inside, _walk, put_in_place, temp_beside, writes_into
 from cleaner.run.folder_run import (
     OUTPUT_EXISTS,
     Format,
@@ -540,16 +540,28 @@ def _clean_record_file(
         progress.update(stats.records, stats.errors)
 
     def stop() -> None:
+        """The run cut short: a report that would name the records of an output that is not
+        written is not written either."""
         if progress is not None:
             progress.close()
         if report_fh is not None:
             with contextlib.suppress(OSError):
                 report_fh.close()
+        if report_tmp is not None:
+            report_tmp.unlink(missing_ok=True)
 
     report_fh = None
+    # A record file OUT appears whole at the end or not at all: so does its report, written to a
+    # temporary file beside it (when it is a regular file, or new: never renamed over a device
+    # such as /dev/stdout). Records to stdout are written as they go, and so is the report.
+    report_tmp: Path | None = None
     if report is not None:
         try:
-            report_fh = open(report, "w", encoding="utf-8")  # noqa: SIM115 - closed by stop()
+            if not to_stdout and (report.is_file() or not report.exists()):
+                fd, report_tmp = temp_beside(report)
+                report_fh = open(fd, "w", encoding="utf-8")  # noqa: SIM115 - closed below
+            else:
+                report_fh = open(report, "w", encoding="utf-8")  # noqa: SIM115 - closed below
         except OSError as exc:
             _err(f"clean: cannot write the report {report}: {exc.strerror or exc}")
             raise typer.Exit(EXIT_USAGE) from None
@@ -601,7 +613,18 @@ def _clean_record_file(
         if not quiet:
             _err(f"clean: interrupted after {stats.records} records; {lost}")
         raise typer.Exit(EXIT_INTERRUPTED) from None
-    stop()
+    if progress is not None:
+        progress.close()
+    if report_fh is not None:
+        try:
+            report_fh.close()
+            if report_tmp is not None:
+                put_in_place(report_tmp, report)  # type: ignore[arg-type]
+        except OSError as exc:
+            if report_tmp is not None:
+                report_tmp.unlink(missing_ok=True)
+            _err(f"clean: cannot write the report {report}: {exc.strerror or exc}")
+            raise typer.Exit(EXIT_FAILED) from None
     if not quiet:
         for number, error in stats.first_errors:
             _err(f"{src}: record {number}: {error}")

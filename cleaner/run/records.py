@@ -47,6 +47,7 @@ from typing import IO, Any, NamedTuple
 from cleaner.core.read import binary_kind
 from cleaner.run.files import put_in_place, temp_beside
 from cleaner.run.parallel import DEFAULT_CHUNKSIZE
+from cleaner.run.signals import sigint_deferred
 
 # --- formats ------------------------------------------------------------------------------------
 
@@ -1295,10 +1296,12 @@ def process_records(
     try:
         for number, (record, out) in enumerate(zip(behind, results, strict=True), start=1):
             cleaned, result = out if isinstance(out, Cleaned) else (out, None)
-            writer.write(merge(record.fields, cleaned))
-            stats.add(number, record, cleaned)
-            if on_record is not None:
-                on_record(number, record, cleaned, result)
+            # A record and its report line are written whole, Ctrl-C or not (raised after).
+            with sigint_deferred():
+                writer.write(merge(record.fields, cleaned))
+                stats.add(number, record, cleaned)
+                if on_record is not None:
+                    on_record(number, record, cleaned, result)
             if progress is not None:
                 progress(stats)
     finally:
