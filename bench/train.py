@@ -76,10 +76,10 @@ def _cache_extractor() -> None:
 
     run, seen = html_module._trafilatura, {}
 
-    def cached(html: str, url, fast: bool, warnings: list[str]) -> str:
-        key = (html, url, fast)
+    def cached(html: str, url, fast: bool, warnings: list[str], markdown: bool = False) -> str:
+        key = (html, url, fast, markdown)
         if key not in seen:
-            seen[key] = run(html, url, fast, warnings)
+            seen[key] = run(html, url, fast, warnings, markdown)
         return seen[key]
 
     html_module._trafilatura = cached

@@ -32,6 +32,7 @@ def clean(
     model: bool = True,
     html: str = "extractor",
     timeout: float | None = None,
+    markdown: bool = False,
 ) -> Result:
     """Clean one scraped page (text, markdown or HTML; `bytes` are decoded) into article text.
 
@@ -42,7 +43,9 @@ def clean(
     `html="blocks"` cleans an HTML page from its text blocks, judged by the rules and the model
     like the lines of a text copy, instead of trafilatura's extraction (`"extractor"`);
     `html="routed"` reads the page both ways and keeps the reading the learned router
-    (core/route.py) prefers for it, naming its choice in `Result.route`.
+    (core/route.py) prefers for it, naming its choice in `Result.route`. `markdown=True` gives
+    `text` as markdown: headings, list items, quotes, tables and code blocks kept as such (an
+    HTML page is then extracted as markdown), no inline markup.
 
     Binary bytes (an image, a PDF, gzip data) are not cleaned: the result is empty with
     `skipped` saying why. A result that kept nothing, or nearly nothing, of a non-blank input has
@@ -69,6 +72,7 @@ def clean(
             raise ValueError(f"timeout must be a positive number of seconds, not {timeout!r}")
         options = dict(url=url, site=site, rules=tuple(str(Path(d)) for d in rules))
         options.update(site_rules=site_rules, name=name, model=model, html=html)
+        options.update(markdown=markdown)
         return _clean_in_worker(source, options, float(timeout))
     rule_set = ruleset(tuple(str(Path(d)) for d in rules), builtin=True) if site_rules else None
     return run(
@@ -80,6 +84,7 @@ def clean(
         site_rules=site_rules,
         model=model,
         html=html,
+        markdown=markdown,
     )
 
 

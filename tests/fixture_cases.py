@@ -1,8 +1,9 @@
 """Fixture cases: fixtures/<group>/<case>/ holds input.<txt|md|html>, expected.txt, expected.json.
 
 expected.json has the metadata (title, byline, date, site, url), `rules`: the sorted codes of
-every rule that removed something, `kept`: the codes of keep rules that protected a line, and on routed HTML `route`: the router's code. An optional args.json passes options to `cleaner.clean`
-(url, site, site_rules).
+every rule that removed something, `kept`: the codes of keep rules that protected a line, and on
+routed HTML `route`: the router's code. An optional args.json passes options to `cleaner.clean`
+(url, site, site_rules, html, markdown: the output as markdown).
 """
 
 from __future__ import annotations

@@ -218,6 +218,64 @@ def test_single_file_in(runner, tmp_path):
     assert (out / "page.html.txt").read_text(encoding="utf-8") == ARTICLE_TEXT
 
 
+def test_single_file_to_an_out_with_a_suffix_writes_that_file(runner, tmp_path):
+    src = write(
+        tmp_path / "page.html",
+        "<html><body><article>"
+        + "".join(f"<p>{p}</p>" for p in ARTICLE_TEXT.split("\n\n")[1:])
+        + "</article></body></html>",
+    )
+    out = tmp_path / "out.txt"
+    result = invoke(runner, src, out)
+    assert result.exit_code == 0, result.stderr
+    assert out.is_file(), "OUT with a file suffix is the output file, not a folder"
+    assert "The mayor said the council" in out.read_text(encoding="utf-8")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.txt", "page.html"]
+
+
+def test_single_file_to_a_json_out_writes_json(runner, tmp_path):
+    src = write(tmp_path / "page.txt", ARTICLE)
+    out = tmp_path / "sub" / "page.json"
+    result = invoke(runner, src, out)
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(out.read_text(encoding="utf-8"))["text"] == ARTICLE_TEXT
+
+
+def test_stdin_to_an_out_with_a_suffix_writes_that_file(runner, tmp_path):
+    out = tmp_path / "clean.txt"
+    result = invoke(runner, "-", out, input=ARTICLE)
+    assert result.exit_code == 0, result.stderr
+    assert out.read_text(encoding="utf-8") == ARTICLE_TEXT
+
+
+def test_single_file_out_exists_is_skipped_without_overwrite(runner, tmp_path):
+    src = write(tmp_path / "page.txt", ARTICLE)
+    out = write(tmp_path / "out.txt", "old\n")
+    result = invoke(runner, src, out)
+    assert result.exit_code == 0, result.stderr
+    assert out.read_text(encoding="utf-8") == "old\n"
+    assert "exists (use --overwrite)" in result.stderr
+    assert invoke(runner, src, out, "--overwrite").exit_code == 0
+    assert out.read_text(encoding="utf-8") == ARTICLE_TEXT
+
+
+def test_single_file_to_an_existing_folder_with_a_suffix_stays_a_folder(runner, tmp_path):
+    src = write(tmp_path / "page.txt", ARTICLE)
+    out = tmp_path / "out.d"
+    out.mkdir()
+    result = invoke(runner, src, out)
+    assert result.exit_code == 0, result.stderr
+    assert (out / "page.txt").read_text(encoding="utf-8") == ARTICLE_TEXT
+
+
+def test_single_file_to_itself_is_refused(runner, tmp_path):
+    src = write(tmp_path / "page.txt", ARTICLE)
+    result = invoke(runner, src, src, "--overwrite")
+    assert result.exit_code == 2
+    assert "is IN" in result.stderr
+    assert src.read_text(encoding="utf-8") == ARTICLE
+
+
 def test_single_file_to_stdout(runner, tmp_path):
     src = write(tmp_path / "page.txt", ARTICLE)
     result = invoke(runner, src, "-")
@@ -861,11 +919,23 @@ def test_exit_2_for_an_invalid_rule_file(runner, tmp_path):
     assert not (tmp_path / "out").exists(), "nothing is cleaned with an invalid rule file"
 
 
-def test_exit_2_for_a_rules_path_that_is_not_a_directory(runner, tmp_path):
+def test_exit_2_for_a_rules_path_that_does_not_exist(runner, tmp_path):
     result = invoke(runner, "-", "-", "--rules", tmp_path / "missing", input=ARTICLE)
     assert result.exit_code == 2
-    assert "not a directory" in result.stderr
+    assert "no such rule file or directory" in result.stderr
     assert result.stdout == ""
+
+
+def test_rules_takes_a_single_rule_file(runner, tmp_path):
+    rules = write(tmp_path / "rules" / "gazette.toml", NEW_SITE)
+    src = write(tmp_path / "a.txt", NEW_SITE_DOC)
+    by_file = invoke(runner, src, "-", "--rules", rules, "--explain")
+    by_folder = invoke(runner, src, "-", "--rules", rules.parent, "--explain")
+    assert by_file.exit_code == 0, by_file.stderr
+    assert "EG101" in by_file.stderr
+    assert by_file.stdout == by_folder.stdout and by_file.stderr == by_folder.stderr
+    listed = invoke(runner, "--list-rules", "--rules", rules)
+    assert listed.exit_code == 0 and "EG101" in listed.stdout
 
 
 @pytest.mark.parametrize("where", ["same", "inside", "deep"])

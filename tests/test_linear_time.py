@@ -67,3 +67,22 @@ def test_broken_lines_take_linear_time():
     seconds = time.perf_counter() - start
     assert seconds < BUDGET, f"{seconds:.1f} s"
     assert result.text.count("and on") == 50_001  # one paragraph, every line kept
+
+
+# Tables and code fences (#13): each line is looked at a bounded number of times.
+LINES = {
+    "unclosed-fences": "```a\n" * 20_000,  # each fence would search to the end for its closer
+    "table-rows": "| a | b |\n" * 20_000,
+    "rule-lines": "| a | b |\n|---|---|\n" * 10_000,
+    "text-rows": "a | b\n" * 20_000,
+}
+
+
+@pytest.mark.parametrize("shape", sorted(LINES))
+def test_tables_and_fences_take_linear_time(shape):
+    from cleaner.core.segment import segment
+
+    start = time.perf_counter()
+    segment(LINES[shape], True)
+    seconds = time.perf_counter() - start
+    assert seconds < BUDGET / 2, f"{shape}: {seconds:.1f} s"

@@ -345,6 +345,56 @@ def test_invalid_file_is_refused_naming_file_key_and_problem(tmp_path, case, bod
     assert re.search(problem, message, re.I), f"{case}: problem not named in {message!r}"
 
 
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        (
+            LINE + 'prefx = ["Menu"]\n',
+            "line[0].prefx: Extra inputs are not permitted; did you mean `prefix`?",
+        ),
+        (
+            LINE + 'exact = "Menu"\nignorecase = true\n',
+            "line[0].ignorecase: Extra inputs are not permitted; did you mean `ignore_case`?",
+        ),
+        (
+            '[[lines]]\ncode = "EX101"\nreason = "menu"\nexact = "Menu"\n',
+            "lines: Extra inputs are not permitted; did you mean `line`?",
+        ),
+        (
+            '[[block]]\ncode = "EX201"\nreason = "sidebar"\nstart = { exct = "A" }\nmax_lines = 3\n',
+            "block[0].start.exct: Extra inputs are not permitted; did you mean `exact`?",
+        ),
+        (
+            '[article]\ncode = "EX401"\nstart_afterr = { exact = "A" }\n',
+            "did you mean `start_after`?",
+        ),
+    ],
+    ids=["prefix", "ignore_case", "table", "inline-table", "article"],
+)
+def test_an_unknown_key_suggests_the_nearest_one(tmp_path, body, message):
+    _, error = refused(tmp_path, SITE + "\n" + body)
+    assert message in error
+
+
+def test_an_unknown_key_far_from_every_key_suggests_nothing(tmp_path):
+    _, error = refused(tmp_path, SITE + "\n" + LINE + 'exact = "Menu"\ncolour = "red"\n')
+    assert error.endswith("line[0].colour: Extra inputs are not permitted")
+
+
+def test_rules_takes_one_file_as_well_as_a_folder(tmp_path):
+    folder = rules_dir(tmp_path, LINE + 'exact = "Gazette menu"\n')
+    text = doc(P1, P2, "Gazette menu", P3, P4)
+    by_folder = cleaner.clean(text, rules=[folder])
+    by_file = cleaner.clean(text, rules=[folder / "example.org.toml"])
+    assert removed(by_file, "EX101") == removed(by_folder, "EX101") != []
+    assert by_file.text == by_folder.text
+
+
+def test_rules_path_that_is_neither_file_nor_folder_is_refused(tmp_path):
+    with pytest.raises(RuleFileError, match="no such rule file or directory"):
+        cleaner.clean("x", rules=[tmp_path / "missing"])
+
+
 def test_malformed_toml_is_refused(tmp_path):
     path, message = refused(tmp_path, SITE + '\n[[line]\ncode = "EX101"\n')
     assert str(path) in message

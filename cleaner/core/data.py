@@ -34,6 +34,11 @@ class Unit:
     protected: bool = False
     note: str = ""  # why a keep rule kept it, when the reason is the unit's own (the model's)
     dom: object | None = None  # the HTML block it came from (core/blocks.Block), on HTML pages
+    # A row of a table (its cells joined by " | "), or a line of a markdown code block: the
+    # number of its table or block (from 1; 0: neither). Rows of one table are one line each
+    # in the output; --format md gives tables and code blocks back as markdown.
+    table: int = 0
+    code: int = 0
 
 
 METADATA_FIELDS = ("title", "byline", "date", "site", "url")
@@ -98,8 +103,8 @@ class Result:
             "text": self.text,
             **self.metadata,
             "language": self.language,
-            "route": self.route,
             "format": self.input_format,
+            "route": self.route,
             "removed": [r.as_dict() for r in self.removed],
             "kept": [r.as_dict() for r in self.kept],
             "warnings": list(self.warnings),

@@ -7,7 +7,7 @@ import re
 from cleaner.core import html as html_path
 from cleaner.core import route
 from cleaner.core.article import KEEP_CREDIT, KEEP_DATE, KEEP_TAIL, count_words, find_article, words
-from cleaner.core.assemble import assemble
+from cleaner.core.assemble import TITLE, assemble, line_map
 from cleaner.core.classify import decide
 from cleaner.core.data import Removal, Result
 from cleaner.core.document import Doc
@@ -62,9 +62,11 @@ def run(
     site_rules: bool = True,
     model: bool = True,
     html: str = "extractor",
+    markdown: bool = False,
 ) -> Result:
     """Entry: refuse binary bytes (skipped, not cleaned to nothing), decode, clean, and flag a
-    result that kept nothing, or nearly nothing, of a non-blank input as suspect."""
+    result that kept nothing, or nearly nothing, of a non-blank input as suspect. `markdown`:
+    the text is markdown (see assemble)."""
     decoded = None
     if isinstance(source, bytes):
         kind = binary_kind(source)
@@ -75,7 +77,15 @@ def run(
     else:
         text = replace_surrogates(source)
     result = _clean(
-        text, rules, url=url, site=site, name=name, site_rules=site_rules, model=model, html=html
+        text,
+        rules,
+        url=url,
+        site=site,
+        name=name,
+        site_rules=site_rules,
+        model=model,
+        html=html,
+        markdown=markdown,
     )
     blank = _VISIBLE.search(text) is None
     if decoded is not None:
@@ -107,11 +117,7 @@ def _settle(doc: Doc, rules: RuleSet, *, url, site, site_rules: bool, model: boo
     model judges a line by its neighbours, which the first pass changed (a paragraph that read
     as article beside a menu may not beside the article). Each pass's removal keeps its code."""
     for _ in range(MAX_SETTLE):
-        owners = [i for i, u in enumerate(doc.units) if u.removed is None]
-        title = doc.meta.title
-        first = doc.units[owners[0]] if owners else None
-        if title and doc.title_index is None and (first is None or first.text != title):
-            owners.insert(0, -1)  # assemble puts the title from the tags first
+        owners = line_map(doc)  # output line -> unit (TITLE: the title from the tags)
         out = assemble(doc)
         again = _clean(
             out,
@@ -127,9 +133,8 @@ def _settle(doc: Doc, rules: RuleSet, *, url, site, site_rules: bool, model: boo
             return
         changed = False
         for removal in again.removed:
-            para = (removal.line - 1) // 2  # the output has a blank line between paragraphs
-            if removal.line >= 1 and para < len(owners) and owners[para] >= 0:
-                i = owners[para]
+            i = owners.get(removal.line, TITLE)
+            if i != TITLE:
                 before = doc.units[i].removed
                 doc.remove(i, removal.rule, removal.reason)
                 changed = changed or (before is None and doc.units[i].removed is not None)
@@ -190,24 +195,17 @@ def _clean(
     model: bool = True,
     settle: bool = True,
     html: str = "extractor",
+    markdown: bool = False,
 ) -> Result:
     fmt = sniff_format(text, name)
     site_spec = None
     if site_rules:
         site_spec = rules.for_domain(site) if site else None
+    options = dict(
+        url=url, site=site, site_rules=site_rules, model=model, settle=settle, markdown=markdown
+    )
     if fmt != "html":
-        return _finish(
-            text,
-            text,
-            fmt,
-            rules,
-            site_spec,
-            url=url,
-            site=site,
-            site_rules=site_rules,
-            model=model,
-            settle=settle,
-        )
+        return _finish(text, text, fmt, rules, site_spec, **options)
 
     def choose_site(page_url: str | None):
         if site_rules and site_spec is None and not site:
@@ -215,25 +213,18 @@ def _clean(
         return site_spec
 
     if html == "extractor":
-        extracted = html_path.extract(text, url=url, choose_site=choose_site)
-        return _finish_html(
-            text,
-            extracted,
-            None,
-            rules,
-            url=url,
-            site=site,
-            site_rules=site_rules,
-            model=model,
-            settle=settle,
-        )
+        # As markdown for --format md: its headings, tables and code blocks are units too.
+        extracted = html_path.extract(text, url=url, choose_site=choose_site, markdown=markdown)
+        return _finish_html(text, extracted, None, rules, **options)
     extracted = html_path.extract_blocks(text, url=url, choose_site=choose_site)
-    options = dict(url=url, site=site, site_rules=site_rules, model=model, settle=settle)
     if html == "blocks" or not model:
         return _finish_html(text, extracted, extracted.blocks, rules, **options)
     # The language of the reading kept only: detecting it costs as much as a rule pass.
     by_blocks = _finish_html(text, extracted, extracted.blocks, rules, language=False, **options)
-    by_extractor = _finish_html(text, extracted, None, rules, language=False, **options)
+    as_extracted = extracted
+    if markdown:  # the extractor's reading as markdown (a second extraction, for --format md)
+        as_extracted = html_path.extract(text, url=url, choose_site=choose_site, markdown=True)
+    by_extractor = _finish_html(text, as_extracted, None, rules, language=False, **options)
     chosen = route.choose(by_extractor, by_blocks, extracted)
     chosen.language = detect_language(chosen.text) if settle else None
     return chosen
@@ -296,8 +287,10 @@ def _finish(
     blocks: list | None = None,
     pruned: list[Removal] | None = None,
     language: bool = True,
+    markdown: bool = False,
 ) -> Result:
-    """The rest of the pipeline on a copy's text, or on one reading of an HTML page."""
+    """The rest of the pipeline on a copy's text, or on one reading of an HTML page;
+    `markdown`: the text is given as markdown (see assemble)."""
     pruned = pruned or []
     notes = notes or []
     body = normalise_text(body)
@@ -312,7 +305,8 @@ def _finish(
     # The extractor's text has no page around the article: neither the article finder nor the
     # model (trained on whole pages) has anything to cut there.
     extractor = fmt == "html" and blocks is None
-    doc = rule_stage(body, fmt, site_spec, notes, html_meta, url, blocks, find=not extractor)
+    layout = "markdown" if extractor and markdown else fmt
+    doc = rule_stage(body, layout, site_spec, notes, html_meta, url, blocks, find=not extractor)
     if extractor:
         _extracted_title(doc)
     else:
@@ -329,11 +323,12 @@ def _finish(
     else:
         meta.site = site_of_url(site) if site else site_of_url(meta.url)
     out = assemble(doc)
+    text_out = assemble(doc, markdown=True) if markdown else out
     removed = pruned + [u.removed for u in doc.units if u.removed is not None]
     removed += [Removal(code, reason, line, t) for code, reason, line, t in doc.spans]
     removed.sort(key=lambda r: r.line)
     result = Result(
-        text=out,
+        text=text_out,
         title=meta.title,
         byline=meta.byline,
         date=meta.date,

@@ -31,14 +31,150 @@ def ends_sentence(text: str) -> bool:
     return text.rstrip(_CLOSERS).endswith(_TERMINALS)
 
 
+# A table's rule line under its header row: `|---|:---:|`, `--- | ---` (a pipe needed: a line of
+# dashes alone is a horizontal rule or a setext underline).
+_TABLE_RULE = re.compile(r"^\|?\s*:?-+:?\s*(?:\|\s*:?-+:?\s*)*\|?$")
+_CELL_SPLIT = re.compile(r"(?<!\\)\|")  # a pipe that is not escaped
+_FENCE = re.compile(r"^(`{3,}|~{3,})[^`]*$")  # a markdown code fence, ``` or ~~~ (an info string)
+TABLE_RULE = ("M001", "markdown markup with no text (a table's rule line)")
+FENCE_RULE = ("M001", "markdown markup with no text (a code fence)")
+
+
+def table_cells(line: str) -> list[str]:
+    """The cells of a table row (`| a | b |`, `a | b`), stripped; empty cells kept."""
+    s = line.strip()
+    if s.startswith("|"):
+        s = s[1:]
+    if s.endswith("|") and not s.endswith("\\|"):
+        s = s[:-1]
+    return [c.strip() for c in _CELL_SPLIT.split(s)]
+
+
+def _tables(lines: list[str]) -> dict[int, tuple[int, str]]:
+    """Which lines are tables: line index -> (table number, "rule" or "row").
+
+    A pipe table is a row, a rule line under it with as many cells, and the rows that follow
+    without a blank line. A run of two or more lines with no blank line between, each with the
+    same number (two or more) of cells separated by " | ", is a table too: a table as the
+    canonical text writes it (one line per row, no rule line), so that cleaning it again keeps
+    it one."""
+    found: dict[int, tuple[int, str]] = {}
+    number = 0
+    i, n = 1, len(lines)
+    while i < n:
+        line, head = lines[i], lines[i - 1]
+        if (
+            "|" in line
+            and "|" in head
+            and (i - 1) not in found
+            and _TABLE_RULE.match(line)
+            and len(table_cells(line)) == len(table_cells(head))
+        ):
+            number += 1
+            found[i - 1] = (number, "row")
+            found[i] = (number, "rule")
+            i += 1
+            while i < n and "|" in lines[i]:
+                found[i] = (number, "rule" if _TABLE_RULE.match(lines[i]) else "row")
+                i += 1
+            continue
+        i += 1
+    i = 0
+    while i < n:
+        width = len(table_cells(lines[i])) if " | " in lines[i] and i not in found else 0
+        j = i + 1
+        if width >= 2:
+            while (
+                j < n
+                and j not in found
+                and " | " in lines[j]
+                and len(table_cells(lines[j])) == width
+            ):
+                j += 1
+        if j - i >= 2:
+            number += 1
+            for k in range(i, j):
+                found[k] = (number, "row")
+            i = j
+        else:
+            i += 1
+    return found
+
+
+def _fences(lines: list[str]) -> dict[int, tuple[int, bool]]:
+    """Markdown code blocks: line index -> (block number, whether it is a fence), for the
+    fences and the lines between (a fence with no closing one is no fence)."""
+    found: dict[int, tuple[int, bool]] = {}
+    number = 0
+    i, n = 0, len(lines)
+    # The shortest fence of each character found unclosed: a longer one (or as long) after it
+    # is unclosed too, and is not searched again (a page of "```a" lines would be quadratic).
+    unclosed: dict[str, int] = {}
+    while i < n:
+        m = _FENCE.match(lines[i].strip())
+        if m and len(m.group(1)) < unclosed.get(m.group(1)[0], 1 << 30):
+            mark = m.group(1)
+            end = next((j for j in range(i + 1, n) if _closes(lines[j], mark)), None)
+            if end is None:
+                unclosed[mark[0]] = len(mark)
+            else:
+                number += 1
+                found[i] = found[end] = (number, True)
+                for k in range(i + 1, end):
+                    found[k] = (number, False)
+                i = end + 1
+                continue
+        i += 1
+    return found
+
+
+def _closes(line: str, mark: str) -> bool:
+    """Whether `line` closes a code block opened by `mark` (as many backticks or tildes, or more,
+    and nothing else)."""
+    s = line.strip()
+    return s.startswith(mark) and not s.strip(mark[0])
+
+
 def segment(text: str, markdown: bool) -> list[Unit]:
-    """One unit per non-empty line; lines broken mid-sentence are joined again."""
+    """One unit per non-empty line; lines broken mid-sentence are joined again. A table's rows
+    are units with their cells joined by " | " (its rule line is markup), a markdown code
+    block's lines units as they are (its fences are markup)."""
     units: list[Unit] = []
     blank = False
-    for number, raw in enumerate(text.split("\n"), start=1):
+    lines = text.split("\n")
+    tables = _tables([collapse_spaces(ln) for ln in lines]) if "|" in text else {}
+    fences = _fences(lines) if markdown and ("```" in text or "~~~" in text) else {}
+    for number, raw in enumerate(lines, start=1):
         line = collapse_spaces(raw)
         if not line:
             blank = True
+            continue
+        fence = fences.get(number - 1)
+        if fence is not None:
+            code, is_fence = fence
+            if is_fence:
+                units.append(
+                    Unit(line, number, blank, "rule", removed=Removal(*FENCE_RULE, number, line))
+                )
+            else:  # as it is: no inline markup in code, its indentation given back by md
+                units.append(Unit(line, number, blank, "text", raw=raw.rstrip(), code=code))
+            blank = False
+            continue
+        table = tables.get(number - 1)
+        if table is not None:
+            tid, role = table
+            cells = [strip_inline(c, markdown) for c in table_cells(line)]
+            row = collapse_spaces(" | ".join(c for c, _ in cells))
+            if role == "rule" or not row.strip("| "):
+                units.append(
+                    Unit(line, number, blank, "rule", removed=Removal(*TABLE_RULE, number, line))
+                )
+            else:
+                unit = Unit(row, number, blank, "text", raw=line, table=tid)
+                link_chars = sum(k for _, k in cells)
+                unit.link_share = min(1.0, link_chars / len(row)) if link_chars else 0.0
+                units.append(unit)
+            blank = False
             continue
         original = line
         kind, marker, line = block_kind(line) if markdown else bullet(line)
@@ -95,6 +231,7 @@ def join_broken(units: list[Unit]) -> list[Unit]:
         if (
             prev is not None
             and unit.removed is None
+            and not (unit.table or unit.code or prev.table or prev.code)
             and prev.kind in ("text", "quote")
             and unit.kind == prev.kind
             and not ends_sentence(texts[-1])  # the joined text ends as its last piece does
@@ -132,13 +269,24 @@ _BLOCK_KIND = {"heading": "heading", "item": "item", "quote": "quote"}
 
 
 def units_from_blocks(blocks: list) -> list[Unit]:
+    """One unit per block; the rows (`tr`) that follow each other are one table, the lines of a
+    code block one block (each line a unit, its indentation kept for --format md)."""
     units: list[Unit] = []
+    tables = codes = 0
+    after_row = False
     for b in blocks:
         link = min(1.0, b.link_chars / len(b.text)) if b.text else 0.0
+        row = b.kind == "row"
+        if row and not after_row:
+            tables += 1
+        after_row = row
         if b.kind == "code" and b.lines:
+            codes += 1
             for k, line in enumerate(ln for ln in b.lines if ln.strip()):
                 text = collapse_spaces(line)
-                units.append(Unit(text, b.index + 1, k == 0, "text", raw=text, dom=b))
+                unit = Unit(text, b.index + 1, k == 0, "text", raw=line.rstrip(), dom=b)
+                unit.code = codes
+                units.append(unit)
             continue
         kind = _BLOCK_KIND.get(b.kind, "text")
         unit = Unit(
@@ -146,5 +294,6 @@ def units_from_blocks(blocks: list) -> list[Unit]:
         )
         unit.link_share = link
         unit.dom = b
+        unit.table = tables if row else 0
         units.append(unit)
     return units

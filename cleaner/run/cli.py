@@ -12,14 +12,22 @@ import os
 import signal
 import sys
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from cleaner import __version__
-from cleaner.run.files import Item, count_items, inside, walk, writes_into
+from cleaner.run.files import (
+    Item,
+    count_items,
+    inside,
+    put_in_place,
+    temp_beside,
+    walk,
+    writes_into,
+)
 from cleaner.run.folder_run import (
     OUTPUT_EXISTS,
     Format,
@@ -33,6 +41,7 @@ from cleaner.run.progress import Progress, progress_mode
 from cleaner.run.report import Summary
 from cleaner.run.rule_info import list_rules as print_rules
 from cleaner.run.rule_info import show_rule
+from cleaner.run.signals import sigint_ignored
 from cleaner.run.workers import Job, Pool
 from cleaner.sites.identify import ruleset
 from cleaner.sites.rulefile import RuleFileError
@@ -71,7 +80,7 @@ def clean_command(
         list[Path],
         typer.Option(
             "--rules",
-            help="More rule files (a directory); a user file overrides the built-in one for its site.",
+            help="More rule files (a file, or a directory of them); a user file overrides the built-in one for its site.",
         ),
     ] = [],  # noqa: B006
     no_site_rules: Annotated[
@@ -83,9 +92,14 @@ def clean_command(
         typer.Option("--url", help="The page's URL (forces its site; goes to metadata)."),
     ] = None,
     fmt: Annotated[
-        Format,
-        typer.Option("--format", help="txt: the text; json: text, metadata and removed lines."),
-    ] = Format.txt,
+        Format | None,
+        typer.Option(
+            "--format",
+            help="txt: the text; md: markdown (headings, lists, tables, code blocks); json: "
+            "text, metadata and removed lines (default: from OUT's suffix when OUT is one "
+            "file, else txt).",
+        ),
+    ] = None,
     explain_: Annotated[
         bool,
         typer.Option("--explain", help="Report every removed line with the rule that removed it."),
@@ -147,8 +161,19 @@ def clean_command(
         ),
     ] = None,
     url_field: Annotated[
-        str, typer.Option("--url-field", help="Record files: the field with the page's URL.")
-    ] = "url",
+        str | None,
+        typer.Option(
+            "--url-field", help="Record files: the field with the page's URL (default: url)."
+        ),
+    ] = None,
+    id_field: Annotated[
+        str | None,
+        typer.Option(
+            "--id-field",
+            help="Record files: the field that names a record in --report (default: id; "
+            "WARC: warc_record_id).",
+        ),
+    ] = None,
     follow_symlinks: Annotated[
         bool,
         typer.Option(
@@ -186,6 +211,7 @@ def clean_command(
             skip_existing=skip_existing,
             text_field=text_field,
             url_field=url_field,
+            id_field=id_field,
             follow_symlinks=follow_symlinks,
         )
     except KeyboardInterrupt:  # before any input was cleaned (rule files, listing IN)
@@ -202,7 +228,7 @@ def _command(
     no_site_rules: bool,
     site: str | None,
     url: str | None,
-    fmt: Format,
+    fmt: Format | None,
     explain_: bool,
     overwrite: bool,
     quiet: bool,
@@ -213,7 +239,8 @@ def _command(
     jobs: int,
     skip_existing: bool,
     text_field: str | None,
-    url_field: str,
+    url_field: str | None,
+    id_field: str | None = None,
     follow_symlinks: bool = False,
 ) -> None:
     rule_dirs = tuple(str(d) for d in rules)
@@ -241,6 +268,10 @@ def _command(
         if src != "-" and dst != "-" and writes_into(Path(dst), Path(src)):
             _err(f"clean: OUT ({dst}) is IN ({src}); IN is never written to")
             raise typer.Exit(EXIT_USAGE)
+        if report is not None and dst != "-" and writes_into(report, Path(dst)):
+            _err(f"clean: the report ({report}) is OUT ({dst}); choose another file")
+            raise typer.Exit(EXIT_USAGE)
+        _refuse_for_records(src, url, follow_symlinks, text_field, url_field)
         _clean_record_file(
             src,
             dst,
@@ -249,13 +280,39 @@ def _command(
             site,
             jobs,
             text_field,
-            url_field,
+            url_field or "url",
             quiet,
             skip_existing,
             timeout,
+            report=report,
+            explain_=explain_,
+            fmt=fmt,
+            max_bytes=max_bytes,
+            id_field=id_field,
         )
+    for option, value in (
+        ("--text-field", text_field),
+        ("--url-field", url_field),
+        ("--id-field", id_field),
+    ):
+        if value is not None:
+            _err(
+                f"clean: {option} applies to record files only (.jsonl, .parquet, .warc), "
+                f"not to {src}"
+            )
+            raise typer.Exit(EXIT_USAGE)
 
     out_dir = None if dst == "-" else Path(dst)
+    out_file = None
+    if out_dir is not None and _one_input(src) and _names_a_file(out_dir):
+        # `clean page.html page.txt`: OUT is the output file itself, not a folder to make.
+        if src != "-" and writes_into(out_dir, Path(src)):
+            _err(f"clean: OUT ({dst}) is IN ({src}); IN is never written to")
+            raise typer.Exit(EXIT_USAGE)
+        out_file, out_dir = out_dir, out_dir.parent
+        if fmt is None:
+            fmt = _FORMAT_OF_SUFFIX.get(out_file.suffix.lower(), Format.txt)
+    fmt = fmt or Format.txt
     root = None
     # The inputs come lazily from the walk of a folder, never listed all at once (memory grows
     # with the largest directory, not with the number of files); `total` is counted beforehand.
@@ -288,7 +345,7 @@ def _command(
             _err(f"clean: cannot write the report {report}: {exc.strerror or exc}")
             raise typer.Exit(EXIT_USAGE) from None
 
-    job = Job(rule_dirs, not no_site_rules, url, site, not no_site_rules)
+    job = Job(rule_dirs, not no_site_rules, url, site, not no_site_rules, markdown=fmt is Format.md)
     workers = max(1, min(_jobs(jobs, quiet), total))
     this = Run(
         fmt,
@@ -299,6 +356,7 @@ def _command(
         skip_existing=skip_existing,
         source=root,
         follow_symlinks=follow_symlinks,
+        out_file=out_file,
     )
     summary = Summary()
     explain_stream = sys.stderr if out_dir is None else sys.stdout
@@ -324,7 +382,7 @@ def _command(
         report_failed = str(exc)
     finally:
         stop_now = interrupted or report_failed is not None
-        with _sigint_ignored(interrupted):  # a second Ctrl-C must not cut the tidying short
+        with sigint_ignored(interrupted):  # a second Ctrl-C must not cut the tidying short
             if pool is not None:
                 pool.close(now=stop_now)
             progress.close()
@@ -359,6 +417,19 @@ def _command(
     raise typer.Exit(EXIT_FAILED if summary.failed else EXIT_OK)
 
 
+_FORMAT_OF_SUFFIX = {".json": Format.json, ".txt": Format.txt, ".md": Format.md}
+
+
+def _one_input(src: str) -> bool:
+    """IN is stdin or one file (not a folder)."""
+    return src == "-" or not Path(src).is_dir()
+
+
+def _names_a_file(out: Path) -> bool:
+    """OUT names an output file: it has a suffix (`out.txt`) and is no existing folder."""
+    return bool(out.suffix) and not out.is_dir()
+
+
 def _default_jobs() -> int:
     from cleaner.run.parallel import default_jobs
 
@@ -384,23 +455,40 @@ def _isatty(stream) -> bool:
         return False
 
 
-@contextlib.contextmanager
-def _sigint_ignored(active: bool) -> Iterator[None]:
-    """SIGINT ignored in the block (when `active` and this is the main thread)."""
-    if not active or threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGINT, previous)
-
-
 def _is_records(path: str) -> bool:
     from cleaner.run.records import detect_format
 
     return path != "-" and detect_format(path) is not None
+
+
+def _refuse_for_records(
+    src: str,
+    url: str | None,
+    follow_symlinks: bool,
+    text_field: str | None,
+    url_field: str | None,
+) -> None:
+    """A record run takes every option of a folder run that has a meaning for records; the
+    others are refused (exit 2), never ignored."""
+    from cleaner.run.records import detect_format
+
+    why = None
+    if url is not None:
+        why = (
+            "--url names one page; each record of a record file has its own URL (its "
+            "--url-field): use --site to force the site of every record"
+        )
+    elif follow_symlinks:
+        why = "--follow-symlinks applies to the files of a folder; a record file has none"
+    elif detect_format(src) == "warc" and (text_field or url_field):
+        option = "--text-field" if text_field else "--url-field"
+        why = (
+            f"{option} applies to JSON Lines and Parquet; a WARC record's page is its payload "
+            "and its URL its WARC-Target-URI"
+        )
+    if why is not None:
+        _err(f"clean: {why}")
+        raise typer.Exit(EXIT_USAGE)
 
 
 def _clean_record_file(
@@ -415,12 +503,27 @@ def _clean_record_file(
     quiet: bool,
     skip_existing: bool = False,
     timeout: float = 0,
+    *,
+    report: Path | None = None,
+    explain_: bool = False,
+    fmt: Format | None = None,
+    max_bytes: int | None = None,
+    id_field: str | None = None,
 ) -> None:
     """IN or OUT is a record file (JSON Lines, Parquet, WARC): stream it record by record.
 
     The output is written to a temporary file renamed at the end, so an existing OUT is a
-    finished run: --skip-existing then skips the whole run (exit 0)."""
-    from cleaner.run.records import RecordsError, RecordsWriteError, Stats, clean_records
+    finished run: --skip-existing then skips the whole run (exit 0). `-` writes JSON Lines to
+    stdout. --report has a line per record, --explain lists each record's removed lines (on
+    stdout, or stderr when the records go there), --format json adds them to each record."""
+    from cleaner.run.record_run import RecordTally
+    from cleaner.run.records import (
+        RecordsError,
+        RecordsWriteError,
+        Stats,
+        clean_records,
+        detect_format,
+    )
 
     if skip_existing and dst != "-" and os.path.exists(dst):
         if not quiet:
@@ -428,14 +531,54 @@ def _clean_record_file(
         raise typer.Exit(EXIT_OK)
     stats = Stats()
     progress: Progress | None = None
+    to_stdout = dst == "-"
+    busy = (explain_ and to_stdout) or (
+        (to_stdout or explain_) and _isatty(sys.stdout) and _isatty(sys.stderr)
+    )
 
     def show(stats: Stats) -> None:
         nonlocal progress
         if progress is None:  # the reader is open: its total (Parquet) is known
-            mode = progress_mode(quiet, terminal_busy=dst == "-" and _isatty(sys.stdout))
+            mode = progress_mode(quiet, terminal_busy=busy)
             progress = Progress(stats.total, mode=mode, unit="records", failed_label="with errors")
         progress.update(stats.records, stats.errors)
 
+    def stop() -> None:
+        """The run cut short: a report that would name the records of an output that is not
+        written is not written either."""
+        if progress is not None:
+            progress.close()
+        if report_fh is not None:
+            with contextlib.suppress(OSError):
+                report_fh.close()
+        if report_tmp is not None:
+            report_tmp.unlink(missing_ok=True)
+
+    report_fh = None
+    # A record file OUT appears whole at the end or not at all: so does its report, written to a
+    # temporary file beside it (when it is a regular file, or new: never renamed over a device
+    # such as /dev/stdout). Records to stdout are written as they go, and so is the report.
+    report_tmp: Path | None = None
+    if report is not None:
+        try:
+            if not to_stdout and (report.is_file() or not report.exists()):
+                fd, report_tmp = temp_beside(report)
+                report_fh = open(fd, "w", encoding="utf-8")  # noqa: SIM115 - closed below
+            else:
+                report_fh = open(report, "w", encoding="utf-8")  # noqa: SIM115 - closed below
+        except OSError as exc:
+            _err(f"clean: cannot write the report {report}: {exc.strerror or exc}")
+            raise typer.Exit(EXIT_USAGE) from None
+    tally = None
+    if report_fh is not None or explain_:
+        if id_field is None:
+            id_field = "warc_record_id" if detect_format(src) == "warc" else "id"
+        stream = (sys.stderr if to_stdout else sys.stdout) if explain_ else None
+        tally = RecordTally(src, dst, id_field, report_fh, stream)
+    shown = "stdout" if to_stdout else dst
+    # What a run cut short leaves: a file output is not there at all; on stdout the records
+    # written so far are.
+    lost = "the records before went to stdout" if to_stdout else f"{dst} not written"
     try:
         clean_records(
             src,
@@ -449,25 +592,43 @@ def _clean_record_file(
             stats=stats,
             progress=show,
             timeout=timeout or None,
+            max_bytes=max_bytes,
+            detail=fmt is Format.json,
+            markdown=fmt is Format.md,
+            on_record=tally,
         )
+    except ReportError as exc:
+        stop()
+        _err(
+            f"clean: cannot write the report {report}: {exc}; stopped after {stats.records} "
+            f"records; {lost}"
+        )
+        raise typer.Exit(EXIT_FAILED) from None
     except RecordsWriteError as exc:
-        if progress is not None:
-            progress.close()
-        _err(f"clean: {exc}; {dst} not written ({stats.records} records were cleaned)")
+        stop()
+        _err(f"clean: {exc}; {lost} ({stats.records} records were cleaned)")
         raise typer.Exit(EXIT_FAILED) from None
     except RecordsError as exc:
-        if progress is not None:
-            progress.close()
+        stop()
         _err(f"clean: {exc}")
         raise typer.Exit(EXIT_USAGE) from None
     except KeyboardInterrupt:
-        if progress is not None:
-            progress.close()
+        stop()
         if not quiet:
-            _err(f"clean: interrupted after {stats.records} records; {dst} not written")
+            _err(f"clean: interrupted after {stats.records} records; {lost}")
         raise typer.Exit(EXIT_INTERRUPTED) from None
     if progress is not None:
         progress.close()
+    if report_fh is not None:
+        try:
+            report_fh.close()
+            if report_tmp is not None:
+                put_in_place(report_tmp, report)  # type: ignore[arg-type]
+        except OSError as exc:
+            if report_tmp is not None:
+                report_tmp.unlink(missing_ok=True)
+            _err(f"clean: cannot write the report {report}: {exc.strerror or exc}")
+            raise typer.Exit(EXIT_FAILED) from None
     if not quiet:
         for number, error in stats.first_errors:
             _err(f"{src}: record {number}: {error}")
@@ -480,7 +641,7 @@ def _clean_record_file(
             )
         removed = max(0.0, 1 - stats.chars_out / stats.chars_in) if stats.chars_in else 0.0
         _err(
-            f"records {stats.records}, with errors {stats.errors}, written to {dst}; "
+            f"records {stats.records}, with errors {stats.errors}, written to {shown}; "
             f"{removed:.1%} of text removed"
         )
     raise typer.Exit(EXIT_FAILED if stats.errors else EXIT_OK)

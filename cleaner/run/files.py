@@ -222,19 +222,36 @@ def temp_prefix(name: str) -> str:
     return f".{name}."
 
 
+# Every output, a folder run's files and a record run's file alike, is written to a temporary
+# file beside it (`temp_beside`) and renamed over it when it is whole (`put_in_place`): an
+# interrupted run never leaves half an output, and a failed one removes its temporary file.
+
+
+def temp_beside(path: Path) -> tuple[int, Path]:
+    """A new temporary file (descriptor, path) in the folder of `path`, made if missing: the
+    rename is then atomic. Hidden, named after the output (see `temp_prefix`)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=temp_prefix(path.name), suffix=".tmp")
+    return fd, Path(tmp)
+
+
+def put_in_place(tmp: Path, path: Path) -> None:
+    """The whole temporary file renamed over `path`, with the mode of a new file (mkstemp made
+    it private, 0600; an output gets the usual mode, 0644 under umask 022)."""
+    os.chmod(tmp, 0o666 & ~current_umask())
+    os.replace(tmp, path)
+
+
 def write_atomic(path: Path, data: str) -> int:
     """Temporary file then rename: an interrupted run never leaves half an output."""
-    path.parent.mkdir(parents=True, exist_ok=True)
     encoded = data.encode("utf-8")
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=temp_prefix(path.name), suffix=".tmp")
+    fd, tmp = temp_beside(path)
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(encoded)
-            # mkstemp makes the file private (0600); an output gets the usual mode (0644).
-            os.fchmod(fh.fileno(), 0o666 & ~current_umask())
-        os.replace(tmp, path)
+        put_in_place(tmp, path)
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        tmp.unlink(missing_ok=True)
         raise
     return len(encoded)
 

@@ -8,13 +8,10 @@ a reason: unreadable, timeout, an error). One bad file never stops the run.
 
 from __future__ import annotations
 
-import contextlib
 import json
 import re
-import signal
 import stat
 import sys
-import threading
 from collections import deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -37,7 +34,8 @@ from cleaner.run.files import (
 )
 from cleaner.run.progress import Progress
 from cleaner.run.report import Summary, explain
-from cleaner.run.workers import Job, Pool, clean_one
+from cleaner.run.signals import sigint_deferred
+from cleaner.run.workers import Decided, Job, Pool, clean_one, in_order
 
 OUTPUT_EXISTS = "output exists"  # the reason of an input skipped by --skip-existing
 WINDOW_PER_WORKER = 9  # a folder run holds at most this many inputs per worker not yet reported
@@ -47,6 +45,10 @@ WAIT_TICK = 0.25  # seconds: how often a waiting folder run looks at the progres
 class Format(StrEnum):
     txt = "txt"
     json = "json"
+    md = "md"
+
+
+SUFFIX = {Format.txt: ".txt", Format.json: ".json", Format.md: ".md"}  # of an output file
 
 
 # --- outcomes ----------------------------------------------------------------------------------
@@ -159,15 +161,18 @@ class Run:
     skip_existing: bool = False
     source: Path | None = None  # IN (a folder or a file): never written to, links checked
     follow_symlinks: bool = False  # follow a file link in IN that leads outside it
+    out_file: Path | None = None  # one input written to this file (OUT named a file)
     planned: Planned = field(default_factory=Planned)
     _safe_dirs: set[Path] = field(default_factory=set)  # output folders found not to lead into IN
 
     def target(self, rel: str) -> Path | None:
         if self.out_dir is None:
             return None
+        if self.out_file is not None:
+            return self.out_file
         rel_path = Path(safe_name(rel))
         # A long name (or one of many escaped bytes, each %NN) would be no valid file name.
-        name = fit_name(rel_path.stem + (".json" if self.fmt is Format.json else ".txt"))
+        name = fit_name(rel_path.stem + SUFFIX[self.fmt])
         if not self.mirror:
             return self.out_dir / name
         return self.out_dir.joinpath(*map(fit_name, rel_path.parent.parts), name)
@@ -254,7 +259,7 @@ class Run:
             return Outcome(name, "skipped", result.skipped, bytes_in=size, result=result)
         rendered = _render(result, self.fmt)
         if target is None:
-            text = rendered if self.fmt is Format.txt else rendered + "\n"
+            text = rendered + "\n" if self.fmt is Format.json else rendered
             sys.stdout.write(text)
             written, where = len(text.encode("utf-8")), "-"
         else:
@@ -334,30 +339,8 @@ class Tally:
 # --- the loops: --jobs 1 and --jobs N ----------------------------------------------------------
 
 
-@contextlib.contextmanager
-def _sigint_deferred() -> Iterator[None]:
-    """Ctrl-C waits for the end of the block (an output written and recorded in the report)
-    and is raised then, so an interrupted run never has an output the report does not name."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    caught: list[int] = []
-    previous = signal.signal(signal.SIGINT, lambda signum, frame: caught.append(signum))
-    if previous is None:  # a handler not set from Python: Python's own stands in for it
-        previous = signal.default_int_handler
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGINT, previous)
-        if caught and previous is not signal.SIG_IGN:
-            if callable(previous):
-                previous(signal.SIGINT, None)  # Python's own handler raises KeyboardInterrupt
-            else:
-                raise KeyboardInterrupt
-
-
 def _done(this: Run, tally: Tally, outcome: Outcome | tuple[Pending, str, object]) -> None:
-    with _sigint_deferred():
+    with sigint_deferred():
         if not isinstance(outcome, Outcome):
             outcome = this.finish(*outcome)
         tally.add(outcome)
@@ -379,48 +362,24 @@ def clean_in_process(
 def clean_in_workers(
     this: Run, items: Iterable[Item], pool: Pool, tally: Tally, stdin: IO[bytes] | None = None
 ) -> None:
-    """--jobs N (1 included, with a time budget): inputs are read in order, at most one per
-    worker ahead of what the workers have (each has up to two: the one it cleans and the next,
-    see workers.Cleaner), and their Outcomes written and reported in input order. An Outcome that
-    comes early waits for those before it, but no more than WINDOW_PER_WORKER per worker inputs
-    are taken in before the oldest is reported, so memory stays bounded behind a slow document.
-    `items` is consumed as it goes, no further ahead than that window."""
-    size = len(pool.cleaners)
-    window = WINDOW_PER_WORKER * size
-    done: dict[int, Outcome | tuple[Pending, str, object]] = {}
-    ready: deque[tuple[int, Pending]] = deque()  # read, waiting for a worker
-    inputs = iter(items)
-    taken = reported = 0
-    more = True
-    while True:
-        while more and len(ready) < size and taken - reported < window:
-            item = next(inputs, None)
-            if item is None:
-                more = False
-                break
-            prepared = this.prepare(item, stdin)
-            if isinstance(prepared, Pending):
-                ready.append((taken, prepared))
-            else:
-                done[taken] = prepared
-            taken += 1
-        while ready:
-            cleaner = pool.worker_for(ready[0][1].size)
-            if cleaner is None:
-                break
-            for seq, pending, status, value in pool.submit(cleaner, *ready.popleft()):
-                done[seq] = (pending, status, value)  # decided at once: the worker had died
-        if reported in done:
-            while reported in done:
-                _done(this, tally, done.pop(reported))
-                reported += 1
-            continue  # room in the window again: read on before waiting
-        if not pool.busy:
-            if not more and not ready:
-                break
-            continue
-        finished = pool.wait(WAIT_TICK)
-        for seq, pending, status, value in finished:
-            done[seq] = (pending, status, value)
-        if not finished:  # a slow document: the display still shows time passing
-            tally.progress.tick()
+    """--jobs N (1 included, with a time budget): inputs are read in order and cleaned by the
+    pool's workers (workers.in_order, the loop record runs use too), and their Outcomes written
+    and reported in input order, no more than WINDOW_PER_WORKER per worker inputs taken in
+    before the oldest is reported. `items` is consumed as it goes, no further ahead than that."""
+    prepared: deque[Outcome | Pending] = deque()  # taken in, not yet reported, in order
+
+    def work() -> Iterator[tuple[tuple, int] | Decided]:
+        for item in items:
+            ready = this.prepare(item, stdin)
+            prepared.append(ready)
+            if isinstance(ready, Outcome):
+                yield Decided(ready)
+                continue
+            message = (ready.data, ready.clean_name)
+            ready.data = b""  # the worker's message has the bytes until it has started it
+            yield message, ready.size
+
+    window = WINDOW_PER_WORKER * len(pool.cleaners)
+    for out in in_order(pool, work(), window, WAIT_TICK, tally.progress.tick):
+        ready = prepared.popleft()
+        _done(this, tally, ready if isinstance(ready, Outcome) else (ready, *out))

@@ -37,7 +37,6 @@ import json
 import math
 import os
 import sys
-import tempfile
 import zlib
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
@@ -46,8 +45,9 @@ from pathlib import Path
 from typing import IO, Any, NamedTuple
 
 from cleaner.core.read import binary_kind
-from cleaner.run.files import current_umask, temp_prefix
+from cleaner.run.files import put_in_place, temp_beside
 from cleaner.run.parallel import DEFAULT_CHUNKSIZE
+from cleaner.run.signals import sigint_deferred
 
 # --- formats ------------------------------------------------------------------------------------
 
@@ -95,7 +95,12 @@ CLEANED_FIELDS = (
     "warnings",
     "error",
 )
+# With --format json, each record also carries the detail of `Result.as_dict` (`format` is
+# the input's: text, markdown or html), in this order.
+DETAIL_FIELDS = ("language", "format", "removed", "kept")
 HTML_NAME = "record.html"  # a file name that tells cleaner the source is HTML
+TOO_LARGE = "too large: "  # the error of a record over max_bytes, which is not cleaned
+NOT_CLEANED = "not cleaned: "  # the error of a record that is no page (a binary payload)
 TEXT_FIELDS = ("text", "html")  # tried in turn when no text field is named
 
 
@@ -120,15 +125,57 @@ class Record:
     charset: str | None = None
     error: str | None = None
 
-    def task(self) -> Task:
-        return Task(self.source, self.url, self.name, self.charset, self.error)
+    def task(self, max_bytes: int | None = None) -> Task:
+        """What to clean; with `max_bytes`, a source larger than that is not (its error says
+        so), as --max-bytes skips a file."""
+        error = self.error
+        if error is None and max_bytes is not None:
+            size = source_bytes(self.source, max_bytes)
+            if size > max_bytes:
+                error = f"{TOO_LARGE}{size} bytes, over --max-bytes {max_bytes}"
+        if error is not None:
+            return Task(None, self.url, self.name, self.charset, error)
+        return Task(self.source, self.url, self.name, self.charset, error)
 
 
-def failed(error: str, url: str | None = None) -> dict[str, Any]:
-    """The cleaned fields of a record that could not be cleaned."""
+def source_bytes(source: str | bytes | None, limit: int | None = None) -> int:
+    """The size in bytes of a source (a text as UTF-8); past `limit` a text may be counted by
+    its characters, which are fewer than its bytes (no need to encode a huge one)."""
+    if source is None:
+        return 0
+    if isinstance(source, bytes):
+        return len(source)
+    if limit is not None and len(source) > limit:
+        return len(source)
+    return len(source.encode("utf-8", "surrogatepass"))
+
+
+class Cleaned(NamedTuple):
+    """What a `clean_fn` may return instead of the cleaned fields alone: those and the Result
+    they come from (None when the record was not cleaned), for a report or --explain."""
+
+    fields: dict[str, Any]
+    result: Any = None  # cleaner.core.data.Result | None
+
+
+def failed(error: str, url: str | None = None, detail: bool = False) -> dict[str, Any]:
+    """The cleaned fields of a record that could not be cleaned (`detail`: with the
+    DETAIL_FIELDS, empty)."""
     out: dict[str, Any] = dict.fromkeys(CLEANED_FIELDS)
     out.update(url=url, removed_rules=[], warnings=[], error=error)
+    if detail:
+        out.update(language=None, format=None, removed=[], kept=[])
     return out
+
+
+def detail_fields(result) -> dict[str, Any]:
+    """The DETAIL_FIELDS of a Result (what --format json adds to a record)."""
+    return {
+        "language": result.language,
+        "format": result.input_format,
+        "removed": [r.as_dict() for r in result.removed],
+        "kept": [k.as_dict() for k in result.kept],
+    }
 
 
 _BOMS = (codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
@@ -160,10 +207,18 @@ class CleanFields:
     site: str | None = None
     rules: tuple[str, ...] = ()
     site_rules: bool = True
+    detail: bool = False  # add the DETAIL_FIELDS (--format json)
+    with_result: bool = False  # return Cleaned(fields, result), for a report or --explain
+    markdown: bool = False  # clean_text as markdown (--format md)
 
-    def __call__(self, task: Task) -> dict[str, Any]:
+    def __call__(self, task: Task) -> dict[str, Any] | Cleaned:
+        fields, result = self._clean(task)
+        return Cleaned(fields, result) if self.with_result else fields
+
+    def _clean(self, task: Task) -> tuple[dict[str, Any], Any]:
+        detail = self.detail
         if task.error is not None or task.source is None:
-            return failed(task.error or "nothing to clean", task.url)
+            return failed(task.error or "nothing to clean", task.url, detail), None
         from cleaner.api import clean
 
         source = task.source
@@ -177,12 +232,16 @@ class CleanFields:
                 rules=self.rules,
                 site_rules=self.site_rules,
                 name=task.name,
+                markdown=self.markdown,
             )
         except Exception as exc:  # one bad record must not stop the run
-            return failed(f"{type(exc).__name__}: {exc}", task.url)
+            return failed(f"{type(exc).__name__}: {exc}", task.url, detail), None
         if result.skipped:  # not a page at all (a binary file, ...)
-            return failed(f"not cleaned: {result.skipped}", task.url)
-        return result.record_fields()
+            return failed(f"{NOT_CLEANED}{result.skipped}", task.url, detail), result
+        fields = result.record_fields()
+        if detail:
+            fields.update(detail_fields(result))
+        return fields, result
 
 
 def output_key(key: str, fields: dict[str, Any] | Iterable[str]) -> str | None:
@@ -723,11 +782,7 @@ class _AtomicWriter:
 
     def _make_tmp(self) -> tuple[int, Path]:
         with self._writing():
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(
-                dir=self.path.parent, prefix=temp_prefix(self.path.name), suffix=".tmp"
-            )
-        self.tmp = Path(tmp)
+            fd, self.tmp = temp_beside(self.path)
         return fd, self.tmp
 
     @contextlib.contextmanager
@@ -762,8 +817,7 @@ class _AtomicWriter:
             with self._writing():
                 self._close()
                 if self.tmp is not None:
-                    os.chmod(self.tmp, 0o666 & ~current_umask())
-                    os.replace(self.tmp, self.path)
+                    put_in_place(self.tmp, self.path)
                     self.tmp = None
         except BaseException:
             self.abort()
@@ -889,10 +943,21 @@ class JsonlWriter(_AtomicWriter):
 
 def _output_types(pa) -> dict[str, Any]:
     strings = pa.list_(pa.string())
-    return {
+    types = {
         name: strings if name in ("removed_rules", "warnings") else pa.string()
         for name in CLEANED_FIELDS
     }
+    removal = pa.struct(
+        [
+            ("rule", pa.string()),
+            ("reason", pa.string()),
+            ("line", pa.int64()),
+            ("text", pa.string()),
+        ]
+    )
+    types.update(language=pa.string(), format=pa.string())
+    types.update(removed=pa.list_(removal), kept=pa.list_(removal))
+    return types
 
 
 def output_schema(pa, base, cleaned_names: Iterable[str] = CLEANED_FIELDS):
@@ -926,11 +991,13 @@ class ParquetRecordWriter(_AtomicWriter):
         row_group_size: int = 512,
         row_group_bytes: int = 64 << 20,
         compression: str = "zstd",
+        detail: bool = False,
     ) -> None:
         super().__init__(path)
         self.pa, self.pq = _pyarrow()
         self.base = schema
-        self.schema = None if schema is None else output_schema(self.pa, schema)
+        self._names = CLEANED_FIELDS + (DETAIL_FIELDS if detail else ())
+        self.schema = None if schema is None else output_schema(self.pa, schema, self._names)
         self.row_group_size = row_group_size
         self.row_group_bytes = row_group_bytes
         self.compression = compression
@@ -973,7 +1040,7 @@ class ParquetRecordWriter(_AtomicWriter):
             if pa.types.is_null(arrow_type):
                 arrow_type = types.get(name, pa.string())
             elif pa.types.is_list(arrow_type) and pa.types.is_null(arrow_type.value_type):
-                arrow_type = pa.list_(pa.string())
+                arrow_type = types.get(name, pa.list_(pa.string()))
             fields.append(pa.field(name, arrow_type))
         return pa.schema(fields)
 
@@ -1054,7 +1121,11 @@ class ParquetRecordWriter(_AtomicWriter):
             return
         self.flush()
         if self._writer is None:  # no record at all: a file with the schema and no rows
-            schema = self.schema if self.schema is not None else output_schema(self.pa, None)
+            schema = (
+                self.schema
+                if self.schema is not None
+                else output_schema(self.pa, None, self._names)
+            )
             self._writer = self.pq.ParquetWriter(
                 str(self.tmp), schema, compression=self.compression
             )
@@ -1073,15 +1144,16 @@ class ParquetRecordWriter(_AtomicWriter):
 
 
 def open_writer(
-    path: str | os.PathLike[str], fmt: str | None = None, *, schema=None
+    path: str | os.PathLike[str], fmt: str | None = None, *, schema=None, detail: bool = False
 ) -> JsonlWriter | ParquetRecordWriter:
     """A writer for `path` (format from its extension unless `fmt` says). Use it as a context
-    manager: the output appears at `path` only when the block ends without an exception."""
+    manager: the output appears at `path` only when the block ends without an exception.
+    `detail`: the records carry the DETAIL_FIELDS too (their Parquet columns)."""
     fmt = fmt or detect_format(path)
     if fmt == "jsonl":
         return JsonlWriter(path)
     if fmt == "parquet":
-        return ParquetRecordWriter(path, schema=schema)
+        return ParquetRecordWriter(path, schema=schema, detail=detail)
     raise RecordsError(f"{os.fspath(path)}: output must be .jsonl, .jsonl.gz or .parquet")
 
 
@@ -1150,14 +1222,15 @@ def _task_size(task: Task) -> int:
 
 
 def _in_workers(
-    tasks: Iterable[Task], clean_fn: Callable[[Task], dict[str, Any]], jobs: int, timeout: float
-) -> Iterator[dict[str, Any]]:
+    tasks: Iterable[Task], clean_fn: Callable[[Task], Any], jobs: int, timeout: float
+) -> Iterator[dict[str, Any] | Cleaned]:
     """The cleaned fields of each task, in order, from `jobs` worker processes under a time
     budget per record (the folder runs' workers.Pool): a record past it, or one that kills its
     worker, is written with `error` set and the run goes on."""
     from cleaner.run.workers import Call, Pool, in_order
 
     pool = Pool(Call(clean_fn), timeout, max(1, jobs))
+    detail = bool(getattr(clean_fn, "detail", False))
     finished = False
     try:
         tasks, again = itertools.tee(tasks)
@@ -1169,9 +1242,9 @@ def _in_workers(
             elif status == "raised":
                 raise value  # type: ignore[misc]  # clean_fn's own exception, as in process
             elif status == "timeout":
-                yield failed(f"timeout: {value}", task.url)
+                yield failed(f"timeout: {value}", task.url, detail)
             else:
-                yield failed(str(value), task.url)
+                yield failed(str(value), task.url, detail)
         finished = True
     finally:
         pool.close(now=not finished)
@@ -1187,6 +1260,8 @@ def process_records(
     stats: Stats | None = None,
     progress: Callable[[Stats], None] | None = None,
     timeout: float | None = None,
+    max_bytes: int | None = None,
+    on_record: Callable[[int, Record, dict[str, Any], Any], None] | None = None,
 ) -> Stats:
     """Clean every record of `reader` and write it to `writer` (anything with `write(dict)`),
     one output per input, in input order, on `jobs` processes.
@@ -1198,10 +1273,13 @@ def process_records(
     are cleaned in long-lived worker processes (`cleaner.run.workers.Pool`), at most
     `WINDOW_PER_WORKER` per worker in flight, so memory stays bounded; with jobs=1 and no
     timeout, in this process. `chunksize` is accepted for compatibility and no longer used.
-    `clean_fn` gets a `Task` and returns the cleaned fields (default: `CleanFields()`); an
-    exception it raises stops the run. Pass `stats` to read the counts after a
-    KeyboardInterrupt, and `progress` to be called with them once before the first record and
-    after every record.
+    `clean_fn` gets a `Task` and returns the cleaned fields, or `Cleaned(fields, result)`
+    (default: `CleanFields()`); an exception it raises stops the run. A record whose source is
+    over `max_bytes` bytes is not cleaned (written with `error` "too large: ..."). Pass `stats`
+    to read the counts after a KeyboardInterrupt, `progress` to be called with them once before
+    the first record and after every record, and `on_record` to be called after each record is
+    written with its number (from 1), the Record, its cleaned fields and the Result (when
+    `clean_fn` returns one).
     """
     clean_fn = clean_fn or CleanFields()
     stats = stats if stats is not None else Stats()
@@ -1210,15 +1288,20 @@ def process_records(
     if progress is not None:
         progress(stats)
     ahead, behind = itertools.tee(reader)
-    tasks = (record.task() for record in ahead)
+    tasks = (record.task(max_bytes) for record in ahead)
     if jobs > 1 or timeout:
         results: Iterable[dict[str, Any]] = _in_workers(tasks, clean_fn, jobs, timeout or 0)
     else:
         results = map(clean_fn, tasks)
     try:
-        for number, (record, cleaned) in enumerate(zip(behind, results, strict=True), start=1):
-            writer.write(merge(record.fields, cleaned))
-            stats.add(number, record, cleaned)
+        for number, (record, out) in enumerate(zip(behind, results, strict=True), start=1):
+            cleaned, result = out if isinstance(out, Cleaned) else (out, None)
+            # A record and its report line are written whole, Ctrl-C or not (raised after).
+            with sigint_deferred():
+                writer.write(merge(record.fields, cleaned))
+                stats.add(number, record, cleaned)
+                if on_record is not None:
+                    on_record(number, record, cleaned, result)
             if progress is not None:
                 progress(stats)
     finally:
@@ -1243,14 +1326,21 @@ def clean_records(
     stats: Stats | None = None,
     progress: Callable[[Stats], None] | None = None,
     timeout: float | None = None,
+    max_bytes: int | None = None,
+    detail: bool = False,
+    on_record: Callable[[int, Record, dict[str, Any], Any], None] | None = None,
+    markdown: bool = False,
 ) -> Stats:
-    """Clean the record file `src` into `dst` (formats from the extensions; `dst` is written
-    atomically). `text_field` None tries "text", then "html". `timeout`: each record's time
-    budget in seconds (None: none), see `process_records`, as is `progress`."""
+    """Clean the record file `src` into `dst` (formats from the extensions, `-` is JSON Lines
+    to stdout; a file is written atomically). `text_field` None tries "text", then "html".
+    `timeout`: each record's time budget in seconds (None: none), see `process_records`, as are
+    `progress`, `max_bytes` and `on_record` (given the Result too, unless `clean_fn` is
+    given). `detail`: each record also has the DETAIL_FIELDS (the removed lines); `markdown`:
+    `clean_text` is markdown."""
     reader = open_reader(src, text_field=text_field, url_field=url_field)
     if clean_fn is None:
         rule_dirs = tuple(os.fspath(r) for r in rules)
-        clean_fn = CleanFields(site, rule_dirs, site_rules)
+        clean_fn = CleanFields(site, rule_dirs, site_rules, detail, on_record is not None, markdown)
         if jobs > 1 or timeout:  # compiled once here, shared by every forked worker
             from cleaner.sites.identify import ruleset
 
@@ -1259,7 +1349,9 @@ def clean_records(
             else:
                 ruleset((), builtin=False)
     stats = stats if stats is not None else Stats()
-    with open_writer(dst, schema=reader.schema if detect_format(dst) == "parquet" else None) as w:
+    fmt = "jsonl" if os.fspath(dst) == "-" else detect_format(dst)
+    schema = reader.schema if fmt == "parquet" else None
+    with open_writer(dst, fmt, schema=schema, detail=detail) as w:
         if isinstance(w, ParquetRecordWriter):
             w.on_error = stats.late_error
         return process_records(
@@ -1271,4 +1363,6 @@ def clean_records(
             stats=stats,
             progress=progress,
             timeout=timeout,
+            max_bytes=max_bytes,
+            on_record=on_record,
         )

@@ -46,6 +46,7 @@ class Job:
     site: str | None
     site_rules: bool
     model: bool = True
+    markdown: bool = False  # --format md
 
     def __call__(self, data: bytes, name: str | None) -> tuple[str, object]:
         return clean_one(self, data, name)
@@ -76,6 +77,7 @@ def clean_one(job: Job, data: bytes, name: str | None) -> tuple[str, object]:
             name=name,
             site_rules=job.site_rules,
             model=job.model,
+            markdown=job.markdown,
         )
     except RuleTimeout as exc:
         return "timeout", str(exc)
@@ -450,14 +452,30 @@ class Pool:
             cleaner.close(now=now)
 
 
+@dataclass(frozen=True, slots=True)
+class Decided:
+    """An item of `in_order`'s work decided without a worker (an input skipped or failed before
+    it was cleaned): its value is given back in its place in the order."""
+
+    value: object
+
+
 def in_order(
-    pool: Pool, work: Iterable[tuple[tuple, int]], window: int, tick: float = 0.25
-) -> Iterator[tuple[str, object]]:
-    """(status, value) for each (message, size) of `work`, in its order, done by the pool's
-    workers under their time budget (a record run). `work` is consumed as it goes: at most
-    `window` messages are taken in beyond the oldest not yet yielded."""
+    pool: Pool,
+    work: Iterable[tuple[tuple, int] | Decided],
+    window: int,
+    tick: float = 0.25,
+    on_wait: Callable[[], None] | None = None,
+) -> Iterator[Any]:
+    """For each item of `work`, in its order: (status, value) of a (message, size) done by the
+    pool's workers under their time budget, or the value of a `Decided`. The one loop of folder
+    and record runs: `work` is consumed as it goes, at most one message per worker taken in
+    ahead of what the workers have (each has up to two, see `Cleaner`), and at most `window`
+    items beyond the oldest not yet yielded, so memory stays bounded behind a slow document.
+    `on_wait` is called after each `tick` seconds spent waiting with nothing done (a progress
+    display shows time passing)."""
     size = len(pool.cleaners)
-    done: dict[int, tuple[str, object]] = {}
+    done: dict[int, Any] = {}
     ready: deque[tuple[int, tuple, int]] = deque()  # taken, waiting for a worker
     inputs = iter(work)
     taken = given = 0
@@ -468,7 +486,10 @@ def in_order(
             if item is None:
                 more = False
                 break
-            ready.append((taken, *item))
+            if isinstance(item, Decided):
+                done[taken] = item.value
+            else:
+                ready.append((taken, *item))
             taken += 1
         while ready:
             cleaner = pool.worker_for(ready[0][2])
@@ -486,5 +507,8 @@ def in_order(
             if not more and not ready:
                 return
             continue
-        for tag, status, value in pool.wait_done(tick):
+        finished = pool.wait_done(tick)
+        for tag, status, value in finished:
             done[tag] = (status, value)
+        if not finished and on_wait is not None:
+            on_wait()

@@ -56,9 +56,12 @@ def builtin_rules_dir() -> Path:
 
 
 def load_dir(directory: Path) -> list[SiteRules]:
-    if not directory.is_dir():
-        raise RuleFileError(f"{directory}: not a directory of rule files")
-    return [load_rule_file(p) for p in sorted(directory.glob("*.toml"))]
+    """The rule files of a folder (its `*.toml`), or the one file `directory` names."""
+    if directory.is_dir():
+        return [load_rule_file(p) for p in sorted(directory.glob("*.toml"))]
+    if directory.exists():
+        return [load_rule_file(directory)]  # a FIFO or a device is refused unread there
+    raise RuleFileError(f"{directory}: no such rule file or directory")
 
 
 @dataclass(frozen=True)

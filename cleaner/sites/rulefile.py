@@ -6,9 +6,12 @@ and what is wrong. See README.md ("Site rules") for the format with a worked exa
 
 from __future__ import annotations
 
+import difflib
 import os
 import stat
 import tomllib
+import types
+import typing
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Literal
@@ -354,8 +357,41 @@ def _format_error(path: Path, exc: ValidationError) -> str:
             ".[", "["
         )
         msg = err["msg"].removeprefix("Value error, ")
+        if err["type"] == "extra_forbidden":
+            near = nearest_key(err["loc"])
+            if near is not None:
+                msg += f"; did you mean `{near}`?"
         lines.append(f"{path}: {loc or '(top level)'}: {msg}")
     return "\n".join(lines)
+
+
+def _model_of(annotation) -> type[BaseModel] | None:
+    """The model a field holds: itself, or inside a list or an optional."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    if typing.get_origin(annotation) in (list, typing.Union, types.UnionType):
+        for arg in typing.get_args(annotation):
+            model = _model_of(arg)
+            if model is not None:
+                return model
+    return None
+
+
+def nearest_key(loc: tuple) -> str | None:
+    """The key of the rule file's schema nearest to the unknown last key of `loc` (a typo:
+    `prefx` -> `prefix`), or None when none is near."""
+    model: type[BaseModel] | None = RuleFile
+    for part in loc[:-1]:
+        if isinstance(part, int):
+            continue  # an entry of a list: the same model
+        field = model.model_fields.get(part) if model is not None else None
+        model = _model_of(field.annotation) if field is not None else None
+        if model is None:
+            return None
+    if model is None or not isinstance(loc[-1], str):
+        return None
+    found = difflib.get_close_matches(loc[-1], list(model.model_fields), n=1, cutoff=0.6)
+    return found[0] if found else None
 
 
 def _read_bounded(path: Path) -> str:
