@@ -200,6 +200,41 @@ def test_a_web_page_date_the_page_does_not_show_is_not_taken():
     assert meta(head, shown).date == "2019-04-15"
 
 
+def test_the_date_printed_at_the_headline_beats_a_structured_date_it_never_shows():
+    # A republished guide: its JSON-LD keeps the first datePublished, the page prints today's.
+    head = ld({"@type": "Article", "headline": HEADLINE, "datePublished": "2019-04-15"})
+    body = f"<article><h1>{HEADLINE}</h1><p>Jane Doe</p><p>November 14, 2025</p>{BODY}</article>"
+    assert meta(head, body).date == "2025-11-14"
+    # ...but not a date printed far below it (a comment's), nor when the page prints both.
+    far = "".join(f"<p>Section {i}</p>" for i in range(12))
+    body = f"<article><h1>{HEADLINE}</h1>{far}<p>November 14, 2025</p>{BODY}</article>"
+    assert meta(head, body).date == "2019-04-15"
+    body = (
+        f"<article><h1>{HEADLINE}</h1><p>November 14, 2025</p>{BODY}"
+        "<p>First published April 15, 2019.</p></article>"
+    )
+    assert meta(head, body).date == "2019-04-15"
+
+
+def test_article_published_time_is_an_articles_date_beside_a_web_page_graph():
+    # Yoast's graph: a WebPage object first, the article's time in its meta tag.
+    head = ld(
+        {"@graph": [{"@type": "WebPage", "name": HEADLINE, "datePublished": "2024-12-20"}]}
+    ) + '<meta property="article:published_time" content="2024-12-20T00:00:00+00:00">'
+    assert meta(head, f"<h1>{HEADLINE}</h1>{BODY}").date == "2024-12-20"
+
+
+def test_a_date_without_a_year_is_no_date():
+    # dateutil would fill in the current year.
+    body = f"<article><h1>{HEADLINE}</h1><time datetime='08-15'>Aug 15</time>{BODY}</article>"
+    assert meta("", body).date is None
+
+
+def test_a_date_in_the_url_before_other_characters():
+    url = "https://blog.example.fr/articles/2025-12-15+Rust+GCC+backend"
+    assert meta("", f"<h1>{HEADLINE}</h1>{BODY}", url=url).date == "2025-12-15"
+
+
 # --- URL -----------------------------------------------------------------------------------------
 
 

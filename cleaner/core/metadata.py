@@ -67,10 +67,16 @@ _DATE_HINT = re.compile(
 )
 
 
+_YEAR = re.compile(r"(?<!\d)(?:1[89]|2[01])\d{2}(?!\d)")
+
+
 @functools.lru_cache(maxsize=4096)  # dateutil is slow, and pages of a site repeat their dates
 def iso_date(text: str) -> str | None:
-    """'March 7, 2023' -> '2023-03-07'; None when it is not a real date."""
+    """'March 7, 2023' -> '2023-03-07'; None when it is not a real date, or has no year ('Aug
+    15', '08-15': the parser would fill in this year, a date the page never gave)."""
     text = text.strip().rstrip(".,")
+    if _YEAR.search(text) is None:
+        return None
     dayfirst = "." in text and re.fullmatch(r"\d{1,2}\.\d{1,2}\.\d{4}", text) is not None
     try:
         parsed = _dateparser.parse(text, dayfirst=dayfirst, default=None, fuzzy=False)

@@ -776,7 +776,7 @@ def _author(page: _Page) -> str | None:
 
 _ISO_PREFIX = re.compile(r"^\s*((?:19|20)\d{2})-(\d{1,2})-(\d{1,2})")
 _URL_DATES = (
-    re.compile(r"/((?:19|20)\d{2})[/-](\d{1,2})[/-](\d{1,2})(?=[/_.-]|$)"),
+    re.compile(r"/((?:19|20)\d{2})[/-](\d{1,2})[/-](\d{1,2})(?!\d)"),
     re.compile(r"/((?:19|20)\d{2})(\d{2})(\d{2})(?=[/_.-]|$)"),
 )
 _UPDATED = re.compile(
@@ -926,19 +926,26 @@ _PUBLISHED_META = (
     "dcterms.created",
     "dc.date.created",
     "datecreated",
+    "published-date",
+    "publish-date",
+    "published",
 )
 
 
 def _structured_date(page: _Page) -> tuple[str | None, int]:
-    """The published date the page's data gives, and how sure: 0 an article's, 1 a web page's
+    """The published date the page's data gives, and how sure: 0 an article's (JSON-LD article
+    types, article:published_time and the other meta tags, itemprop), 1 a web page's only
     (WebPage objects carry the template's dates on pages that show none)."""
+    page_date = None
     for obj in page.main:
         for key in ("datePublished", "dateCreated", "uploadDate"):
             value = obj.get(key)
             if isinstance(value, str):
                 found = _parse_date(value)
                 if found:
-                    return found, _rank(obj)
+                    if _rank(obj) == 0:
+                        return found, 0
+                    page_date = page_date or found
     for name in _PUBLISHED_META:
         for value in page.meta.get(name, ()):
             found = _parse_date(value)
@@ -948,7 +955,7 @@ def _structured_date(page: _Page) -> tuple[str | None, int]:
         found = _parse_date(node.attributes.get("datetime") or node.attributes.get("content") or "")
         if found:
             return found, 0
-    return None, 2
+    return page_date, 1 if page_date else 2
 
 
 def _shown_date(page: _Page) -> str | None:
@@ -994,9 +1001,24 @@ def _shows(page: _Page, iso: str) -> bool:
     return pattern.search(page.visible_text) is not None
 
 
+SHOWN_ABOVE = 2  # lines above the h1 where the printed date may stand (a kicker's date)
+SHOWN_BELOW = 6  # ...and below it: the byline block; further down dates are comments' or posts'
+
+
 def _date(page: _Page) -> str | None:
     found, rank = _structured_date(page)
     shown = _time_date(page) or _shown_date(page)
+    if found:
+        # A page that prints another date right at its headline, and never the structured
+        # one, is dated by what it prints (a republished guide keeps its first datePublished).
+        at = _shown_date_at(page)
+        if (
+            at is not None
+            and at[0] != found
+            and -SHOWN_ABOVE <= at[1] <= SHOWN_BELOW
+            and not _shows(page, found)
+        ):
+            return at[0]
     # An article's own date is taken as it is; a WebPage's datePublished only when the page
     # prints it, since templates stamp one on pages (services, shops) that show no date.
     if found and (rank == 0 or found == shown or _shows(page, found)):
