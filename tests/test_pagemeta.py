@@ -100,6 +100,42 @@ def test_a_printed_by_line_under_the_headline():
     assert meta("", body).byline == "Jane Doe"
 
 
+def test_an_author_element_of_a_blog_template():
+    body = (
+        f"<article><h1>{HEADLINE}</h1><div class='post-hero__author'>"
+        "<div class='post-hero__author__name'>Christian Winter</div></div>{BODY}</article>"
+    )
+    assert meta("", body.replace("{BODY}", BODY)).byline == "Christian Winter"
+    body = f"<main><h1>{HEADLINE}</h1><div class='_authorName_1r0t6_51'>Brian Becker</div>{BODY}</main>"
+    assert meta("", body).byline == "Brian Becker"
+    # A role after the name, in the same element, is not part of it.
+    body = f"<main><h1>{HEADLINE}</h1><div class='entry-author'>Matteo Laratta | Author</div>{BODY}</main>"
+    assert meta("", body).byline == "Matteo Laratta"
+
+
+def test_a_forum_threads_first_poster():
+    body = (
+        "<h1>Discuss the 7.1.0 release here</h1>"
+        "<div class='post'><p class='author'>Post by <a class='username'>galitsyn</a></p>"
+        f"{BODY}</div>"
+        "<div class='post'><a class='username'>Simple07</a><p>Works for me.</p></div>"
+    )
+    assert meta("", body).byline == "galitsyn"
+    person = ld(
+        {"@type": "DiscussionForumPosting", "author": {"@type": "Person", "name": "paulb203"}}
+    )
+    assert meta(person, BODY).byline == "paulb203"
+
+
+def test_no_author_element_in_comments_or_navigation():
+    body = (
+        "<nav><span class='username'>Sign in</span></nav>"
+        f"<article><h1>{HEADLINE}</h1>{BODY}</article>"
+        "<section class='comments'><span class='comment-author'>Jane Doe</span></section>"
+    )
+    assert meta("", body).byline is None
+
+
 @pytest.mark.parametrize(
     "content",
     ["https://www.facebook.com/harbourgazette", "Harbour Gazette", "x" * 81, "undefined"],
@@ -218,9 +254,10 @@ def test_the_date_printed_at_the_headline_beats_a_structured_date_it_never_shows
 
 def test_article_published_time_is_an_articles_date_beside_a_web_page_graph():
     # Yoast's graph: a WebPage object first, the article's time in its meta tag.
-    head = ld(
-        {"@graph": [{"@type": "WebPage", "name": HEADLINE, "datePublished": "2024-12-20"}]}
-    ) + '<meta property="article:published_time" content="2024-12-20T00:00:00+00:00">'
+    head = (
+        ld({"@graph": [{"@type": "WebPage", "name": HEADLINE, "datePublished": "2024-12-20"}]})
+        + '<meta property="article:published_time" content="2024-12-20T00:00:00+00:00">'
+    )
     assert meta(head, f"<h1>{HEADLINE}</h1>{BODY}").date == "2024-12-20"
 
 

@@ -468,8 +468,12 @@ _AUTHOR_META = (
     "citation_author",
 )
 _NOT_NAME = re.compile(
-    r"https?:|www\.|@|\.(?:com|org|net)\b|\d{3}|^\W|[{}<>=;#/\\]|^\w+(?:\.\w+){2,}$", re.I
+    r"https?:|www\.|@|\.(?:com|org|net)\b|^\W|[{}<>=;#/\\]|^\w+(?:\.\w+){2,}$", re.I
 )
+# Three digits make a phone number, a date or a count, not a name; a forum's user name
+# ('paulb203', 'user447274') may hold them.
+_DIGITS = re.compile(r"\d{3}")
+_HANDLE = re.compile(r"^[^\W\d_][\w.-]{1,29}$")
 # Placeholders and roles that templates put where a name should be.
 _NO_NAME = frozenset(
     [
@@ -535,6 +539,8 @@ def _clean_author(value: str | None, page: _Page, site_ok: bool = False) -> str 
     value = " ".join(value.split())
     value = _BY_PREFIX.sub("", value).strip(" ,;|·•-–—:")
     if not value or len(value) > 80 or _NOT_NAME.search(value):
+        return None
+    if _DIGITS.search(value) and not _HANDLE.match(value):
         return None
     if not site_ok and page.is_site_name(value):
         return None
@@ -768,8 +774,55 @@ def _author(page: _Page) -> str | None:
         or _ld_author(page)
         or _meta_author(page)
         or _markup_author(page)
+        or _class_author(page)
         or _dated_name(page)
     )
+
+
+# Class and id tokens of the element that holds the author's name, in templates of blogs (WordPress
+# 'wp-block-post-author__name', 'post-hero__author__name') and forums ('username', phpBB's
+# 'author', Discourse's 'creator').
+_AUTHOR_CLASS = re.compile(
+    r"(?:^|[\s_-])(?:author|username|user-name|creator|poster)(?:[_-]*name)?(?:$|[\s_])",
+    re.I,
+)
+CLASS_AUTHOR_MAX_WORDS = 5  # a name, not the author box's bio or a poster's statistics
+
+
+def _class_author(page: _Page) -> str | None:
+    """The first short name-like text of an element classed as the author's (outside the site's
+    navigation and footer, and outside comments and reviews)."""
+    body = page.tree.body
+    if body is None:
+        return None
+    for node in body.css("[class]"):
+        if _AUTHOR_CLASS.search(node.attributes.get("class") or "") is None:
+            continue
+        text = _node_text(node)
+        if not text or len(text) > 60:
+            continue
+        # 'Matteo Laratta | Author', 'Jane Doe · 7 min read': the name ends at a separator.
+        text = _NAME_END.split(_BY_PREFIX.sub("", text), maxsplit=1)[0]
+        name = _clean_author(text, page, site_ok=True)
+        words = name.split() if name else []
+        while len(words) > 1 and words[-1].lower() in _ROLE_WORDS | _RANK_WORDS:
+            words.pop()  # 'Mateusz Haberny Founder', 'StarredSkies Big Board Owner'
+        name = " ".join(words)
+        if not name or len(words) > CLASS_AUTHOR_MAX_WORDS:
+            continue
+        if not (_name_like(name) or _USERNAME.match(name)) or name.lower() in _NOT_A_NAME_WORDS:
+            continue
+        if _in_layout(node) or _in_feedback(node):
+            continue
+        return name
+    return None
+
+
+_RANK_WORDS = frozenset(["owner", "author", "member", "moderator", "admin", "ceo", "cofounder"])
+# Labels that author elements hold besides names.
+_NOT_A_NAME_WORDS = frozenset(
+    ["by", "author", "authors", "written by", "posted by", "about the author"]
+)
 
 
 # --- date --------------------------------------------------------------------------------------
