@@ -47,6 +47,24 @@ def test_a_suffix_named_after_the_domain_is_dropped_without_a_site_name():
     assert meta(head, BODY).title == HEADLINE
 
 
+def test_a_tagline_after_the_headline_is_dropped_with_the_site_name():
+    head = "<title>Stripe Payments | Global Payment Processing Platform</title>"
+    assert meta(head, "<p>Accept payments online.</p>").title == "Stripe Payments"
+    head = "<title>Cloudflare CDN | Content Delivery Network | Cloudflare</title>"
+    assert meta(head, "<p>Serve faster.</p>").title == "Cloudflare CDN"
+
+
+def test_a_one_word_first_part_is_not_taken_alone():
+    head = "<title>Reviews | Our yoga classes, retreats and trainings</title>"
+    assert meta(head, "<p>What our students say.</p>").title == (
+        "Reviews | Our yoga classes, retreats and trainings"
+    )
+
+
+def test_a_domain_name_part_is_the_sites_name():
+    assert meta("<title>GAME CHANGER | Newegg.com</title>", BODY).title == "GAME CHANGER"
+
+
 def test_the_h1_that_matches_the_title_is_the_headline():
     head = f"<title>{HEADLINE} – Section – Site</title>"
     body = f"<h1>Site</h1><article><h1>{HEADLINE}</h1>{BODY}</article>"

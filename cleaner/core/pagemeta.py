@@ -239,8 +239,15 @@ class _Page:
             return True
         if c in self.site_names or c in self.host_names:
             return True
+        if _DOMAIN_SHAPED.match(text.strip()):
+            return True  # 'GAME CHANGER | Newegg.com': a domain name is a site's
         # "The Kyiv Independent" for kyivindependent.com, "Dictionary.com".
         return any(len(h) > 3 and (c == h or c.removeprefix("the") == h) for h in self.host_names)
+
+
+_DOMAIN_SHAPED = re.compile(
+    r"^(?:www\.)?[\w-]+(?:\.[\w-]+)*\.(?:com|org|net|co|io|ai|dev|app|info|edu|gov|[a-z]{2})$", re.I
+)
 
 
 def _name_of(value: object) -> str | None:
@@ -347,6 +354,9 @@ def _fold(text: str) -> str:
     return " ".join(text.translate(_FOLD).lower().split())
 
 
+HEADLINE_MIN_WORDS = 2  # a one-word first part ('Reviews | Our yoga classes') is a label
+
+
 def _strip_site(title: str, page: _Page, others: list[str]) -> str:
     """Drop the site's name from either end: 'Headline | Site', 'Site - Headline'."""
     parts = [p for p in _TITLE_SEP.split(title) if p.strip()]
@@ -363,6 +373,9 @@ def _strip_site(title: str, page: _Page, others: list[str]) -> str:
         if other and len(other) >= 8 and _affix(title, other):
             return other.strip()
     if len(parts) == 1:
+        return parts[0].strip()
+    if len(_WORDS.findall(parts[0])) >= HEADLINE_MIN_WORDS:
+        # 'Headline | Tagline' once the site's name is gone: the headline comes first.
         return parts[0].strip()
     return _join_parts(title, parts) or rest
 
