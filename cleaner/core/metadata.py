@@ -255,3 +255,23 @@ def name_line(text: str) -> str | None:
     if rest and not (line_dates(rest) or _ROLE_TAIL.match(", " + rest) or len(rest.split()) <= 3):
         return None
     return name
+
+
+# A byline's label on a line of its own, the name on the next line ("By" / "Jane Doe").
+_BY_LABEL_LINE = regex.compile(
+    r"^(?:by|written by|posted by|words by|author|authors|autor|auteur|von|par|por|door|автор)"
+    r"\s*[:：]?$",
+    regex.I,
+)
+
+
+def by_label(text: str) -> bool:
+    """A line that is only a byline's label: the author's name follows on the next line."""
+    return len(text) <= 12 and _BY_LABEL_LINE.match(text.strip(" *_")) is not None
+
+
+@functools.lru_cache(maxsize=16384)
+def dated(text: str) -> bool:
+    """A short line that gives a date of any kind (published, updated): where a page prints
+    its header, whichever date it is."""
+    return bool(line_dates(text))
