@@ -199,3 +199,9 @@ def test_by_labels(line):
 
     assert by_label(line)
     assert not by_label("By the river")
+
+
+def test_the_byline_nearest_above_the_article_without_a_title():
+    menu = "\n".join(f"* Menu entry {n}" for n in range(8))
+    page = f"{menu}\n\n| November 3, 2025 (8:42 AM ET)\n{menu}\n\n" + PROSE
+    assert cleaner.clean(page, name="page.txt").date == "2025-11-03"

@@ -645,6 +645,18 @@ def _read_header(doc: Doc, start: int, title: int | None) -> None:
             byline = name_line(nxt) or byline_names(f"By {nxt}")
         if named is None and abs(i - anchor) <= TITLE_SKIP + 1 and _dated(doc, i):
             named = name_line(text)
+    if date is None or (byline or named) is None:
+        # No header around the title: the byline or date line nearest above the article, as
+        # far as the title is looked for ("By Kathryn Giuffrida Mar 5, 2025 | 6 comments").
+        for i in range(lo - 1, max(-1, start - ANCHOR_REACH - 1), -1):
+            text = units[i].text
+            if words(text) > HEADER_MAX_WORDS or units[i].kind == "item":
+                continue
+            found_date, found_name = published_date(text), byline_names(text)
+            if found_date or found_name:
+                date = date or found_date
+                byline = byline or named or found_name
+                break
     if date:
         doc.meta.date = date
     if byline or named:
