@@ -205,3 +205,17 @@ def test_the_byline_nearest_above_the_article_without_a_title():
     menu = "\n".join(f"* Menu entry {n}" for n in range(8))
     page = f"{menu}\n\n| November 3, 2025 (8:42 AM ET)\n{menu}\n\n" + PROSE
     assert cleaner.clean(page, name="page.txt").date == "2025-11-03"
+
+
+def test_the_title_above_a_one_sentence_dek_and_the_byline():
+    page = (
+        "Home\nReviews\nPrice comparison from our partners\n\n"
+        "Best medieval map archives: the top 5 picks for scholars\n"
+        "Collectors looking for medieval maps have more choice than ever, and here is where to "
+        "start.\n"
+        "By Jared Newman and Sam Singleton\n"
+        "Nov 25, 2025 5:00 am PST\n\n" + PROSE
+    )
+    r = cleaner.clean(page, name="page.txt")
+    assert r.title == "Best medieval map archives: the top 5 picks for scholars"
+    assert r.date == "2025-11-25"

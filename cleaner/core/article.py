@@ -554,6 +554,7 @@ def _title_above(doc: Doc, anchor: int) -> int | None:
     """Of the headline-shaped lines right above a byline or date line (the title, a dek, a
     caption; a section label may stand between), the longest, the topmost of equals."""
     units = doc.units
+    passed_dek = False  # a sentence under the title was passed over: the dek is found
     found: list[int] = []
     skipped = 0
     i = anchor - 1
@@ -572,8 +573,14 @@ def _title_above(doc: Doc, anchor: int) -> int | None:
             skipped = 0
         elif _header_line(doc, i):
             pass  # a second date or byline line above: the header goes on
-        elif found or skipped >= TITLE_SKIP or classify(u.text, u.kind) == "good":
+        elif found or skipped >= TITLE_SKIP:
             break
+        elif classify(u.text, u.kind) == "good":
+            # One sentence right above the byline is the dek under the title; prose is not.
+            if skipped or words(u.text) > DEK_MAX_WORDS:
+                break
+            skipped += 1
+            passed_dek = True
         else:
             skipped += 1
         i -= 1
@@ -581,13 +588,14 @@ def _title_above(doc: Doc, anchor: int) -> int | None:
         return None
     # found[0] is the line nearest the byline: a dek in sentence case ("Here's what we're
     # excited about this year") under a headline of its own is not the title.
-    if len(found) > 1 and _dek_like(units[found[0]].text):
+    if len(found) > 1 and not passed_dek and _dek_like(units[found[0]].text):
         rest = [k for k in found[1:] if words(units[k].text) >= DEK_TITLE_MIN_WORDS]
         if rest:
             found = rest
     return max(found, key=lambda k: (words(units[k].text), -k))
 
 
+DEK_MAX_WORDS = 40  # a dek is one sentence
 DEK_TITLE_MIN_WORDS = 3  # the headline above a dek: a section label ("News") is not one
 DEK_MIN_WORDS = 7  # a dek is a sentence; a forum thread's short title ("Deploy failed") is not
 DEK_MIN_LOWER_SHARE = 0.6  # a dek is a sentence: most of its words after the first in lower case
