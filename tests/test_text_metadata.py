@@ -219,3 +219,13 @@ def test_the_title_above_a_one_sentence_dek_and_the_byline():
     r = cleaner.clean(page, name="page.txt")
     assert r.title == "Best medieval map archives: the top 5 picks for scholars"
     assert r.date == "2025-11-25"
+
+
+def test_a_questions_relative_stamp_anchors_its_title():
+    page = (
+        "Stack Exchange\nQuestions\nTags\n\nHow to book flights when moving to another country?\n"
+        "Ask Question\nAsked 11 years, 9 months ago\nModified 11 years, 6 months ago\n"
+        "Viewed 4k times\n\n" + PROSE
+    )
+    title = "How to book flights when moving to another country?"
+    assert cleaner.clean(page, name="page.txt").title == title

@@ -503,10 +503,18 @@ def _dated_or_signed(doc: Doc, i: int) -> bool:
     text = doc.units[i].text
     if words(text) > HEADER_MAX_WORDS:
         return False
-    if dated(text) or byline_names(text) is not None:
+    if dated(text) or byline_names(text) is not None or _ASKED.match(text):
         return True
     units = doc.units
     return by_label(text) and i + 1 < len(units) and name_line_or_user(units[i + 1].text)
+
+
+# A question's or a post's relative stamp under its title: "Asked 11 years, 9 months ago".
+_ASKED = re.compile(
+    r"^(?:asked|posted|answered|published|created|started)\s+(?:\d+|an?|one)\s+"
+    r"(?:second|minute|hour|day|week|month|year)s?\b.*\bago$",
+    re.I,
+)
 
 
 def name_line_or_user(text: str) -> bool:
