@@ -6,12 +6,16 @@ what the page shows a reader around its headline, by rules measured on the WCXB 
 (bench/metadata.py):
 
 - title: the <h1> that agrees with the <title>/og:title/JSON-LD headline; else the single <h1>
-  of an article, else the <title> with the site's name cut from either end;
+  of an article, else the <title> with the site's name cut from either end (og:site_name, the
+  publisher, the host, a domain-shaped part) and a tagline after the headline with it;
 - byline: the byline printed under the headline ('By ...', 'Written by' and the names after
-  it), else JSON-LD, meta tags, itemprop/rel=author, else a name printed beside the date;
+  it), else JSON-LD, meta tags, itemprop/rel=author, else the first name in an element classed
+  as the author's (blog templates, a forum thread's first poster), else a name printed beside
+  the date;
 - date: the published date of the structured data (never dateModified) when it is an
-  article's or the page prints it, else a <time> or a printed date under the headline (not
-  one labelled 'updated'), else a date in the URL's path;
+  article's or the page prints it, unless the page prints another date at its headline and
+  never the structured one; else a <time> or a printed date under the headline (not one
+  labelled 'updated'), else a date in the URL's path;
 - URL: the canonical link or og:url, absolute and without its fragment.
 
 A field it cannot establish stays None: no date is better than a wrong one.
