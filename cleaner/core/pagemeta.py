@@ -153,6 +153,7 @@ class _Page:
         self.main = sorted((o for o in self.ld if _rank(o) < 2), key=_rank)
         self.canonical = _canonical(tree, self.meta, url)
         self.h1 = None  # the headline's <h1>, once the title is read
+        self.shown_at: tuple[str, int] | bool | None = False  # _shown_date_at, once read
         self._lines: tuple[list[str], int | None] | None = None
         names = [*self.meta.get("og:site_name", []), *self.meta.get("application-name", [])]
         names += self.meta.get("apple-mobile-web-app-title", [])
@@ -803,6 +804,10 @@ _AUTHOR_CLASS = re.compile(
     r"(?:^|[\s_-])(?:author|username|user-name|creator|poster)(?:[_-]*name)?(?:$|[\s_])",
     re.I,
 )
+# The same words as a CSS substring match, so that the parser, not Python, walks the page.
+_AUTHOR_CLASS_CSS = ", ".join(
+    f'[class*="{w}" i]' for w in ("author", "byline", "username", "user-name", "creator", "poster")
+)
 CLASS_AUTHOR_MAX_WORDS = 5  # a name, not the author box's bio or a poster's statistics
 
 
@@ -812,7 +817,7 @@ def _class_author(page: _Page) -> str | None:
     body = page.tree.body
     if body is None:
         return None
-    for node in body.css("[class]"):
+    for node in body.css(_AUTHOR_CLASS_CSS):
         if _AUTHOR_CLASS.search(node.attributes.get("class") or "") is None:
             continue
         text = _node_text(node)
@@ -1034,6 +1039,12 @@ def _shown_date(page: _Page) -> str | None:
 
 
 def _shown_date_at(page: _Page) -> tuple[str, int] | None:
+    if page.shown_at is False:
+        page.shown_at = _find_shown_date_at(page)
+    return page.shown_at
+
+
+def _find_shown_date_at(page: _Page) -> tuple[str, int] | None:
     """The date printed with the headline: the first one in a short line after the <h1> (or
     just before it), not labelled 'updated'; with its distance in lines from the h1."""
     lines, at = page.header_lines()
@@ -1058,17 +1069,24 @@ def _shown_date_at(page: _Page) -> tuple[str, int] | None:
 def _shows(page: _Page, iso: str) -> bool:
     """Whether the page's visible text prints this date, in any of the usual formats."""
     year, month, day = (int(x) for x in iso.split("-"))
+    text = page.visible_text
+    if str(year) not in text:
+        return False  # every format prints the year: a substring test spares the pattern
+    return _date_pattern(year, month, day).search(text) is not None
+
+
+@functools.lru_cache(maxsize=1024)
+def _date_pattern(year: int, month: int, day: int) -> re.Pattern[str]:
     names = "|".join(
         re.escape(n) for n in sorted(_MONTH_NAMES[month].split(), key=len, reverse=True)
     )
     d, m = rf"0?{day}", rf"0?{month}"
-    pattern = re.compile(
+    return re.compile(
         rf"(?<!\d)(?:{year}[-/.]{m}[-/.]{d}|{d}[./]{m}[./]{year}|{m}/{d}/{year})(?!\d)"
         rf"|(?<![^\W\d_])(?:{names})\.?\s*{d}(?:st|nd|rd|th)?,?\s+{year}(?!\d)"
         rf"|(?<![\d.]){d}(?:st|nd|rd|th|er|º|\.)?\s*(?:de\s+)?(?:{names})\.?,?\s+(?:de\s+)?{year}",
         re.I,
     )
-    return pattern.search(page.visible_text) is not None
 
 
 SHOWN_ABOVE = 2  # lines above the h1 where the printed date may stand (a kicker's date)
