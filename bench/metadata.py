@@ -5,6 +5,7 @@ Run from the repo root (needs trafilatura; inscriptis for the language rows on t
 
     python bench/metadata.py                 # WCXB (1,310 pages) and AEB (181 pages)
     python bench/metadata.py --limit 100 --json /tmp/metadata.json
+    python bench/metadata.py --bench wcxb --misses /tmp/misses.jsonl   # every miss, to group
 
 Methods: trafilatura's metadata (`bare_extraction(html, with_metadata=True)`, which also
 extracts the text: its time is the whole call), today's `cleaner.core.html.read_metadata` and
@@ -289,18 +290,51 @@ def print_language(title: str, rows: list[dict]) -> None:
             print(f"\n{r['text']}: most frequent disagreements (declared->detected): {pairs}")
 
 
+def misses(found: dict[str, list[Found]], pages: list, truths: list[dict], fields) -> list[dict]:
+    """Every page, method and field where the value found does not match the ground truth, or
+    where a value is found that the ground truth does not have (a false find)."""
+    out = []
+    for method, values in found.items():
+        for page, f, t in zip(pages, values, truths, strict=True):
+            for name in fields:
+                value, truth = getattr(f, name), t.get(name)
+                value = value.strip() if isinstance(value, str) else value
+                if truth and not (value and MATCH[name](value, truth)):
+                    kind = "missed" if not value else "wrong"
+                elif not truth and value:
+                    kind = "false"
+                else:
+                    continue
+                out.append(
+                    {
+                        "page": page.id,
+                        "domain": page.domain,
+                        "page_type": page.page_type,
+                        "method": method,
+                        "field": name,
+                        "kind": kind,
+                        "found": value,
+                        "truth": truth,
+                    }
+                )
+    return out
+
+
 def evaluate(
     runs: dict[str, tuple[Callable, list[str]]],
     urls: list[str | None],
     truths: list[dict],
     fields: tuple[str, ...],
     subsets: dict[str, list[int]],
+    found_out: dict | None = None,
 ) -> dict:
     """Each method run once on its inputs (the HTML or a text copy), then scored on each subset
     of the pages (all of them, the even- and the odd-numbered ones)."""
     found = {}
     for name, (method, inputs) in runs.items():
         found[name] = run(method, inputs, urls)
+    if found_out is not None:
+        found_out.update({name: out for name, (out, _, _) in found.items()})
     results: dict[str, dict] = {}
     for subset, idx in subsets.items():
         results[subset] = {}
@@ -339,6 +373,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--with-url", action="store_true", help="give each method the page URL")
     parser.add_argument("--json", type=Path, metavar="FILE", help="write the figures as JSON")
     parser.add_argument(
+        "--misses",
+        type=Path,
+        metavar="FILE",
+        help="write one JSON line per WCXB page, method and field that misses (or finds a "
+        "value the ground truth does not have): what was found and what the truth is",
+    )
+    parser.add_argument(
         "--methods",
         metavar="WORDS",
         help="only the methods whose name contains one of these comma-separated words",
@@ -370,7 +411,13 @@ def main(argv: list[str] | None = None) -> int:
         urls = [p.url if args.with_url else None for p in pages]
         copies = None if common.missing("inscriptis") else wcxb.copies(pages, "inscriptis")
         subsets = halves([p.id for p in pages])
-        results = evaluate(method_runs(pages, copies), urls, truths, FIELDS, subsets)
+        found: dict = {}
+        results = evaluate(method_runs(pages, copies), urls, truths, FIELDS, subsets, found)
+        if args.misses:
+            rows = misses(found, pages, truths, FIELDS)
+            with args.misses.open("w", encoding="utf-8") as fh:
+                fh.writelines(json.dumps(r, ensure_ascii=False) + "\n" for r in rows)
+            print(f"{len(rows)} misses and false finds written to {args.misses}")
         for subset, label in (
             ("all", "all pages"),
             ("even", "even-numbered pages"),

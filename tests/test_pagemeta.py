@@ -47,6 +47,24 @@ def test_a_suffix_named_after_the_domain_is_dropped_without_a_site_name():
     assert meta(head, BODY).title == HEADLINE
 
 
+def test_a_tagline_after_the_headline_is_dropped_with_the_site_name():
+    head = "<title>Stripe Payments | Global Payment Processing Platform</title>"
+    assert meta(head, "<p>Accept payments online.</p>").title == "Stripe Payments"
+    head = "<title>Cloudflare CDN | Content Delivery Network | Cloudflare</title>"
+    assert meta(head, "<p>Serve faster.</p>").title == "Cloudflare CDN"
+
+
+def test_a_one_word_first_part_is_not_taken_alone():
+    head = "<title>Reviews | Our yoga classes, retreats and trainings</title>"
+    assert meta(head, "<p>What our students say.</p>").title == (
+        "Reviews | Our yoga classes, retreats and trainings"
+    )
+
+
+def test_a_domain_name_part_is_the_sites_name():
+    assert meta("<title>GAME CHANGER | Newegg.com</title>", BODY).title == "GAME CHANGER"
+
+
 def test_the_h1_that_matches_the_title_is_the_headline():
     head = f"<title>{HEADLINE} – Section – Site</title>"
     body = f"<h1>Site</h1><article><h1>{HEADLINE}</h1>{BODY}</article>"
@@ -98,6 +116,42 @@ def test_rel_author_link():
 def test_a_printed_by_line_under_the_headline():
     body = f"<article><h1>{HEADLINE}</h1><div>By <a href='/j'>Jane Doe</a></div>{BODY}</article>"
     assert meta("", body).byline == "Jane Doe"
+
+
+def test_an_author_element_of_a_blog_template():
+    body = (
+        f"<article><h1>{HEADLINE}</h1><div class='post-hero__author'>"
+        "<div class='post-hero__author__name'>Christian Winter</div></div>{BODY}</article>"
+    )
+    assert meta("", body.replace("{BODY}", BODY)).byline == "Christian Winter"
+    body = f"<main><h1>{HEADLINE}</h1><div class='_authorName_1r0t6_51'>Brian Becker</div>{BODY}</main>"
+    assert meta("", body).byline == "Brian Becker"
+    # A role after the name, in the same element, is not part of it.
+    body = f"<main><h1>{HEADLINE}</h1><div class='entry-author'>Matteo Laratta | Author</div>{BODY}</main>"
+    assert meta("", body).byline == "Matteo Laratta"
+
+
+def test_a_forum_threads_first_poster():
+    body = (
+        "<h1>Discuss the 7.1.0 release here</h1>"
+        "<div class='post'><p class='author'>Post by <a class='username'>galitsyn</a></p>"
+        f"{BODY}</div>"
+        "<div class='post'><a class='username'>Simple07</a><p>Works for me.</p></div>"
+    )
+    assert meta("", body).byline == "galitsyn"
+    person = ld(
+        {"@type": "DiscussionForumPosting", "author": {"@type": "Person", "name": "paulb203"}}
+    )
+    assert meta(person, BODY).byline == "paulb203"
+
+
+def test_no_author_element_in_comments_or_navigation():
+    body = (
+        "<nav><span class='username'>Sign in</span></nav>"
+        f"<article><h1>{HEADLINE}</h1>{BODY}</article>"
+        "<section class='comments'><span class='comment-author'>Jane Doe</span></section>"
+    )
+    assert meta("", body).byline is None
 
 
 @pytest.mark.parametrize(
@@ -198,6 +252,42 @@ def test_a_web_page_date_the_page_does_not_show_is_not_taken():
     assert meta(head, "<h1>Pricing</h1><p>Plans for every team.</p>").date is None
     shown = "<h1>Pricing</h1><p>Plans for every team, published April 15, 2019.</p>"
     assert meta(head, shown).date == "2019-04-15"
+
+
+def test_the_date_printed_at_the_headline_beats_a_structured_date_it_never_shows():
+    # A republished guide: its JSON-LD keeps the first datePublished, the page prints today's.
+    head = ld({"@type": "Article", "headline": HEADLINE, "datePublished": "2019-04-15"})
+    body = f"<article><h1>{HEADLINE}</h1><p>Jane Doe</p><p>November 14, 2025</p>{BODY}</article>"
+    assert meta(head, body).date == "2025-11-14"
+    # ...but not a date printed far below it (a comment's), nor when the page prints both.
+    far = "".join(f"<p>Section {i}</p>" for i in range(12))
+    body = f"<article><h1>{HEADLINE}</h1>{far}<p>November 14, 2025</p>{BODY}</article>"
+    assert meta(head, body).date == "2019-04-15"
+    body = (
+        f"<article><h1>{HEADLINE}</h1><p>November 14, 2025</p>{BODY}"
+        "<p>First published April 15, 2019.</p></article>"
+    )
+    assert meta(head, body).date == "2019-04-15"
+
+
+def test_article_published_time_is_an_articles_date_beside_a_web_page_graph():
+    # Yoast's graph: a WebPage object first, the article's time in its meta tag.
+    head = (
+        ld({"@graph": [{"@type": "WebPage", "name": HEADLINE, "datePublished": "2024-12-20"}]})
+        + '<meta property="article:published_time" content="2024-12-20T00:00:00+00:00">'
+    )
+    assert meta(head, f"<h1>{HEADLINE}</h1>{BODY}").date == "2024-12-20"
+
+
+def test_a_date_without_a_year_is_no_date():
+    # dateutil would fill in the current year.
+    body = f"<article><h1>{HEADLINE}</h1><time datetime='08-15'>Aug 15</time>{BODY}</article>"
+    assert meta("", body).date is None
+
+
+def test_a_date_in_the_url_before_other_characters():
+    url = "https://blog.example.fr/articles/2025-12-15+Rust+GCC+backend"
+    assert meta("", f"<h1>{HEADLINE}</h1>{BODY}", url=url).date == "2025-12-15"
 
 
 # --- URL -----------------------------------------------------------------------------------------

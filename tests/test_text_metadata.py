@@ -157,3 +157,75 @@ def test_a_numbered_contents_entry_is_not_the_title():
 def test_a_credit_or_revision_line_is_not_the_title(credit):
     page = f"{credit}\n\n" + PROSE
     assert cleaner.clean(page, name="page.txt").title != credit
+
+
+def test_the_headline_above_its_dek_not_the_dek():
+    page = (
+        "Home\nNews\nSubscribe to our newsletter today\n\n"
+        "These are the best medieval maps of 2025\n"
+        "Here is what we found in the archive this year\n"
+        "Written by Anna Kowalska\n"
+        "March 12, 2024\n\n" + PROSE
+    )
+    r = cleaner.clean(page, name="page.txt")
+    assert r.title == "These are the best medieval maps of 2025"
+    assert r.byline == "Anna Kowalska"
+
+
+def test_a_forum_threads_short_title_under_the_forums_name():
+    # A sentence-case title of a few words is no dek: the line above (the forum's name) is
+    # not taken instead.
+    page = (
+        "The Map Collectors Forum\n"
+        "Deploy failed for unknown reason\n"
+        "Posted by mapfan on March 12, 2024\n\n" + PROSE
+    )
+    assert cleaner.clean(page, name="page.txt").title == "Deploy failed for unknown reason"
+
+
+def test_a_by_label_on_its_own_line_then_the_name():
+    page = (
+        "Home\nNews\n\nThe Best Medieval Maps of 2025\nBy\nGenevieve Carlton, Ph.D.\n"
+        "Updated on July 9, 2025\n\n" + PROSE
+    )
+    r = cleaner.clean(page, name="page.txt")
+    assert r.title == "The Best Medieval Maps of 2025"  # an 'Updated' line anchors the title
+    assert r.byline == "Genevieve Carlton"
+
+
+@pytest.mark.parametrize("line", ["By", "Written by", "Author:", "Von"])
+def test_by_labels(line):
+    from cleaner.core.metadata import by_label
+
+    assert by_label(line)
+    assert not by_label("By the river")
+
+
+def test_the_byline_nearest_above_the_article_without_a_title():
+    menu = "\n".join(f"* Menu entry {n}" for n in range(8))
+    page = f"{menu}\n\n| November 3, 2025 (8:42 AM ET)\n{menu}\n\n" + PROSE
+    assert cleaner.clean(page, name="page.txt").date == "2025-11-03"
+
+
+def test_the_title_above_a_one_sentence_dek_and_the_byline():
+    page = (
+        "Home\nReviews\nPrice comparison from our partners\n\n"
+        "Best medieval map archives: the top 5 picks for scholars\n"
+        "Collectors looking for medieval maps have more choice than ever, and here is where to "
+        "start.\n"
+        "By Jared Newman and Sam Singleton\n"
+        "Nov 25, 2025 5:00 am PST\n\n" + PROSE
+    )
+    r = cleaner.clean(page, name="page.txt")
+    assert r.title == "Best medieval map archives: the top 5 picks for scholars"
+    assert r.date == "2025-11-25"
+
+
+def test_a_questions_relative_stamp_anchors_its_title():
+    page = (
+        "Stack Exchange\nQuestions\nTags\n\nHow to book flights when moving to another country?\n"
+        "Ask Question\nAsked 11 years, 9 months ago\nModified 11 years, 6 months ago\n"
+        "Viewed 4k times\n\n" + PROSE
+    )
+    title = "How to book flights when moving to another country?"
+    assert cleaner.clean(page, name="page.txt").title == title

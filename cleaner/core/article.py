@@ -19,7 +19,9 @@ from cleaner.core.document import Doc
 from cleaner.core.metadata import (
     DATE_LINE_RE,
     TIME_ONLY_RE,
+    by_label,
     byline_names,
+    dated,
     is_date_line,
     line_dates,
     name_line,
@@ -498,11 +500,32 @@ ANCHOR_REACH = 30  # a page header's menus and a table of contents may stand bet
 
 
 def _dated_or_signed(doc: Doc, i: int) -> bool:
-    """A line that gives a date or an author's name (not a bare "5 min read" or "Updated")."""
+    """A line that gives a date (published or updated) or an author's name, or a byline's
+    label with the name on the next line (not a bare "5 min read" or "Updated")."""
     text = doc.units[i].text
     if words(text) > HEADER_MAX_WORDS:
         return False
-    return published_date(text) is not None or byline_names(text) is not None
+    if dated(text) or byline_names(text) is not None or _ASKED.match(text):
+        return True
+    units = doc.units
+    return by_label(text) and i + 1 < len(units) and name_line_or_user(units[i + 1].text)
+
+
+# A question's or a post's relative stamp under its title: "Asked 11 years, 9 months ago".
+_ASKED = re.compile(
+    r"^(?:asked|posted|answered|published|created|started)\s+(?:\d+|an?|one)\s+"
+    r"(?:second|minute|hour|day|week|month|year)s?\b.*\bago$",
+    re.I,
+)
+
+
+def name_line_or_user(text: str) -> bool:
+    return name_line(text) is not None or (
+        len(text.split()) <= 4 and _NAME_START.match(text) is not None
+    )
+
+
+_NAME_START = regex.compile(r"^(?:\p{Lu}[\p{L}'’.\-]*\s*){1,4}(?:,.*)?$")
 
 
 def _anchored_title(doc: Doc, start: int) -> int | None:
@@ -541,6 +564,7 @@ def _title_above(doc: Doc, anchor: int) -> int | None:
     """Of the headline-shaped lines right above a byline or date line (the title, a dek, a
     caption; a section label may stand between), the longest, the topmost of equals."""
     units = doc.units
+    passed_dek = False  # a sentence under the title was passed over: the dek is found
     found: list[int] = []
     skipped = 0
     i = anchor - 1
@@ -559,14 +583,42 @@ def _title_above(doc: Doc, anchor: int) -> int | None:
             skipped = 0
         elif _header_line(doc, i):
             pass  # a second date or byline line above: the header goes on
-        elif found or skipped >= TITLE_SKIP or classify(u.text, u.kind) == "good":
+        elif found or skipped >= TITLE_SKIP:
             break
+        elif classify(u.text, u.kind) == "good":
+            # One sentence right above the byline is the dek under the title; prose is not.
+            if skipped or words(u.text) > DEK_MAX_WORDS:
+                break
+            skipped += 1
+            passed_dek = True
         else:
             skipped += 1
         i -= 1
     if not found:
         return None
+    # found[0] is the line nearest the byline: a dek in sentence case ("Here's what we're
+    # excited about this year") under a headline of its own is not the title.
+    if len(found) > 1 and not passed_dek and _dek_like(units[found[0]].text):
+        rest = [k for k in found[1:] if words(units[k].text) >= DEK_TITLE_MIN_WORDS]
+        if rest:
+            found = rest
     return max(found, key=lambda k: (words(units[k].text), -k))
+
+
+DEK_MAX_WORDS = 40  # a dek is one sentence
+DEK_TITLE_MIN_WORDS = 3  # the headline above a dek: a section label ("News") is not one
+DEK_MIN_WORDS = 7  # a dek is a sentence; a forum thread's short title ("Deploy failed") is not
+DEK_MIN_LOWER_SHARE = 0.6  # a dek is a sentence: most of its words after the first in lower case
+_LETTER_WORD = regex.compile(r"\p{L}[\p{L}'’-]*")
+
+
+def _dek_like(text: str) -> bool:
+    if text.endswith("?"):
+        return False  # a question is a thread's or a guide's title, seldom a dek
+    tokens = _LETTER_WORD.findall(text)[1:]
+    if len(tokens) + 1 < DEK_MIN_WORDS:
+        return False
+    return sum(t[0].islower() for t in tokens) >= DEK_MIN_LOWER_SHARE * len(tokens)
 
 
 def _dated(doc: Doc, i: int) -> bool:
@@ -605,8 +657,24 @@ def _read_header(doc: Doc, start: int, title: int | None) -> None:
             continue
         date = date or published_date(text)
         byline = byline or byline_names(text)
+        if byline is None and by_label(text) and i + 1 < len(units):
+            # "By" / "Genevieve Carlton, Ph.D.": the label on a line, the name on the next
+            nxt = units[i + 1].text
+            byline = name_line(nxt) or byline_names(f"By {nxt}")
         if named is None and abs(i - anchor) <= TITLE_SKIP + 1 and _dated(doc, i):
             named = name_line(text)
+    if date is None or (byline or named) is None:
+        # No header around the title: the byline or date line nearest above the article, as
+        # far as the title is looked for ("By Kathryn Giuffrida Mar 5, 2025 | 6 comments").
+        for i in range(lo - 1, max(-1, start - ANCHOR_REACH - 1), -1):
+            text = units[i].text
+            if words(text) > HEADER_MAX_WORDS or units[i].kind == "item":
+                continue
+            found_date, found_name = published_date(text), byline_names(text)
+            if found_date or found_name:
+                date = date or found_date
+                byline = byline or named or found_name
+                break
     if date:
         doc.meta.date = date
     if byline or named:

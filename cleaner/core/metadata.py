@@ -81,10 +81,16 @@ _DATE_HINT = re.compile(
 )
 
 
+_YEAR = re.compile(r"(?<!\d)(?:1[89]|2[01])\d{2}(?!\d)")
+
+
 @functools.lru_cache(maxsize=4096)  # dateutil is slow, and pages of a site repeat their dates
 def iso_date(text: str) -> str | None:
-    """'March 7, 2023' -> '2023-03-07'; None when it is not a real date."""
+    """'March 7, 2023' -> '2023-03-07'; None when it is not a real date, or has no year ('Aug
+    15', '08-15': the parser would fill in this year, a date the page never gave)."""
     text = text.strip().rstrip(".,")
+    if _YEAR.search(text) is None:
+        return None
     dayfirst = "." in text and re.fullmatch(r"\d{1,2}\.\d{1,2}\.\d{4}", text) is not None
     try:
         parsed = _dateparser.parse(text, dayfirst=dayfirst, default=None, fuzzy=False)
@@ -263,3 +269,23 @@ def name_line(text: str) -> str | None:
     if rest and not (line_dates(rest) or _ROLE_TAIL.match(", " + rest) or len(rest.split()) <= 3):
         return None
     return name
+
+
+# A byline's label on a line of its own, the name on the next line ("By" / "Jane Doe").
+_BY_LABEL_LINE = regex.compile(
+    r"^(?:by|written by|posted by|words by|author|authors|autor|auteur|von|par|por|door|автор)"
+    r"\s*[:：]?$",
+    regex.I,
+)
+
+
+def by_label(text: str) -> bool:
+    """A line that is only a byline's label: the author's name follows on the next line."""
+    return len(text) <= 12 and _BY_LABEL_LINE.match(text.strip(" *_")) is not None
+
+
+@functools.lru_cache(maxsize=16384)
+def dated(text: str) -> bool:
+    """A short line that gives a date of any kind (published, updated): where a page prints
+    its header, whichever date it is."""
+    return bool(line_dates(text))

@@ -6,12 +6,16 @@ what the page shows a reader around its headline, by rules measured on the WCXB 
 (bench/metadata.py):
 
 - title: the <h1> that agrees with the <title>/og:title/JSON-LD headline; else the single <h1>
-  of an article, else the <title> with the site's name cut from either end;
+  of an article, else the <title> with the site's name cut from either end (og:site_name, the
+  publisher, the host, a domain-shaped part) and a tagline after the headline with it;
 - byline: the byline printed under the headline ('By ...', 'Written by' and the names after
-  it), else JSON-LD, meta tags, itemprop/rel=author, else a name printed beside the date;
+  it), else JSON-LD, meta tags, itemprop/rel=author, else the first name in an element classed
+  as the author's (blog templates, a forum thread's first poster), else a name printed beside
+  the date;
 - date: the published date of the structured data (never dateModified) when it is an
-  article's or the page prints it, else a <time> or a printed date under the headline (not
-  one labelled 'updated'), else a date in the URL's path;
+  article's or the page prints it, unless the page prints another date at its headline and
+  never the structured one; else a <time> or a printed date under the headline (not one
+  labelled 'updated'), else a date in the URL's path;
 - URL: the canonical link or og:url, absolute and without its fragment.
 
 A field it cannot establish stays None: no date is better than a wrong one.
@@ -159,6 +163,7 @@ class _Page:
         self.main = sorted((o for o in self.ld if _rank(o) < 2), key=_rank)
         self.canonical = _canonical(tree, self.meta, url)
         self.h1 = None  # the headline's <h1>, once the title is read
+        self.shown_at: tuple[str, int] | bool | None = False  # _shown_date_at, once read
         self._lines: tuple[list[str], int | None] | None = None
         names = [*self.meta.get("og:site_name", []), *self.meta.get("application-name", [])]
         names += self.meta.get("apple-mobile-web-app-title", [])
@@ -249,8 +254,15 @@ class _Page:
             return True
         if c in self.site_names or c in self.host_names:
             return True
+        if _DOMAIN_SHAPED.match(text.strip()):
+            return True  # 'GAME CHANGER | Newegg.com': a domain name is a site's
         # "The Kyiv Independent" for kyivindependent.com, "Dictionary.com".
         return any(len(h) > 3 and (c == h or c.removeprefix("the") == h) for h in self.host_names)
+
+
+_DOMAIN_SHAPED = re.compile(
+    r"^(?:www\.)?[\w-]+(?:\.[\w-]+)*\.(?:com|org|net|co|io|ai|dev|app|info|edu|gov|[a-z]{2})$", re.I
+)
 
 
 def _name_of(value: object) -> str | None:
@@ -357,6 +369,9 @@ def _fold(text: str) -> str:
     return " ".join(text.translate(_FOLD).lower().split())
 
 
+HEADLINE_MIN_WORDS = 2  # a one-word first part ('Reviews | Our yoga classes') is a label
+
+
 def _strip_site(title: str, page: _Page, others: list[str]) -> str:
     """Drop the site's name from either end: 'Headline | Site', 'Site - Headline'."""
     parts = [p for p in _TITLE_SEP.split(title) if p.strip()]
@@ -373,6 +388,9 @@ def _strip_site(title: str, page: _Page, others: list[str]) -> str:
         if other and len(other) >= 8 and _affix(title, other):
             return other.strip()
     if len(parts) == 1:
+        return parts[0].strip()
+    if len(_WORDS.findall(parts[0])) >= HEADLINE_MIN_WORDS:
+        # 'Headline | Tagline' once the site's name is gone: the headline comes first.
         return parts[0].strip()
     return _join_parts(title, parts) or rest
 
@@ -478,8 +496,12 @@ _AUTHOR_META = (
     "citation_author",
 )
 _NOT_NAME = re.compile(
-    r"https?:|www\.|@|\.(?:com|org|net)\b|\d{3}|^\W|[{}<>=;#/\\]|^\w+(?:\.\w+){2,}$", re.I
+    r"https?:|www\.|@|\.(?:com|org|net)\b|^\W|[{}<>=;#/\\]|^\w+(?:\.\w+){2,}$", re.I
 )
+# Three digits make a phone number, a date or a count, not a name; a forum's user name
+# ('paulb203', 'user447274') may hold them.
+_DIGITS = re.compile(r"\d{3}")
+_HANDLE = re.compile(r"^[^\W\d_][\w.-]{1,29}$")
 # Placeholders and roles that templates put where a name should be.
 _NO_NAME = frozenset(
     [
@@ -545,6 +567,8 @@ def _clean_author(value: str | None, page: _Page, site_ok: bool = False) -> str 
     value = " ".join(value.split())
     value = _BY_PREFIX.sub("", value).strip(" ,;|·•-–—:")
     if not value or len(value) > 80 or _NOT_NAME.search(value):
+        return None
+    if _DIGITS.search(value) and not _HANDLE.match(value):
         return None
     if not site_ok and page.is_site_name(value):
         return None
@@ -778,15 +802,66 @@ def _author(page: _Page) -> str | None:
         or _ld_author(page)
         or _meta_author(page)
         or _markup_author(page)
+        or _class_author(page)
         or _dated_name(page)
     )
+
+
+# Class and id tokens of the element that holds the author's name, in templates of blogs (WordPress
+# 'wp-block-post-author__name', 'post-hero__author__name') and forums ('username', phpBB's
+# 'author', Discourse's 'creator').
+_AUTHOR_CLASS = re.compile(
+    r"(?:^|[\s_-])(?:author|username|user-name|creator|poster)(?:[_-]*name)?(?:$|[\s_])",
+    re.I,
+)
+# The same words as a CSS substring match, so that the parser, not Python, walks the page.
+_AUTHOR_CLASS_CSS = ", ".join(
+    f'[class*="{w}" i]' for w in ("author", "byline", "username", "user-name", "creator", "poster")
+)
+CLASS_AUTHOR_MAX_WORDS = 5  # a name, not the author box's bio or a poster's statistics
+
+
+def _class_author(page: _Page) -> str | None:
+    """The first short name-like text of an element classed as the author's (outside the site's
+    navigation and footer, and outside comments and reviews)."""
+    body = page.tree.body
+    if body is None:
+        return None
+    for node in body.css(_AUTHOR_CLASS_CSS):
+        if _AUTHOR_CLASS.search(node.attributes.get("class") or "") is None:
+            continue
+        text = _node_text(node)
+        if not text or len(text) > 60:
+            continue
+        # 'Matteo Laratta | Author', 'Jane Doe · 7 min read': the name ends at a separator.
+        text = _NAME_END.split(_BY_PREFIX.sub("", text), maxsplit=1)[0]
+        name = _clean_author(text, page, site_ok=True)
+        words = name.split() if name else []
+        while len(words) > 1 and words[-1].lower() in _ROLE_WORDS | _RANK_WORDS:
+            words.pop()  # 'Mateusz Haberny Founder', 'StarredSkies Big Board Owner'
+        name = " ".join(words)
+        if not name or len(words) > CLASS_AUTHOR_MAX_WORDS:
+            continue
+        if not (_name_like(name) or _USERNAME.match(name)) or name.lower() in _NOT_A_NAME_WORDS:
+            continue
+        if _in_layout(node) or _in_feedback(node):
+            continue
+        return name
+    return None
+
+
+_RANK_WORDS = frozenset(["owner", "author", "member", "moderator", "admin", "ceo", "cofounder"])
+# Labels that author elements hold besides names.
+_NOT_A_NAME_WORDS = frozenset(
+    ["by", "author", "authors", "written by", "posted by", "about the author"]
+)
 
 
 # --- date --------------------------------------------------------------------------------------
 
 _ISO_PREFIX = re.compile(r"^\s*((?:19|20)\d{2})-(\d{1,2})-(\d{1,2})")
 _URL_DATES = (
-    re.compile(r"/((?:19|20)\d{2})[/-](\d{1,2})[/-](\d{1,2})(?=[/_.-]|$)"),
+    re.compile(r"/((?:19|20)\d{2})[/-](\d{1,2})[/-](\d{1,2})(?!\d)"),
     re.compile(r"/((?:19|20)\d{2})(\d{2})(\d{2})(?=[/_.-]|$)"),
 )
 _UPDATED = re.compile(
@@ -936,19 +1011,26 @@ _PUBLISHED_META = (
     "dcterms.created",
     "dc.date.created",
     "datecreated",
+    "published-date",
+    "publish-date",
+    "published",
 )
 
 
 def _structured_date(page: _Page) -> tuple[str | None, int]:
-    """The published date the page's data gives, and how sure: 0 an article's, 1 a web page's
+    """The published date the page's data gives, and how sure: 0 an article's (JSON-LD article
+    types, article:published_time and the other meta tags, itemprop), 1 a web page's only
     (WebPage objects carry the template's dates on pages that show none)."""
+    page_date = None
     for obj in page.main:
         for key in ("datePublished", "dateCreated", "uploadDate"):
             value = obj.get(key)
             if isinstance(value, str):
                 found = _parse_date(value)
                 if found:
-                    return found, _rank(obj)
+                    if _rank(obj) == 0:
+                        return found, 0
+                    page_date = page_date or found
     for name in _PUBLISHED_META:
         for value in page.meta.get(name, ()):
             found = _parse_date(value)
@@ -958,7 +1040,7 @@ def _structured_date(page: _Page) -> tuple[str | None, int]:
         found = _parse_date(node.attributes.get("datetime") or node.attributes.get("content") or "")
         if found:
             return found, 0
-    return None, 2
+    return page_date, 1 if page_date else 2
 
 
 def _shown_date(page: _Page) -> str | None:
@@ -967,6 +1049,12 @@ def _shown_date(page: _Page) -> str | None:
 
 
 def _shown_date_at(page: _Page) -> tuple[str, int] | None:
+    if page.shown_at is False:
+        page.shown_at = _find_shown_date_at(page)
+    return page.shown_at
+
+
+def _find_shown_date_at(page: _Page) -> tuple[str, int] | None:
     """The date printed with the headline: the first one in a short line after the <h1> (or
     just before it), not labelled 'updated'; with its distance in lines from the h1."""
     lines, at = page.header_lines()
@@ -991,22 +1079,44 @@ def _shown_date_at(page: _Page) -> tuple[str, int] | None:
 def _shows(page: _Page, iso: str) -> bool:
     """Whether the page's visible text prints this date, in any of the usual formats."""
     year, month, day = (int(x) for x in iso.split("-"))
+    text = page.visible_text
+    if str(year) not in text:
+        return False  # every format prints the year: a substring test spares the pattern
+    return _date_pattern(year, month, day).search(text) is not None
+
+
+@functools.lru_cache(maxsize=1024)
+def _date_pattern(year: int, month: int, day: int) -> re.Pattern[str]:
     names = "|".join(
         re.escape(n) for n in sorted(_MONTH_NAMES[month].split(), key=len, reverse=True)
     )
     d, m = rf"0?{day}", rf"0?{month}"
-    pattern = re.compile(
+    return re.compile(
         rf"(?<!\d)(?:{year}[-/.]{m}[-/.]{d}|{d}[./]{m}[./]{year}|{m}/{d}/{year})(?!\d)"
         rf"|(?<![^\W\d_])(?:{names})\.?\s*{d}(?:st|nd|rd|th)?,?\s+{year}(?!\d)"
         rf"|(?<![\d.]){d}(?:st|nd|rd|th|er|º|\.)?\s*(?:de\s+)?(?:{names})\.?,?\s+(?:de\s+)?{year}",
         re.I,
     )
-    return pattern.search(page.visible_text) is not None
+
+
+SHOWN_ABOVE = 2  # lines above the h1 where the printed date may stand (a kicker's date)
+SHOWN_BELOW = 6  # ...and below it: the byline block; further down dates are comments' or posts'
 
 
 def _date(page: _Page) -> str | None:
     found, rank = _structured_date(page)
     shown = _time_date(page) or _shown_date(page)
+    if found:
+        # A page that prints another date right at its headline, and never the structured
+        # one, is dated by what it prints (a republished guide keeps its first datePublished).
+        at = _shown_date_at(page)
+        if (
+            at is not None
+            and at[0] != found
+            and -SHOWN_ABOVE <= at[1] <= SHOWN_BELOW
+            and not _shows(page, found)
+        ):
+            return at[0]
     # An article's own date is taken as it is; a WebPage's datePublished only when the page
     # prints it, since templates stamp one on pages (services, shops) that show no date.
     if found and (rank == 0 or found == shown or _shows(page, found)):
