@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from cleaner.core import article, classify, segment
-from cleaner.rules import generic
+from cleaner.rules import generic, repetition
 from cleaner.sites.identify import RuleSet
 
 
@@ -23,6 +23,7 @@ def generic_codes() -> list[tuple[str, str, str]]:
         (classify.NOT_ARTICLE[0], "not-article (learned)", classify.NOT_ARTICLE[1]),
         (classify.KEEP_ARTICLE[0], "article (learned, keeps)", classify.KEEP_ARTICLE[1]),
         (classify.AGREED[0], "not-article (model and extractor)", classify.AGREED[1]),
+        (repetition.CODE, repetition.NAME, repetition.REASON),
     ]
     return sorted(rows)
 

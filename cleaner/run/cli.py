@@ -8,6 +8,7 @@ processes of workers.py) or a record file streamed through records.py.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import os
 import signal
 import sys
@@ -164,6 +165,16 @@ def clean_command(
             help="Follow a file symlink in IN that points outside IN (by default it is skipped).",
         ),
     ] = False,
+    learn: Annotated[
+        bool,
+        typer.Option(
+            "--learn",
+            help="Folders: count lines per site first, then remove what recurs on many pages (G601).",
+        ),
+    ] = False,
+    learn_min_pages: Annotated[
+        int, typer.Option("--learn-min-pages", min=2, help="--learn: pages a line must be on.")
+    ] = 3,
     version: Annotated[
         bool,
         typer.Option(
@@ -193,6 +204,7 @@ def clean_command(
             text_field=text_field,
             url_field=url_field,
             follow_symlinks=follow_symlinks,
+            learn=learn_min_pages if learn else 0,
         )
     except KeyboardInterrupt:  # before any input was cleaned (rule files, listing IN)
         if not quiet:
@@ -221,6 +233,7 @@ def _command(
     text_field: str | None,
     url_field: str,
     follow_symlinks: bool = False,
+    learn: int = 0,
 ) -> None:
     rule_dirs = tuple(str(d) for d in rules)
     try:
@@ -293,6 +306,16 @@ def _command(
             raise typer.Exit(EXIT_USAGE) from None
 
     job = Job(rule_dirs, not no_site_rules, url, site, not no_site_rules)
+    if learn and root is not None:
+        from cleaner.run.learn_pass import count_folder, describe
+
+        counted = count_folder(
+            root, rule_set, url=url, site=site, site_rules=not no_site_rules,
+            max_bytes=max_bytes, min_pages=learn,
+        )  # fmt: skip
+        job = dataclasses.replace(job, learned=counted.learned)
+        if not quiet:
+            _err(describe(counted))
     workers = max(1, min(_jobs(jobs, quiet), total))
     this = Run(
         fmt,

@@ -46,6 +46,7 @@ class Job:
     site: str | None
     site_rules: bool
     model: bool = True
+    learned: object | None = None  # rules/repetition.Learned: the counts of --learn
 
     def __call__(self, data: bytes, name: str | None) -> tuple[str, object]:
         return clean_one(self, data, name)
@@ -76,6 +77,7 @@ def clean_one(job: Job, data: bytes, name: str | None) -> tuple[str, object]:
             name=name,
             site_rules=job.site_rules,
             model=job.model,
+            learned=job.learned,
         )
     except RuleTimeout as exc:
         return "timeout", str(exc)
