@@ -29,6 +29,7 @@ def clean(
     model: bool = True,
     html: str = "extractor",
     timeout: float | None = None,
+    learned: Any = None,
 ) -> Result:
     """Clean one scraped page (text, markdown or HTML; `bytes` are decoded) into article text.
 
@@ -37,7 +38,9 @@ def clean(
     generic heuristics alone; `name` (a file name) helps tell the input format; `model=False`
     leaves every decision to the rules (the learned model, G501/K501, does not run);
     `html="blocks"` cleans an HTML page from its text blocks, judged by the rules and the model
-    like the lines of a text copy, instead of trafilatura's extraction (`"extractor"`).
+    like the lines of a text copy, instead of trafilatura's extraction (`"extractor"`);
+    `learned` (a `cleaner.rules.repetition.Learned`, the counts of many pages: `Learner`) also
+    removes the lines that recur across the page's site (G601).
 
     Binary bytes (an image, a PDF, gzip data) are not cleaned: the result is empty with
     `skipped` saying why. A result that kept nothing, or nearly nothing, of a non-blank input has
@@ -63,7 +66,7 @@ def clean(
         if not (timeout > 0 and math.isfinite(timeout)):
             raise ValueError(f"timeout must be a positive number of seconds, not {timeout!r}")
         options = dict(url=url, site=site, rules=tuple(str(Path(d)) for d in rules))
-        options.update(site_rules=site_rules, name=name, model=model, html=html)
+        options.update(site_rules=site_rules, name=name, model=model, html=html, learned=learned)
         return _clean_in_worker(source, options, float(timeout))
     rule_set = ruleset(tuple(str(Path(d)) for d in rules), builtin=True) if site_rules else None
     return run(
@@ -75,6 +78,7 @@ def clean(
         site_rules=site_rules,
         model=model,
         html=html,
+        learned=learned,
     )
 
 

@@ -261,3 +261,26 @@ def test_learn_run_matches_expected(site, update_fixtures):
         assert fired[f"{site}/{name}"] == result.rules_fired, name
     if failures:
         pytest.fail("\n".join(failures), pytrace=False)
+
+
+def test_cli_learn_on_a_record_file(tmp_path):
+    src = tmp_path / "pages.jsonl"
+    with src.open("w", encoding="utf-8") as fh:
+        for p in SITES["harbourgazette.example"]:
+            url = f"https://harbourgazette.example/{p.name}"
+            fh.write(json.dumps({"url": url, "text": p.text}) + "\n")
+    outs = []
+    for jobs in ("1", "2"):
+        out = tmp_path / f"out{jobs}.jsonl"
+        result = _cli("--learn", "--jobs", jobs, str(src), str(out))
+        assert result.exit_code == 0, result.output
+        rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+        assert all("G601" in row["removed_rules"] for row in rows)
+        outs.append([row["text"] for row in rows])
+    assert outs[0] == outs[1]
+    plain = _cli(str(src), str(tmp_path / "plain.jsonl"))
+    assert plain.exit_code == 0
+    rows = (tmp_path / "plain.jsonl").read_text(encoding="utf-8").splitlines()
+    assert not any("G601" in json.loads(row)["removed_rules"] for row in rows)
+    stdin = CliRunner().invoke(app, ["--learn", "-", str(tmp_path / "x.jsonl")], input="{}\n")
+    assert stdin.exit_code == 2 and "not stdin" in stdin.stderr

@@ -270,6 +270,7 @@ def _command(
             quiet,
             skip_existing,
             timeout,
+            learn,
         )
 
     out_dir = None if dst == "-" else Path(dst)
@@ -442,6 +443,7 @@ def _clean_record_file(
     quiet: bool,
     skip_existing: bool = False,
     timeout: float = 0,
+    learn: int = 0,
 ) -> None:
     """IN or OUT is a record file (JSON Lines, Parquet, WARC): stream it record by record.
 
@@ -453,6 +455,24 @@ def _clean_record_file(
         if not quiet:
             _err(f"{src}: skipped: {OUTPUT_EXISTS} ({dst}; --skip-existing)")
         raise typer.Exit(EXIT_OK)
+    learned = None
+    if learn:  # the counting pass reads IN once more before it is cleaned (rules/repetition.py)
+        from cleaner.run.learn_pass import count_records, describe
+
+        if src == "-":
+            _err("clean: --learn reads IN twice: not stdin")
+            raise typer.Exit(EXIT_USAGE)
+        try:
+            counted = count_records(
+                src, ruleset(rule_dirs, builtin=site_rules), text_field=text_field,
+                url_field=url_field, site=site, site_rules=site_rules, min_pages=learn,
+            )  # fmt: skip
+        except RecordsError as exc:
+            _err(f"clean: {exc}")
+            raise typer.Exit(EXIT_USAGE) from None
+        learned = counted.learned
+        if not quiet:
+            _err(describe(counted))
     stats = Stats()
     progress: Progress | None = None
 
@@ -476,6 +496,7 @@ def _clean_record_file(
             stats=stats,
             progress=show,
             timeout=timeout or None,
+            learned=learned,
         )
     except RecordsWriteError as exc:
         if progress is not None:

@@ -78,6 +78,41 @@ def count_folder(
     return Counted(learner.freeze(), pages, time.perf_counter() - start, learner.nbytes())
 
 
+def count_records(
+    src: str,
+    rules: RuleSet,
+    *,
+    text_field: str | None = None,
+    url_field: str | None = "url",
+    site: str | None = None,
+    site_rules: bool = True,
+    min_pages: int = DEFAULT_MIN_PAGES,
+    share: float = DEFAULT_SHARE,
+) -> Counted:
+    """The counting pass over a record file (read twice: not stdin), each record's URL field
+    naming its site."""
+    from cleaner.run.records import open_reader, with_charset
+
+    start = time.perf_counter()
+    learner = Learner(min_pages, share)
+    pages = 0
+    for record in open_reader(src, text_field=text_field, url_field=url_field):
+        if record.error is not None or record.source is None:
+            continue
+        source = record.source
+        if isinstance(source, bytes) and record.charset:
+            source = with_charset(source, record.charset)
+        try:
+            key, texts = learning_view(
+                source, rules, url=record.url, site=site, name=record.name, site_rules=site_rules
+            )
+        except Exception:
+            continue
+        learner.add(key, texts)
+        pages += 1
+    return Counted(learner.freeze(), pages, time.perf_counter() - start, learner.nbytes())
+
+
 def describe(counted: Counted) -> str:
     """One line for the run's summary: what the counting pass found."""
     sites = counted.learned.sites

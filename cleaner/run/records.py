@@ -160,6 +160,7 @@ class CleanFields:
     site: str | None = None
     rules: tuple[str, ...] = ()
     site_rules: bool = True
+    learned: Any = None  # rules/repetition.Learned: the counts of --learn
 
     def __call__(self, task: Task) -> dict[str, Any]:
         if task.error is not None or task.source is None:
@@ -177,6 +178,7 @@ class CleanFields:
                 rules=self.rules,
                 site_rules=self.site_rules,
                 name=task.name,
+                learned=self.learned,
             )
         except Exception as exc:  # one bad record must not stop the run
             return failed(f"{type(exc).__name__}: {exc}", task.url)
@@ -1243,6 +1245,7 @@ def clean_records(
     stats: Stats | None = None,
     progress: Callable[[Stats], None] | None = None,
     timeout: float | None = None,
+    learned: Any = None,
 ) -> Stats:
     """Clean the record file `src` into `dst` (formats from the extensions; `dst` is written
     atomically). `text_field` None tries "text", then "html". `timeout`: each record's time
@@ -1250,7 +1253,7 @@ def clean_records(
     reader = open_reader(src, text_field=text_field, url_field=url_field)
     if clean_fn is None:
         rule_dirs = tuple(os.fspath(r) for r in rules)
-        clean_fn = CleanFields(site, rule_dirs, site_rules)
+        clean_fn = CleanFields(site, rule_dirs, site_rules, learned)
         if jobs > 1 or timeout:  # compiled once here, shared by every forked worker
             from cleaner.sites.identify import ruleset
 
