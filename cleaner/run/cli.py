@@ -550,7 +550,10 @@ def main() -> None:
             if hasattr(signal, name):
                 signal.signal(getattr(signal, name), _stop)
     try:
-        app()
+        from cleaner.run.learn_cmd import dispatch  # `clean learn`, `clean rules check`
+
+        if not dispatch(sys.argv[1:]):
+            app()
     except SystemExit as exc:
         if exc.code == EXIT_INTERRUPTED and _STOPPED_BY:
             raise SystemExit(128 + _STOPPED_BY[0]) from None
