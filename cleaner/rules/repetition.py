@@ -26,6 +26,7 @@ import hashlib
 import itertools
 import math
 import re
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -70,6 +71,9 @@ def _mix(a: int, b: int) -> int:
 
 
 _PAIR = 0x5851F42D4C957F2D  # marks a pair's hash apart from a line's
+_ODD = 0x9E3779B97F4A7C15  # an odd multiplier: a bijection of 64-bit values
+# A line's count with an article's key is kept under the line's hash XOR the key (keys are
+# random 64-bit values: such a hash collides with another line's by chance only).
 
 
 def is_prose(text: str) -> bool:
@@ -79,15 +83,19 @@ def is_prose(text: str) -> bool:
 KEY_SEEDS = tuple(_mix(j + 1, 0x2545F4914F6CDD1D) for j in range(KEY_BANDS * KEY_ROWS))
 
 
-def article_keys(texts: Sequence[str]) -> tuple[int, ...]:
+def article_keys(
+    texts: Sequence[str], lines: Sequence[int | None] | None = None
+) -> tuple[int, ...]:
     """What names a page's article: KEY_BANDS keys, each of KEY_ROWS min-hashes of its sentences
     (of all its lines when it has none), as in locality-sensitive hashing. Two pages share a key
     with a chance that grows steeply with the share of sentences they have in common: copies of
     one article (most sentences in common) nearly always, two articles of a site that share
     its boilerplate sentences (an author's bio, a plea: a fifth of each page's) seldom."""
-    hashes = {line_hash(normal(t)) for t in texts if is_prose(t)}
+    if lines is None:
+        lines = [line_hash(n) if n else None for n in (normal(t) for t in texts)]
+    hashes = {h for t, h in zip(texts, lines, strict=True) if h is not None and is_prose(t)}
     if not hashes:
-        hashes = {line_hash(n) for n in (normal(t) for t in texts) if n}
+        hashes = {h for h in lines if h is not None}
     if not hashes:
         return ()
     mins = [min(_mix(h, seed) for h in hashes) for seed in KEY_SEEDS]
@@ -106,54 +114,65 @@ def page_hashes(texts: Sequence[str]) -> PageHashes:
     lines = [line_hash(n) if n else None for n in (normal(t) for t in texts)]
     pairs: list[int | None] = []
     for a, b in itertools.pairwise(lines):
-        pairs.append(_mix(_mix(a, b), _PAIR) if a is not None and b is not None else None)
+        pairs.append(
+            (((a * _ODD) & _MASK) ^ b ^ _PAIR) if a is not None and b is not None else None
+        )
     return PageHashes(lines, pairs)
 
 
 class Counts:
     """Counts of 64-bit hashes: exact up to COUNT_CAP distinct ones, then a count-min sketch
-    (which may count a hash high, never low). Either way a sum: order does not matter."""
+    (which may count a hash high, never low). Either way a sum: order does not matter (the
+    sketch replaces the exact counts once they pass the cap, and the distinct hashes only grow:
+    whether it did depends on the whole set, not on the order it came in)."""
 
     __slots__ = ("exact", "sketch")
 
     def __init__(self) -> None:
-        self.exact: dict[int, int] | None = {}
+        self.exact: Counter[int] | None = Counter()
         self.sketch = None
 
-    def _cells(self, h: int) -> list[int]:
-        shift = 64 - SKETCH_BITS
-        return [((h * m) & _MASK) >> shift for m in _ROWS[:SKETCH_DEPTH]]
+    @staticmethod
+    def _columns(hashes):
+        import numpy as np
+
+        h = np.fromiter(hashes, dtype=np.uint64)
+        rows = np.array(_ROWS[:SKETCH_DEPTH], dtype=np.uint64)[:, None]
+        with np.errstate(over="ignore"):
+            return (h[None, :] * rows) >> np.uint64(64 - SKETCH_BITS)
 
     def _to_sketch(self) -> None:
         import numpy as np
 
         self.sketch = np.zeros((SKETCH_DEPTH, 1 << SKETCH_BITS), dtype=np.uint32)
-        exact, self.exact = self.exact or {}, None
-        for h, n in exact.items():
-            self._add_sketch(h, n)
+        exact, self.exact = self.exact or Counter(), None
+        if exact:
+            self._add_sketch(list(exact), list(exact.values()))
 
-    def _add_sketch(self, h: int, n: int) -> None:
-        for row, col in enumerate(self._cells(h)):
-            self.sketch[row, col] += n
+    def _add_sketch(self, hashes, weights=None) -> None:
+        import numpy as np
+
+        cols = self._columns(hashes)
+        w = np.ones(cols.shape[1], dtype=np.uint32) if weights is None else np.array(weights)
+        for row in range(SKETCH_DEPTH):
+            np.add.at(self.sketch[row], cols[row].astype(np.intp), w.astype(np.uint32))
 
     def add(self, hashes: Iterable[int]) -> None:
-        for h in hashes:
-            if self.exact is not None:
-                self.exact[h] = self.exact.get(h, 0) + 1
-                if len(self.exact) > COUNT_CAP:
-                    self._to_sketch()
-            else:
-                self._add_sketch(h, 1)
+        if self.exact is not None:
+            self.exact.update(hashes)
+            if len(self.exact) > COUNT_CAP:
+                self._to_sketch()
+        else:
+            self._add_sketch(list(hashes))
 
     def merge(self, other: Counts) -> None:
         if other.exact is not None:
-            for h, n in other.exact.items():
-                if self.exact is not None:
-                    self.exact[h] = self.exact.get(h, 0) + n
-                    if len(self.exact) > COUNT_CAP:
-                        self._to_sketch()
-                else:
-                    self._add_sketch(h, n)
+            if self.exact is not None:
+                self.exact.update(other.exact)
+                if len(self.exact) > COUNT_CAP:
+                    self._to_sketch()
+            elif other.exact:
+                self._add_sketch(list(other.exact), list(other.exact.values()))
         else:
             if self.sketch is None:
                 self._to_sketch()
@@ -162,7 +181,19 @@ class Counts:
     def get(self, h: int) -> int:
         if self.exact is not None:
             return self.exact.get(h, 0)
-        return int(min(self.sketch[row, col] for row, col in enumerate(self._cells(h))))
+        cols = self._columns([h])[:, 0]
+        return int(min(self.sketch[row, int(cols[row])] for row in range(SKETCH_DEPTH)))
+
+    def get_many(self, hashes: Sequence[int]) -> list[int]:
+        if self.exact is not None:
+            return [self.exact.get(h, 0) for h in hashes]
+        if not hashes:
+            return []
+        cols = self._columns(hashes).astype("intp")
+        rows = [self.sketch[row][cols[row]] for row in range(SKETCH_DEPTH)]
+        import numpy as np
+
+        return [int(v) for v in np.minimum.reduce(rows)]
 
     def nbytes(self) -> int:
         return len(self.exact) * 100 if self.exact is not None else int(self.sketch.nbytes)
@@ -180,14 +211,14 @@ class SiteCounts:
         self.pages += 1
         self.counts.add(seen)
         for key in keys:
-            self.counts.add(_mix(h, key) for h in seen)
+            self.counts.add(h ^ key for h in seen)
 
     def on(self, h: int, keys: tuple[int, ...]) -> tuple[int, int]:
         """(pages with h, pages with h of articles other than the one `keys` names). The copies
         of this page's article are those that share one of its keys: the most that share one
         (each of the page's keys is shared by the copies whose min-hash agrees)."""
         total = self.counts.get(h)
-        same = max((self.counts.get(_mix(h, key)) for key in keys), default=0)
+        same = max(self.counts.get_many([h ^ key for key in keys]), default=0)
         return total, total - min(total, same)
 
 
@@ -253,9 +284,8 @@ class Learner:
 
     def add(self, site: str | None, texts: Sequence[str]) -> None:
         if site and texts:
-            self.sites.setdefault(site, SiteCounts()).add_page(
-                page_hashes(texts), article_keys(texts)
-            )
+            ph = page_hashes(texts)
+            self.sites.setdefault(site, SiteCounts()).add_page(ph, article_keys(texts, ph.lines))
 
     def merge(self, other: Learner) -> None:
         for site, sc in other.sites.items():

@@ -223,6 +223,7 @@ class Drafter:
         # lines never drafted as line rules: a page's title (another page's feed prints it),
         # a line a keep rule held (a credit line), a byline or date line (the meta rules')
         not_rules: dict[str, set[str]] = {}
+        stored: dict[str, list] = {}  # the sampled pages: (texts, verdicts, generic result)
         for name, data in self.pages():
             key, texts = learning_view(data, self.identify, site=self.site, name=name)
             if key not in learned.sites or (only and key != only):
@@ -245,7 +246,7 @@ class Drafter:
                 continue
             sampled[key] = sampled.get(key, 0) + 1
             result = run(data, generic, site=key, name=name, site_rules=False)
-            self._page_blocks(key, texts, verdicts, result, spans.setdefault(key, {}), name)
+            stored.setdefault(key, []).append((texts, verdicts, result))
             markdown = result.input_format == "markdown"
             spared = not_rules.setdefault(key, set())
             if result.title:
@@ -266,6 +267,9 @@ class Drafter:
         for key in sorted(found):
             d = SiteDraft(key, learned.sites[key].pages)
             spared = not_rules.get(key, set())
+            self._feeds(stored.get(key, []), spared, found[key], d.pages)
+            for texts, verdicts, result in stored.get(key, []):
+                self._page_blocks(texts, verdicts, result, spans.setdefault(key, {}), spared)
             rec = {k: r for k, r in found[key].items() if k not in spared}
             d.spared = sorted(r.text for k, r in found[key].items() if k in spared)
             self._fill(d, rec, spans.get(key, {}), bylines.get(key, {}), taken, generic)
@@ -274,9 +278,34 @@ class Drafter:
             drafts.append(d)
         return drafts
 
-    def _page_blocks(self, key, texts, verdicts, result, spans, name) -> None:
+    @staticmethod
+    def _feeds(stored, spared: set[str], rec, pages: int) -> None:
+        """Lines of a list of headlines are not drafted either: a recurring line beside a
+        page's title, or beside such a line, that is on at most half of the pages (the feed's
+        heading and the chrome around it recur on all). The headline of a page missing from
+        the sample is printed in the feeds of the others, beside the headlines of pages in it:
+        a rule for it would remove that page's title."""
+        changed = True
+        while changed:
+            changed = False
+            for texts, verdicts, _ in stored:
+                norms = [normal(t) for t in texts]
+                for i, v in enumerate(verdicts):
+                    n = norms[i]
+                    if v is None or n in spared or is_prose(texts[i]):
+                        continue
+                    r = rec.get(n)
+                    if r is None or 2 * r.pages > pages:
+                        continue
+                    near = [norms[j] for j in (i - 1, i + 1) if 0 <= j < len(texts)]
+                    if any(x in spared for x in near):
+                        spared.add(n)
+                        changed = True
+
+    def _page_blocks(self, texts, verdicts, result, spans, spared: set[str]) -> None:
         """The runs on this page from a recurring line to a later one over changing lines that
-        are never article text; spans[(start, end)] gets their lengths."""
+        are never article text; spans[(start, end)] gets their lengths. Spared lines (titles,
+        headlines) are changing lines here: a feed of headlines is a block."""
         out = {normal(p) for p in result.text.split("\n") if p}
         title = normal(result.title or "")
         meta = {normal(" ".join(strip_inline(r.text, True)[0].split())) for r in result.removed
@@ -298,7 +327,10 @@ class Drafter:
             return is_date_line(t) or TIME_ONLY_RE.match(t) is not None
 
         # a feed's stamps recur too, but change in what they say: lines inside a block
-        verdicts = [None if stamp(t) else v for t, v in zip(texts, verdicts, strict=True)]
+        verdicts = [
+            None if stamp(t) or normal(t) in spared else v
+            for t, v in zip(texts, verdicts, strict=True)
+        ]
         marks = [i for i, v in enumerate(verdicts) if v is not None]
         start = None  # the chain's first recurring line
         for a, b in itertools.pairwise(marks):
