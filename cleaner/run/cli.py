@@ -310,6 +310,8 @@ def _command(
     if learn and root is not None:
         from cleaner.run.learn_pass import count_folder, describe
 
+        if not quiet and total > 1:
+            _err(f"clean: --learn: counting the lines of {total} inputs first")
         counted = count_folder(
             root, rule_set, url=url, site=site, site_rules=not no_site_rules,
             max_bytes=max_bytes, min_pages=learn,
