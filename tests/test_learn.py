@@ -284,3 +284,35 @@ def test_cli_learn_on_a_record_file(tmp_path):
     assert not any("G601" in json.loads(row)["removed_rules"] for row in rows)
     stdin = CliRunner().invoke(app, ["--learn", "-", str(tmp_path / "x.jsonl")], input="{}\n")
     assert stdin.exit_code == 2 and "not stdin" in stdin.stderr
+
+
+def test_html_copies_are_counted_by_their_blocks():
+    """HTML pages: counted by their text blocks (no extractor), cleaned by trafilatura's text;
+    the recurring paragraphs the extractor keeps go, the article stays."""
+    import html as html_lib
+
+    pages = []
+    for p in SITES["harbourgazette.example"]:
+        url = p.lines[0][1].removeprefix("Original url: ")
+        paras = "".join(
+            f"<p>{html_lib.escape(t)}</p>" for k, t in p.lines[2:] if k != "blank" and t
+        )
+        doc = (
+            f'<html><head><link rel="canonical" href="{url}"><title>x</title></head>'
+            f"<body><article>{paras}</article></body></html>"
+        )
+        pages.append(learn_sites.Page(p.name.replace(".txt", ".html"), [("raw", doc)]))
+    rules = ruleset()
+    learner = Learner()
+    for page in pages:
+        site, texts = learning_view(page.text, rules, name=page.name)
+        assert site == "harbourgazette.example" and len(texts) > 20
+        learner.add(site, texts)
+    learned = learner.freeze()
+    fired = 0
+    for page, original in zip(pages, SITES["harbourgazette.example"], strict=True):
+        result = run(page.text, rules, name=page.name, learned=learned)
+        fired += sum(r.rule == "G601" for r in result.removed)
+        for line in original.of("article")[1:]:  # the title is the page's <title> here
+            assert line in result.text, (page.name, line)
+    assert fired >= 12

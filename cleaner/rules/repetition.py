@@ -17,7 +17,8 @@ What protects the article:
   while a standard sentence inside articles (a syndicated disclaimer, "This is a developing
   story.") stands between different paragraphs on each page and stays.
 - Keep rules (K001-K004: credit lines, timeline dates, a live blog's stamps, a cut-off tail)
-  and the page's title win, as over every removing rule.
+  and the page's title win, as over every removing rule; a credit line is spared also where
+  the article finder did not run (the HTML extractor's text).
 """
 
 from __future__ import annotations
@@ -268,9 +269,12 @@ class Learned:
         title); the lines a keep rule holds stay."""
         if not site or site not in self.sites:
             return
+        from cleaner.core.article import is_credit
+
         texts = [u.text for u in doc.units]
         for i, why in enumerate(self.verdicts(site, texts, keys)):
-            if why is not None and i not in doc.kept_by:
+            # a credit line is spared where K001 did not run too (an extractor's text)
+            if why is not None and i not in doc.kept_by and not is_credit(texts[i]):
                 doc.remove(i, CODE, why)
 
 

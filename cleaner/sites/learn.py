@@ -30,6 +30,7 @@ import tomllib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
+from cleaner.core.article import is_credit
 from cleaner.core.metadata import TIME_ONLY_RE, is_date_line
 from cleaner.core.normalise import strip_inline
 from cleaner.core.pipeline import learning_view, run
@@ -361,6 +362,9 @@ class Drafter:
             d.fingerprints.append(d.domain)
         n = 101
         for r in sorted(rec.values(), key=lambda r: (-r.pages, r.text)):
+            if is_credit(r.text):
+                d.spared.append(r.text)  # K001's, on every path
+                continue
             if is_date_line(r.text) or TIME_ONLY_RE.match(r.text):
                 d.left_to_generic.append(r.text)  # a feed's stamps, a date: G203 and G302's
                 continue
