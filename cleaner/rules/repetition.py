@@ -53,10 +53,17 @@ _DIGITS = re.compile(r"\d+")
 _ROWS = (0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9, 0xD6E8FEB86659FD93)
 
 
+MIN_LETTERS = 4  # a line with fewer letters keeps its numbers: "$479.99" is not "$12.95"
+
+
 def normal(text: str) -> str:
     """The form lines are compared in: case folded, numbers as 0 ("Join 10,000+ members" and
-    "Join 12,500+ members" are one line), spaces collapsed."""
-    return " ".join(_DIGITS.sub("0", text.casefold()).split())
+    "Join 12,500+ members" are one line), spaces collapsed; a line of numbers (a price, a
+    score, a time) keeps them."""
+    folded = text.casefold()
+    if sum(c.isalpha() for c in folded) >= MIN_LETTERS:
+        folded = _DIGITS.sub("0", folded)
+    return " ".join(folded.split())
 
 
 def line_hash(text: str) -> int:
