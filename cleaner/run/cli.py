@@ -182,7 +182,10 @@ def clean_command(
         ),
     ] = False,
 ) -> None:
-    """Turn scraped copies of web pages into canonical article text."""
+    """Turn scraped copies of web pages into canonical article text.
+
+    Also: `clean learn IN --out RULES_DIR` (draft rule files from many copies of a site) and
+    `clean rules check DIR` (run the rule files' test cases)."""
     try:
         _command(
             src,

@@ -74,7 +74,7 @@ def learn(
     out.mkdir(parents=True, exist_ok=True)
     for d, target in zip(drafts, targets, strict=True):
         test = _write(d, target)
-        print(_summary(d, target, test, pages))
+        print(_summary(d, target, test, pages, site))
     few = {s: n for s, n in drafter.seen.items() if s not in {d.domain for d in drafts}}
     if few:
         listed = ", ".join(f"{s} ({n})" for s, n in sorted(few.items()))
@@ -120,7 +120,7 @@ def _write(d: SiteDraft, target: Path) -> tuple[Path, Path] | None:
     return page, expected
 
 
-def _summary(d: SiteDraft, target: Path, test, pages) -> str:
+def _summary(d: SiteDraft, target: Path, test, pages, site: str | None) -> str:
     lines = [f"{d.domain}: {d.pages} pages; drafted {target}"]
     if d.fingerprints:
         lines.append("  fingerprints: " + ", ".join(d.fingerprints))
@@ -139,13 +139,13 @@ def _summary(d: SiteDraft, target: Path, test, pages) -> str:
         )
     if d.spared:
         lines.append("  not drafted (titles, credit lines, bylines): " + str(len(d.spared)))
-    lines.append("  " + _would_remove(d, target, pages))
+    lines.append("  " + _would_remove(d, target, pages, site))
     if test is not None:
         lines.append(f"  test case: {test[0]} -> {test[1]}")
     return "\n".join(lines)
 
 
-def _would_remove(d: SiteDraft, target: Path, pages) -> str:
+def _would_remove(d: SiteDraft, target: Path, pages, site: str | None) -> str:
     """Lines removed with the draft and with the generic rules alone, on the site's first
     SUMMARY_PAGES pages (of the first SAMPLE_PAGES)."""
     from cleaner.core.pipeline import learning_view, run
@@ -157,7 +157,7 @@ def _would_remove(d: SiteDraft, target: Path, pages) -> str:
     for name, data in pages():
         if n >= min(SUMMARY_PAGES, SAMPLE_PAGES):
             break
-        key, _ = learning_view(data, with_draft, site=None, name=name)
+        key, _ = learning_view(data, with_draft, site=site, name=name)
         if key != d.domain:
             continue
         n += 1
