@@ -33,6 +33,7 @@ def clean(
     html: str = "extractor",
     timeout: float | None = None,
     markdown: bool = False,
+    learned: Any = None,
 ) -> Result:
     """Clean one scraped page (text, markdown or HTML; `bytes` are decoded) into article text.
 
@@ -46,6 +47,8 @@ def clean(
     (core/route.py) prefers for it, naming its choice in `Result.route`. `markdown=True` gives
     `text` as markdown: headings, list items, quotes, tables and code blocks kept as such (an
     HTML page is then extracted as markdown), no inline markup.
+    `learned` (a `cleaner.rules.repetition.Learned`, the counts of many pages: `Learner`) also
+    removes the lines that recur across the page's site (G601).
 
     Binary bytes (an image, a PDF, gzip data) are not cleaned: the result is empty with
     `skipped` saying why. A result that kept nothing, or nearly nothing, of a non-blank input has
@@ -72,7 +75,7 @@ def clean(
             raise ValueError(f"timeout must be a positive number of seconds, not {timeout!r}")
         options = dict(url=url, site=site, rules=tuple(str(Path(d)) for d in rules))
         options.update(site_rules=site_rules, name=name, model=model, html=html)
-        options.update(markdown=markdown)
+        options.update(markdown=markdown, learned=learned)
         return _clean_in_worker(source, options, float(timeout))
     rule_set = ruleset(tuple(str(Path(d)) for d in rules), builtin=True) if site_rules else None
     return run(
@@ -85,6 +88,7 @@ def clean(
         model=model,
         html=html,
         markdown=markdown,
+        learned=learned,
     )
 
 

@@ -63,6 +63,7 @@ def run(
     model: bool = True,
     html: str = "extractor",
     markdown: bool = False,
+    learned=None,
 ) -> Result:
     """Entry: refuse binary bytes (skipped, not cleaned to nothing), decode, clean, and flag a
     result that kept nothing, or nearly nothing, of a non-blank input as suspect. `markdown`:
@@ -76,6 +77,14 @@ def run(
         text = decoded.text
     else:
         text = replace_surrogates(source)
+    page = None
+    if learned is not None:  # G601: the page as the counting pass saw it (its site, its keys)
+        from cleaner.rules.repetition import article_keys
+
+        where, texts = learning_view(
+            text, rules, url=url, site=site, name=name, site_rules=site_rules
+        )
+        page = (learned, where, article_keys(texts))
     result = _clean(
         text,
         rules,
@@ -86,6 +95,7 @@ def run(
         model=model,
         html=html,
         markdown=markdown,
+        learned=page,
     )
     blank = _VISIBLE.search(text) is None
     if decoded is not None:
@@ -143,6 +153,60 @@ def _settle(doc: Doc, rules: RuleSet, *, url, site, site_rules: bool, model: boo
         finish(doc)
 
 
+def page_site(site_spec, site: str | None, url: str | None) -> str | None:
+    """The site a page is counted under for --learn: its rule file's domain, else the forced
+    site's or the URL's domain (the same in the counting pass and the cleaning pass)."""
+    if site_spec is not None:
+        return site_spec.domain
+    return site_of_url(site) if site else site_of_url(url)
+
+
+def learning_view(
+    source: str | bytes,
+    rules: RuleSet,
+    *,
+    url: str | None = None,
+    site: str | None = None,
+    name: str | None = None,
+    site_rules: bool = True,
+) -> tuple[str | None, list[str]]:
+    """(site, line texts) of a page, cheaply, for the counting pass of --learn: decoded,
+    normalised and segmented as for cleaning; an HTML page's text blocks (no extractor run).
+    A binary file gives (None, [])."""
+    if isinstance(source, bytes):
+        if binary_kind(source) is not None:
+            return None, []
+        text = decode_info(source).text
+    else:
+        text = replace_surrogates(source)
+    fmt = sniff_format(text, name)
+    site_spec = rules.for_domain(site) if site_rules and site else None
+    if fmt == "html":
+        from selectolax.lexbor import LexborHTMLParser
+
+        from cleaner.core.blocks import html_blocks
+        from cleaner.core.html import close_title
+        from cleaner.core.pagemeta import read_html_metadata
+
+        page, _ = close_title(text)
+        tree = LexborHTMLParser(page, scripting=True)
+        found_url = url or read_html_metadata(tree, page, url).url
+        if site_rules and site_spec is None and not site:
+            site_spec = rules.identify("", found_url)
+        body = normalise_text("\n".join(b.text for b in html_blocks(tree)))
+        units = [t for t in (" ".join(line.split()) for line in body.split("\n")) if t]
+    else:
+        body = normalise_text(text)
+        found_url = url
+        if found_url is None and _may_name_url(body):
+            m = _URL_IN_TEXT.search(body)
+            found_url = m.group(1) if m else None
+        units = [u.text for u in segment(body, fmt == "markdown") if u.removed is None]
+    if site_rules and site_spec is None and not site:
+        site_spec = rules.identify(body, found_url)
+    return page_site(site_spec, site, found_url), units
+
+
 def rule_stage(
     body: str,
     fmt: str,
@@ -196,13 +260,20 @@ def _clean(
     settle: bool = True,
     html: str = "extractor",
     markdown: bool = False,
+    learned=None,
 ) -> Result:
     fmt = sniff_format(text, name)
     site_spec = None
     if site_rules:
         site_spec = rules.for_domain(site) if site else None
     options = dict(
-        url=url, site=site, site_rules=site_rules, model=model, settle=settle, markdown=markdown
+        url=url,
+        site=site,
+        site_rules=site_rules,
+        model=model,
+        settle=settle,
+        markdown=markdown,
+        learned=learned,
     )
     if fmt != "html":
         return _finish(text, text, fmt, rules, site_spec, **options)
@@ -288,6 +359,7 @@ def _finish(
     pruned: list[Removal] | None = None,
     language: bool = True,
     markdown: bool = False,
+    learned=None,
 ) -> Result:
     """The rest of the pipeline on a copy's text, or on one reading of an HTML page;
     `markdown`: the text is given as markdown (see assemble)."""
@@ -315,6 +387,9 @@ def _finish(
         finish(doc)
     if settle and model and not extractor:
         _settle(doc, rules, url=url, site=site, site_rules=site_rules, model=model)
+    if learned is not None:  # G601, last: what recurs across the site's pages (--learn)
+        table, where, keys = learned
+        table.apply(doc, where, keys)
 
     doc.set_meta("url", found_url)
     meta = doc.meta

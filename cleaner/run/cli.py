@@ -8,6 +8,7 @@ processes of workers.py) or a record file streamed through records.py.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import os
 import signal
 import sys
@@ -181,6 +182,16 @@ def clean_command(
             help="Follow a file symlink in IN that points outside IN (by default it is skipped).",
         ),
     ] = False,
+    learn: Annotated[
+        bool,
+        typer.Option(
+            "--learn",
+            help="Folders: count lines per site first, then remove what recurs on many pages (G601).",
+        ),
+    ] = False,
+    learn_min_pages: Annotated[
+        int, typer.Option("--learn-min-pages", min=2, help="--learn: pages a line must be on.")
+    ] = 3,
     version: Annotated[
         bool,
         typer.Option(
@@ -190,7 +201,9 @@ def clean_command(
 ) -> None:
     """Turn scraped copies of web pages into canonical article text.
 
-    `clean rule CODE` describes a rule code (`--format json`: as JSON)."""
+    Also: `clean rule CODE` describes a rule code (`--format json`: as JSON), `clean learn IN
+    --out RULES_DIR` (draft rule files from many copies of a site) and
+    `clean rules check DIR` (run the rule files' test cases)."""
     try:
         _command(
             src,
@@ -213,6 +226,7 @@ def clean_command(
             url_field=url_field,
             id_field=id_field,
             follow_symlinks=follow_symlinks,
+            learn=learn_min_pages if learn else 0,
         )
     except KeyboardInterrupt:  # before any input was cleaned (rule files, listing IN)
         if not quiet:
@@ -242,6 +256,7 @@ def _command(
     url_field: str | None,
     id_field: str | None = None,
     follow_symlinks: bool = False,
+    learn: int = 0,
 ) -> None:
     rule_dirs = tuple(str(d) for d in rules)
     try:
@@ -289,6 +304,7 @@ def _command(
             fmt=fmt,
             max_bytes=max_bytes,
             id_field=id_field,
+            learn=learn,
         )
     for option, value in (
         ("--text-field", text_field),
@@ -346,6 +362,18 @@ def _command(
             raise typer.Exit(EXIT_USAGE) from None
 
     job = Job(rule_dirs, not no_site_rules, url, site, not no_site_rules, markdown=fmt is Format.md)
+    if learn and root is not None:
+        from cleaner.run.learn_pass import count_folder, describe
+
+        if not quiet and total > 1:
+            _err(f"clean: --learn: counting the lines of {total} inputs first")
+        counted = count_folder(
+            root, rule_set, url=url, site=site, site_rules=not no_site_rules,
+            max_bytes=max_bytes, min_pages=learn,
+        )  # fmt: skip
+        job = dataclasses.replace(job, learned=counted.learned)
+        if not quiet:
+            _err(describe(counted))
     workers = max(1, min(_jobs(jobs, quiet), total))
     this = Run(
         fmt,
@@ -509,6 +537,7 @@ def _clean_record_file(
     fmt: Format | None = None,
     max_bytes: int | None = None,
     id_field: str | None = None,
+    learn: int = 0,
 ) -> None:
     """IN or OUT is a record file (JSON Lines, Parquet, WARC): stream it record by record.
 
@@ -529,6 +558,24 @@ def _clean_record_file(
         if not quiet:
             _err(f"{src}: skipped: {OUTPUT_EXISTS} ({dst}; --skip-existing)")
         raise typer.Exit(EXIT_OK)
+    learned = None
+    if learn:  # the counting pass reads IN once more before it is cleaned (rules/repetition.py)
+        from cleaner.run.learn_pass import count_records, describe
+
+        if src == "-":
+            _err("clean: --learn reads IN twice: not stdin")
+            raise typer.Exit(EXIT_USAGE)
+        try:
+            counted = count_records(
+                src, ruleset(rule_dirs, builtin=site_rules), text_field=text_field,
+                url_field=url_field, site=site, site_rules=site_rules, min_pages=learn,
+            )  # fmt: skip
+        except RecordsError as exc:
+            _err(f"clean: {exc}")
+            raise typer.Exit(EXIT_USAGE) from None
+        learned = counted.learned
+        if not quiet:
+            _err(describe(counted))
     stats = Stats()
     progress: Progress | None = None
     to_stdout = dst == "-"
@@ -596,6 +643,7 @@ def _clean_record_file(
             detail=fmt is Format.json,
             markdown=fmt is Format.md,
             on_record=tally,
+            learned=learned,
         )
     except ReportError as exc:
         stop()
@@ -663,7 +711,10 @@ def main() -> None:
             if hasattr(signal, name):
                 signal.signal(getattr(signal, name), _stop)
     try:
-        app()
+        from cleaner.run.learn_cmd import dispatch  # `clean learn`, `clean rules check`
+
+        if not dispatch(sys.argv[1:]):
+            app()
     except SystemExit as exc:
         if exc.code == EXIT_INTERRUPTED and _STOPPED_BY:
             raise SystemExit(128 + _STOPPED_BY[0]) from None

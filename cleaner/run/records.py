@@ -210,6 +210,7 @@ class CleanFields:
     detail: bool = False  # add the DETAIL_FIELDS (--format json)
     with_result: bool = False  # return Cleaned(fields, result), for a report or --explain
     markdown: bool = False  # clean_text as markdown (--format md)
+    learned: Any = None  # rules/repetition.Learned: the counts of --learn
 
     def __call__(self, task: Task) -> dict[str, Any] | Cleaned:
         fields, result = self._clean(task)
@@ -233,6 +234,7 @@ class CleanFields:
                 site_rules=self.site_rules,
                 name=task.name,
                 markdown=self.markdown,
+                learned=self.learned,
             )
         except Exception as exc:  # one bad record must not stop the run
             return failed(f"{type(exc).__name__}: {exc}", task.url, detail), None
@@ -1330,6 +1332,7 @@ def clean_records(
     detail: bool = False,
     on_record: Callable[[int, Record, dict[str, Any], Any], None] | None = None,
     markdown: bool = False,
+    learned: Any = None,
 ) -> Stats:
     """Clean the record file `src` into `dst` (formats from the extensions, `-` is JSON Lines
     to stdout; a file is written atomically). `text_field` None tries "text", then "html".
@@ -1340,7 +1343,9 @@ def clean_records(
     reader = open_reader(src, text_field=text_field, url_field=url_field)
     if clean_fn is None:
         rule_dirs = tuple(os.fspath(r) for r in rules)
-        clean_fn = CleanFields(site, rule_dirs, site_rules, detail, on_record is not None, markdown)
+        clean_fn = CleanFields(
+            site, rule_dirs, site_rules, detail, on_record is not None, markdown, learned
+        )
         if jobs > 1 or timeout:  # compiled once here, shared by every forked worker
             from cleaner.sites.identify import ruleset
 

@@ -47,6 +47,7 @@ class Job:
     site_rules: bool
     model: bool = True
     markdown: bool = False  # --format md
+    learned: object | None = None  # rules/repetition.Learned: the counts of --learn
 
     def __call__(self, data: bytes, name: str | None) -> tuple[str, object]:
         return clean_one(self, data, name)
@@ -78,6 +79,7 @@ def clean_one(job: Job, data: bytes, name: str | None) -> tuple[str, object]:
             site_rules=job.site_rules,
             model=job.model,
             markdown=job.markdown,
+            learned=job.learned,
         )
     except RuleTimeout as exc:
         return "timeout", str(exc)

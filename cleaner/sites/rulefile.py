@@ -215,6 +215,22 @@ class SiteSpec(_Strict):
     min_fingerprints: Annotated[int, Field(ge=1)] = 1
 
 
+class TestSpec(_Strict):
+    """`[[test]]`: a page and the text it must clean to with this file (`clean rules check`);
+    both paths are relative to the rule file's folder and stay inside it."""
+
+    input: str
+    expected: str
+
+    @field_validator("input", "expected")
+    @classmethod
+    def _inside(cls, v):
+        parts = Path(v).parts
+        if not v or Path(v).is_absolute() or ".." in parts:
+            raise ValueError(f"{v!r}: a path relative to the rule file's folder, inside it")
+        return v
+
+
 class RuleFile(_Strict):
     site: SiteSpec
     line: Annotated[list[LineSpec], Field(default_factory=list)]
@@ -222,6 +238,7 @@ class RuleFile(_Strict):
     meta: Annotated[list[MetaSpec], Field(default_factory=list)]
     article: ArticleSpec | None = None
     html: HtmlSpec | None = None
+    test: Annotated[list[TestSpec], Field(default_factory=list)]
 
     @model_validator(mode="after")
     def _unique_codes(self):
@@ -340,6 +357,7 @@ class SiteRules:
     html_reason: str | None
     html_strip: tuple[str, ...]
     path: str
+    tests: tuple[tuple[str, str], ...] = ()  # (input, expected), relative to the file's folder
 
     def codes(self) -> list[tuple[str, str]]:
         out = [(r.code, r.reason) for r in (*self.lines, *self.blocks, *self.meta)]
@@ -467,4 +485,5 @@ def compile_rules(spec: RuleFile, path: str) -> SiteRules:
         html_reason=spec.html.reason if spec.html else None,
         html_strip=tuple(spec.html.strip) if spec.html else (),
         path=path,
+        tests=tuple((t.input, t.expected) for t in spec.test),
     )
