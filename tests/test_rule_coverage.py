@@ -6,7 +6,7 @@ import json
 
 from fixture_cases import ROOT, cases
 
-from cleaner.rules.registry import generic_codes, site_codes
+from cleaner.rules.registry import RULES, generic_codes, site_codes
 from cleaner.sites.identify import ruleset
 
 
@@ -26,7 +26,10 @@ def _fired() -> set[str]:
 
 
 def test_every_generic_rule_fires_on_a_fixture():
-    missing = sorted(code for code, _, _ in generic_codes() if code not in _fired())
+    # A record with `checked_by` names the test that shows it firing and not firing instead
+    # (a learned rule whose firing depends on the shipped model's probabilities).
+    exempt = {code for code, rule in RULES.items() if rule.checked_by}
+    missing = sorted(c for c, _, _ in generic_codes() if c not in _fired() and c not in exempt)
     assert not missing, f"generic rules that no fixture exercises: {missing}"
 
 
