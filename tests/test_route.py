@@ -88,3 +88,24 @@ def test_clean_names_the_route_on_html_only():
     assert "harbour board approved" in routed.text
     assert clean(page, name="page.html", html="extractor").route is None
     assert clean("Just a line of text.", name="a.txt").route is None
+
+
+def test_the_command_reads_html_as_asked(tmp_path):
+    import json
+
+    from typer.testing import CliRunner
+
+    from cleaner.run.cli import app
+
+    page = "fixtures/generic/html-route-blocks/input.html"
+    runner = CliRunner()
+    out = tmp_path / "routed.json"
+    result = runner.invoke(app, ["--html", "routed", page, str(out)])
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(out.read_text(encoding="utf-8"))["route"].startswith("K503 ")
+    out = tmp_path / "default.json"
+    result = runner.invoke(app, [page, str(out)])
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(out.read_text(encoding="utf-8"))["route"] is None  # the extractor's
+    result = runner.invoke(app, ["--html", "both", page, str(tmp_path / "x.txt")])
+    assert result.exit_code == 2

@@ -14,6 +14,7 @@ import signal
 import sys
 import threading
 from collections.abc import Iterable
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -46,6 +47,15 @@ from cleaner.run.signals import sigint_ignored
 from cleaner.run.workers import Job, Pool
 from cleaner.sites.identify import ruleset
 from cleaner.sites.rulefile import RuleFileError
+
+
+class HtmlMode(StrEnum):
+    """--html: how an HTML page is read (cleaner.clean's `html=`)."""
+
+    extractor = "extractor"
+    blocks = "blocks"
+    routed = "routed"
+
 
 app = typer.Typer(add_completion=False, rich_markup_mode=None, pretty_exceptions_enable=False)
 
@@ -192,6 +202,14 @@ def clean_command(
     learn_min_pages: Annotated[
         int, typer.Option("--learn-min-pages", min=2, help="--learn: pages a line must be on.")
     ] = 3,
+    html: Annotated[
+        HtmlMode,
+        typer.Option(
+            "--html",
+            help="HTML pages: extractor (trafilatura's text, then the rules), blocks (every "
+            "block judged by the model) or routed (both, the learned router keeps one).",
+        ),
+    ] = HtmlMode.extractor,
     version: Annotated[
         bool,
         typer.Option(
@@ -227,6 +245,7 @@ def clean_command(
             id_field=id_field,
             follow_symlinks=follow_symlinks,
             learn=learn_min_pages if learn else 0,
+            html=html.value,
         )
     except KeyboardInterrupt:  # before any input was cleaned (rule files, listing IN)
         if not quiet:
@@ -257,6 +276,7 @@ def _command(
     id_field: str | None = None,
     follow_symlinks: bool = False,
     learn: int = 0,
+    html: str = "extractor",
 ) -> None:
     rule_dirs = tuple(str(d) for d in rules)
     try:
@@ -305,6 +325,7 @@ def _command(
             max_bytes=max_bytes,
             id_field=id_field,
             learn=learn,
+            html=html,
         )
     for option, value in (
         ("--text-field", text_field),
@@ -361,7 +382,10 @@ def _command(
             _err(f"clean: cannot write the report {report}: {exc.strerror or exc}")
             raise typer.Exit(EXIT_USAGE) from None
 
-    job = Job(rule_dirs, not no_site_rules, url, site, not no_site_rules, markdown=fmt is Format.md)
+    job = Job(
+        rule_dirs, not no_site_rules, url, site, not no_site_rules,
+        markdown=fmt is Format.md, html=html,
+    )  # fmt: skip
     if learn and root is not None:
         from cleaner.run.learn_pass import count_folder, describe
 
@@ -538,6 +562,7 @@ def _clean_record_file(
     max_bytes: int | None = None,
     id_field: str | None = None,
     learn: int = 0,
+    html: str = "extractor",
 ) -> None:
     """IN or OUT is a record file (JSON Lines, Parquet, WARC): stream it record by record.
 
@@ -644,6 +669,7 @@ def _clean_record_file(
             markdown=fmt is Format.md,
             on_record=tally,
             learned=learned,
+            html=html,
         )
     except ReportError as exc:
         stop()

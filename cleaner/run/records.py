@@ -211,6 +211,7 @@ class CleanFields:
     with_result: bool = False  # return Cleaned(fields, result), for a report or --explain
     markdown: bool = False  # clean_text as markdown (--format md)
     learned: Any = None  # rules/repetition.Learned: the counts of --learn
+    html: str = "extractor"  # --html: how an HTML record is read (cleaner.clean's html=)
 
     def __call__(self, task: Task) -> dict[str, Any] | Cleaned:
         fields, result = self._clean(task)
@@ -234,6 +235,7 @@ class CleanFields:
                 site_rules=self.site_rules,
                 name=task.name,
                 markdown=self.markdown,
+                html=self.html,
                 learned=self.learned,
             )
         except Exception as exc:  # one bad record must not stop the run
@@ -1333,6 +1335,7 @@ def clean_records(
     on_record: Callable[[int, Record, dict[str, Any], Any], None] | None = None,
     markdown: bool = False,
     learned: Any = None,
+    html: str = "extractor",
 ) -> Stats:
     """Clean the record file `src` into `dst` (formats from the extensions, `-` is JSON Lines
     to stdout; a file is written atomically). `text_field` None tries "text", then "html".
@@ -1344,7 +1347,7 @@ def clean_records(
     if clean_fn is None:
         rule_dirs = tuple(os.fspath(r) for r in rules)
         clean_fn = CleanFields(
-            site, rule_dirs, site_rules, detail, on_record is not None, markdown, learned
+            site, rule_dirs, site_rules, detail, on_record is not None, markdown, learned, html
         )
         if jobs > 1 or timeout:  # compiled once here, shared by every forked worker
             from cleaner.sites.identify import ruleset

@@ -47,6 +47,7 @@ class Job:
     site_rules: bool
     model: bool = True
     markdown: bool = False  # --format md
+    html: str = "extractor"  # --html: how an HTML page is read (cleaner.clean's html=)
     learned: object | None = None  # rules/repetition.Learned: the counts of --learn
 
     def __call__(self, data: bytes, name: str | None) -> tuple[str, object]:
@@ -80,6 +81,7 @@ def clean_one(job: Job, data: bytes, name: str | None) -> tuple[str, object]:
             model=job.model,
             markdown=job.markdown,
             learned=job.learned,
+            html=job.html,
         )
     except RuleTimeout as exc:
         return "timeout", str(exc)
