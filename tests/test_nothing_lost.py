@@ -119,7 +119,7 @@ def test_clean_with_a_timeout_gives_the_result_of_clean_without(api_workers):
     within = cleaner.clean(HTML, url=HTML_URL, timeout=30)
     assert within.text == cleaner.clean(HTML, url=HTML_URL).text
     assert within.site == "kyivindependent.com"
-    with pytest.raises(ValueError, match="must be 'extractor' or 'blocks'"):
+    with pytest.raises(ValueError, match="html must be one of 'extractor', 'blocks', 'routed'"):
         cleaner.clean(HTML, html="nope", timeout=30)  # checked before any worker
     with pytest.raises(cleaner.RuleFileError):  # the worker's exception, raised as it was
         cleaner.clean(HTML, rules=["/no/such/rules"], timeout=30)
