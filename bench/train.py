@@ -205,13 +205,12 @@ def _f1(text: str, title: str | None, copy: Copy):
     return common.score(wcxb.body_only(text, title), copy.page.truth)
 
 
-def run_pipeline(copy: Copy, models: dict) -> str:
+def run_pipeline(copy: Copy, models: dict):
     """The whole pipeline on one text copy with `models` as the model (what clean() does)."""
     from cleaner import clean
 
     name = "page.md" if copy.fmt == "markdown" else "page.txt"
-    r = _with_models(models, lambda: clean(copy.text, name=name))
-    return wcxb.body_only(r.text, r.title)
+    return _with_models(models, lambda: clean(copy.text, name=name))
 
 
 def read_both(copy: Copy, models: dict) -> dict:
@@ -247,8 +246,8 @@ def evaluate(copies: list[Copy], models: dict, rows: list | None = None) -> dict
             if rows is not None:
                 rows.append(row)
         else:
-            text = run_pipeline(c, models)
-            value = _f1_text(text, c)
+            r = run_pipeline(c, models)
+            value = _f1(r.text, r.title, c)
         out.setdefault(f"{c.bench}/{c.renderer}", []).append(value)
         if c.bench == "wcxb":
             out.setdefault(f"wcxb/{c.renderer}/{c.page.page_type}", []).append(value)
@@ -256,12 +255,6 @@ def evaluate(copies: list[Copy], models: dict, rows: list | None = None) -> dict
     for k, v in out.items():
         figures[k] = common.aggregate(v)[0] if k.startswith("aeb") else float(np.mean(v))
     return figures
-
-
-def _f1_text(text: str, copy: Copy):
-    if copy.bench == "wcxb":
-        return wcxb.score(text, copy.page).f1
-    return common.score(text, copy.page.truth)
 
 
 def folds(copies: list[Copy], n: int) -> list[int]:

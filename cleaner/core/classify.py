@@ -112,14 +112,22 @@ def load_trees(data: dict) -> Trees:
 
 
 @functools.cache
-def shipped(name: str = "text") -> Trees | None:
-    """The model shipped in the package for `name` ("text": the lines of text copies, "html": the
-    blocks of HTML pages; None when it is absent)."""
+def model_data() -> dict | None:
+    """The shipped model file, parsed once (None when it is absent): its models and the HTML
+    router (core/route.py)."""
     try:
         raw = resources.files(__package__).joinpath(MODEL_FILE).read_text(encoding="utf-8")
     except FileNotFoundError:
         return None
-    models = json.loads(raw)["models"]
+    return json.loads(raw)
+
+
+@functools.cache
+def shipped(name: str = "text") -> Trees | None:
+    """The model shipped in the package for `name` ("text": the lines of text copies, "html": the
+    blocks of HTML pages; None when it is absent)."""
+    data = model_data()
+    models = data["models"] if data is not None else {}
     if name not in models:
         return None
     trees = load_trees(models[name])

@@ -291,14 +291,23 @@ def _clean(
     if html == "blocks" or not model:
         return _finish_html(text, extracted, extracted.blocks, rules, **options)
     # The language of the reading kept only: detecting it costs as much as a rule pass.
-    by_blocks = _finish_html(text, extracted, extracted.blocks, rules, language=False, **options)
-    as_extracted = extracted
-    if markdown:  # the extractor's reading as markdown (a second extraction, for --format md)
-        as_extracted = html_path.extract(text, url=url, choose_site=choose_site, markdown=True)
-    by_extractor = _finish_html(text, as_extracted, None, rules, language=False, **options)
+    by_extractor, by_blocks = _readings(text, extracted, rules, choose_site, **options)
     chosen = route.choose(by_extractor, by_blocks, extracted)
     chosen.language = detect_language(chosen.text) if settle else None
     return chosen
+
+
+def _readings(text, extracted, rules, choose_site, **options) -> tuple[Result, Result]:
+    """An HTML page's two readings, the extractor's and the blocks', their language not yet
+    detected. For --format md the extractor's reading is a second extraction, as markdown."""
+    by_blocks = _finish_html(text, extracted, extracted.blocks, rules, language=False, **options)
+    as_extracted = extracted
+    if options["markdown"]:
+        as_extracted = html_path.extract(
+            text, url=options["url"], choose_site=choose_site, markdown=True
+        )
+    by_extractor = _finish_html(text, as_extracted, None, rules, language=False, **options)
+    return by_extractor, by_blocks
 
 
 def both_readings(text: str, rules: RuleSet, url: str | None = None) -> tuple:
@@ -309,12 +318,10 @@ def both_readings(text: str, rules: RuleSet, url: str | None = None) -> tuple:
         return rules.identify("", page_url)
 
     extracted = html_path.extract_blocks(text, url=url, choose_site=choose_site)
-    options = dict(url=url, site=None, site_rules=True, model=True, settle=True)
-    return (
-        _finish_html(text, extracted, None, rules, **options),
-        _finish_html(text, extracted, extracted.blocks, rules, **options),
-        extracted,
+    options = dict(
+        url=url, site=None, site_rules=True, model=True, settle=True, markdown=False, learned=None
     )
+    return (*_readings(text, extracted, rules, choose_site, **options), extracted)
 
 
 def _finish_html(text, extracted, blocks, rules, **options) -> Result:

@@ -13,9 +13,7 @@ its domain: stacking, Wolpert 1992), decides; plain numpy reads it here.
 from __future__ import annotations
 
 import functools
-import json
 import math
-from importlib import resources
 
 import numpy as np
 
@@ -82,13 +80,9 @@ def features(by_extractor, by_blocks, extracted) -> np.ndarray:
 @functools.cache
 def shipped() -> dict | None:
     """The router in the shipped model file (None when it has none)."""
-    from cleaner.core.classify import MODEL_FILE
+    from cleaner.core.classify import MODEL_FILE, model_data
 
-    try:
-        raw = resources.files(__package__).joinpath(MODEL_FILE).read_text(encoding="utf-8")
-    except FileNotFoundError:
-        return None
-    router = json.loads(raw).get("route")
+    router = (model_data() or {}).get("route")
     if router is None:
         return None
     if tuple(router["features"]) != FEATURES:
