@@ -226,6 +226,7 @@ def read_both(copy: Copy, models: dict) -> dict:
         "blocks": _f1(by_b.text, by_b.title, copy),
         "x": route.features(by_e, by_b, ex).tolist(),
         "group": copy.group,
+        "id": copy.page.id,
         "bench": copy.bench,
         "type": copy.page.page_type,
     }
@@ -233,6 +234,24 @@ def read_both(copy: Copy, models: dict) -> dict:
 
 def _score(v) -> float:
     return v if isinstance(v, float) else v.f1
+
+
+def _row_out(row: dict) -> dict:
+    """A router row as JSON: an AEB page's score as its (tp, fp, fn), since the AEB figure is
+    not the mean of the pages' F1 (common.aggregate)."""
+    out = dict(row)
+    for way in ("extractor", "blocks"):
+        v = row[way]
+        out[way] = v if isinstance(v, float) else [v.tp, v.fp, v.fn]
+    return out
+
+
+def _row_in(row: dict) -> dict:
+    out = dict(row)
+    for way in ("extractor", "blocks"):
+        if isinstance(row[way], list):
+            out[way] = common.DocScore(*row[way])
+    return out
 
 
 def evaluate(copies: list[Copy], models: dict, rows: list | None = None) -> dict[str, float]:
@@ -365,14 +384,7 @@ def main() -> None:
     if route_rows:
         router = route_study(route_rows, args)
     if args.dump_rows:
-        Path(args.dump_rows).write_text(
-            json.dumps(
-                [
-                    {**r, "extractor": _score(r["extractor"]), "blocks": _score(r["blocks"])}
-                    for r in route_rows
-                ]
-            )
-        )
+        Path(args.dump_rows).write_text(json.dumps([_row_out(r) for r in route_rows]))
     models = {}
     if not args.no_write:
         for name in names:
