@@ -360,7 +360,8 @@ class SiteRules:
     tests: tuple[tuple[str, str], ...] = ()  # (input, expected), relative to the file's folder
 
     def codes(self) -> list[tuple[str, str]]:
-        out = [(r.code, r.reason) for r in (*self.lines, *self.blocks, *self.meta)]
+        rules: tuple[LineRule | BlockRule | MetaRule, ...] = (*self.lines, *self.blocks, *self.meta)
+        out = [(r.code, r.reason) for r in rules]
         if self.article:
             out.append((self.article.code, self.article.reason))
         if self.html_code:
