@@ -72,7 +72,7 @@ class Outcome:
         return {
             "input": self.name,
             "status": self.status,
-            "reason": (r.suspect if suspect else None) if self.status == "cleaned" else self.reason,
+            "reason": (r.suspect if r is not None and suspect else None) if self.status == "cleaned" else self.reason,
             "suspect": suspect,
             "output": self.output,
             "bytes_in": self.bytes_in,
@@ -131,6 +131,7 @@ class Planned:
         path = self._path
         while path and not folder.is_relative_to(path[-1][0]):
             path.pop()
+        names: dict[str, str] | None
         if path and path[-1][0] == folder:
             names = path[-1][1]
         else:
@@ -308,6 +309,7 @@ class Tally:
         summary.read += 1
         result = outcome.result
         if outcome.status == "cleaned":
+            assert result is not None  # a cleaned input has its Result
             summary.written += 1
             summary.add(result)
             if result.suspect:
