@@ -217,6 +217,10 @@ class CleanFields:
         fields, result = self._clean(task)
         return Cleaned(fields, result) if self.with_result else fields
 
+    def fields(self, task: Task) -> dict[str, Any]:
+        """The cleaned fields alone (what a call gives without `with_result`)."""
+        return self._clean(task)[0]
+
     def _clean(self, task: Task) -> tuple[dict[str, Any], Any]:
         detail = self.detail
         if task.error is not None or task.source is None:
