@@ -154,7 +154,7 @@ class _Row:
 
     __slots__ = ("buf", "cell")
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.buf: list[tuple[int, Block, bool]] = []  # (cell number, block, after a <br>)
         self.cell = 0
 

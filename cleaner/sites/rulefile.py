@@ -14,7 +14,7 @@ import types
 import typing
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Literal, Self
 
 import regex
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
@@ -241,7 +241,7 @@ class RuleFile(_Strict):
     test: Annotated[list[TestSpec], Field(default_factory=list)]
 
     @model_validator(mode="after")
-    def _unique_codes(self):
+    def _unique_codes(self) -> Self:
         seen: dict[str, str] = {}
         places = [
             (f"{name}[{i}].code", r.code)
