@@ -69,10 +69,11 @@ class Outcome:
     def record(self) -> dict:
         r = self.result
         suspect = bool(r is not None and r.suspect)
+        why = r.suspect if r is not None and suspect else None
         return {
             "input": self.name,
             "status": self.status,
-            "reason": (r.suspect if r is not None and suspect else None) if self.status == "cleaned" else self.reason,
+            "reason": why if self.status == "cleaned" else self.reason,
             "suspect": suspect,
             "output": self.output,
             "bytes_in": self.bytes_in,

@@ -1301,7 +1301,9 @@ def process_records(
     ahead, behind = itertools.tee(reader)
     tasks = (record.task(max_bytes) for record in ahead)
     if jobs > 1 or timeout:
-        results: Iterable[dict[str, Any] | Cleaned] = _in_workers(tasks, clean_fn, jobs, timeout or 0)
+        results: Iterable[dict[str, Any] | Cleaned] = _in_workers(
+            tasks, clean_fn, jobs, timeout or 0
+        )
     else:
         results = map(clean_fn, tasks)
     try:

@@ -139,7 +139,11 @@ def meta_pattern(line: str, byline: str | None) -> str | None:
     if d is not None:
         shape = next(s for s in _DATE_SHAPES if re.fullmatch(s, d.group(0), re.I))
         pieces.append((d.start(), d.end(), f"(?P<date>{shape})"))
-    if byline and name_at >= 0 and not (d and d.start() < name_at + len(byline) and name_at < d.end()):
+    if (
+        byline
+        and name_at >= 0
+        and not (d and d.start() < name_at + len(byline) and name_at < d.end())
+    ):
         pieces.append((name_at, name_at + len(byline), "(?P<byline>.+?)"))
     pieces.sort()
     out, at = "^", 0
