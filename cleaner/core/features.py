@@ -19,8 +19,12 @@ import math
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from cleaner.core.blocks import Block
 
 # The base features of one unit, in the order of the columns.
 BASE = (
@@ -182,7 +186,7 @@ class UnitView:
     code: str | None  # the rule that removed it before the model, if any
     klass: str  # the article finder's class: good | near | short | removed
     words: int
-    dom: object | None = None  # the HTML block (core/blocks.Block) it came from
+    dom: Block | None = None  # the HTML block (core/blocks.Block) it came from
 
 
 # --- stop words ---------------------------------------------------------------------------------

@@ -186,6 +186,7 @@ def _trafilatura(
     """trafilatura's article text of the page (both HTML paths: the extraction, or the vote);
     `markdown`: as markdown (headings, lists, tables, code blocks), from the same extraction."""
     import trafilatura
+    from trafilatura.settings import Document
 
     page = html if len(html) * 4 <= LIBXML_MAX_TEXT else _parse_huge(html, warnings)
     doc = trafilatura.bare_extraction(
@@ -196,11 +197,14 @@ def _trafilatura(
         include_tables=True,
         fast=fast,
     )
-    if doc is not None and markdown and doc.body is not None:
+    # None when nothing is extracted (a dict only with as_dict=True, which is not asked for).
+    if not isinstance(doc, Document):
+        return ""
+    if markdown and doc.body is not None:
         from trafilatura.xml import xmltotxt
 
         return xmltotxt(doc.body, include_formatting=True) or ""
-    return (doc.text if doc is not None else "") or ""
+    return doc.text or ""
 
 
 def extract(
@@ -239,7 +243,7 @@ def _parse_huge(html: str, warnings: list[str]):
         return html  # no node of it can be over the limit: trafilatura parses it as always
     parser = HTMLParser(
         collect_ids=False,
-        default_doctype=False,
+        default_doctype=False,  # type: ignore[call-arg]  # lxml-stubs lack this lxml option
         encoding="utf-8",
         remove_comments=True,
         remove_pis=True,

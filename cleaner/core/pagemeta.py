@@ -27,10 +27,11 @@ import datetime as _dt
 import functools
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from typing import Literal
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
-from selectolax.lexbor import LexborHTMLParser
+from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from cleaner.core.data import Metadata
 from cleaner.core.metadata import DATE_META, iso_date
@@ -162,10 +163,14 @@ class _Page:
         self.ld = _json_ld(tree)
         self.main = sorted((o for o in self.ld if _rank(o) < 2), key=_rank)
         self.canonical = _canonical(tree, self.meta, url)
-        self.h1 = None  # the headline's <h1>, once the title is read
-        self.shown_at: tuple[str, int] | bool | None = False  # _shown_date_at, once read
+        self.h1: LexborNode | None = None  # the headline's <h1>, once the title is read
+        # _shown_date_at, once read (False: not read yet)
+        self.shown_at: tuple[str, int] | Literal[False] | None = False
         self._lines: tuple[list[str], int | None] | None = None
-        names = [*self.meta.get("og:site_name", []), *self.meta.get("application-name", [])]
+        names: list[str | None] = [
+            *self.meta.get("og:site_name", []),
+            *self.meta.get("application-name", []),
+        ]
         names += self.meta.get("apple-mobile-web-app-title", [])
         for obj in self.ld:
             if any(_SITE_TYPE.match(t) for t in _types(obj)):
@@ -614,7 +619,7 @@ def _ld_names(value: object, by_id: dict[str, dict]) -> list[tuple[str, bool]]:
     return []
 
 
-def _join_names(names: list[str | None], page: _Page, site_ok: bool = False) -> str | None:
+def _join_names(names: Sequence[str | None], page: _Page, site_ok: bool = False) -> str | None:
     kept: list[str] = []
     for name in names:
         clean = _clean_author(name, page, site_ok)
@@ -1049,9 +1054,10 @@ def _shown_date(page: _Page) -> str | None:
 
 
 def _shown_date_at(page: _Page) -> tuple[str, int] | None:
-    if page.shown_at is False:
-        page.shown_at = _find_shown_date_at(page)
-    return page.shown_at
+    found = page.shown_at
+    if found is False:
+        found = page.shown_at = _find_shown_date_at(page)
+    return found
 
 
 def _find_shown_date_at(page: _Page) -> tuple[str, int] | None:

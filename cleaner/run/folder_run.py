@@ -69,10 +69,11 @@ class Outcome:
     def record(self) -> dict:
         r = self.result
         suspect = bool(r is not None and r.suspect)
+        why = r.suspect if r is not None and suspect else None
         return {
             "input": self.name,
             "status": self.status,
-            "reason": (r.suspect if suspect else None) if self.status == "cleaned" else self.reason,
+            "reason": why if self.status == "cleaned" else self.reason,
             "suspect": suspect,
             "output": self.output,
             "bytes_in": self.bytes_in,
@@ -131,6 +132,7 @@ class Planned:
         path = self._path
         while path and not folder.is_relative_to(path[-1][0]):
             path.pop()
+        names: dict[str, str] | None
         if path and path[-1][0] == folder:
             names = path[-1][1]
         else:
@@ -308,6 +310,7 @@ class Tally:
         summary.read += 1
         result = outcome.result
         if outcome.status == "cleaned":
+            assert result is not None  # a cleaned input has its Result
             summary.written += 1
             summary.add(result)
             if result.suspect:

@@ -217,6 +217,10 @@ class CleanFields:
         fields, result = self._clean(task)
         return Cleaned(fields, result) if self.with_result else fields
 
+    def fields(self, task: Task) -> dict[str, Any]:
+        """The cleaned fields alone (what a call gives without `with_result`)."""
+        return self._clean(task)[0]
+
     def _clean(self, task: Task) -> tuple[dict[str, Any], Any]:
         detail = self.detail
         if task.error is not None or task.source is None:
@@ -319,7 +323,7 @@ class JsonlReader:
         self.text_field = text_field
         self.url_field = url_field
 
-    def _open(self) -> IO[bytes]:
+    def _open(self) -> IO[bytes] | gzip.GzipFile:
         if self.path == "-":
             return sys.stdin.buffer
         if self.path.lower().endswith(".gz"):
@@ -414,6 +418,7 @@ class ParquetReader:
         self.total = self._file.metadata.num_rows
 
     def __iter__(self) -> Iterator[Record]:
+        problems: dict[int, str]  # row -> the values it lost
         for batch in self._file.iter_batches(batch_size=self.batch_size):
             try:
                 rows, problems = batch.to_pylist(), {}
@@ -903,7 +908,7 @@ class JsonlWriter(_AtomicWriter):
     def __init__(self, path: str | os.PathLike[str]) -> None:
         super().__init__(path)
         self._raw: IO[bytes] | None = None
-        self._fh: IO[bytes] | None = None
+        self._fh: IO[bytes] | gzip.GzipFile | None = None
 
     def open(self) -> None:
         if os.fspath(self.path) == "-":
@@ -1007,7 +1012,7 @@ class ParquetRecordWriter(_AtomicWriter):
         self.compression = compression
         self._rows: list[dict[str, Any]] = []
         self._bytes = 0
-        self._writer = None
+        self._writer: Any | None = None  # a pyarrow.parquet.ParquetWriter, from the first rows
         # Told (record number, why, whether it had an error already) of each record that lost
         # a field to the schema, which is known only when its row group is written.
         self.on_error: Callable[[int, str, bool], None] | None = None
@@ -1082,13 +1087,15 @@ class ParquetRecordWriter(_AtomicWriter):
         another type: null) and named in the row's `error`; a text value for a temporal
         column (a timestamp[ns] read without pandas) is parsed into its type."""
         pa = self.pa
+        schema = self.schema
+        assert schema is not None  # flush has set it
         out: dict[str, Any] = {}
         lost: list[str] = []
         for name, value in row.items():
-            if name not in self.schema.names:
+            if name not in schema.names:
                 lost.append(f"field {name!r} is not in the schema taken from the first records")
                 continue
-            kind = self.schema.field(name).type
+            kind = schema.field(name).type
             if value is not None:
                 try:
                     pa.array([value], type=kind)
@@ -1103,7 +1110,7 @@ class ParquetRecordWriter(_AtomicWriter):
                         lost.append(f"field {name!r} does not fit the column's type {kind}")
             out[name] = value
         if lost:
-            key = "clean_error" if "clean_error" in self.schema.names else "error"
+            key = "clean_error" if "clean_error" in schema.names else "error"
             why = "; ".join(lost) + ": left out (write JSON Lines to keep every field)"
             had = bool(out.get(key))
             out[key] = "; ".join(e for e in (out.get(key), why) if e)
@@ -1242,9 +1249,9 @@ def _in_workers(
         results = in_order(pool, work, WINDOW_PER_WORKER * jobs)
         for task, (status, value) in zip(again, results, strict=True):
             if status == "ok":
-                yield value  # type: ignore[misc]
+                yield value
             elif status == "raised":
-                raise value  # type: ignore[misc]  # clean_fn's own exception, as in process
+                raise value  # clean_fn's own exception, as in process
             elif status == "timeout":
                 yield failed(f"timeout: {value}", task.url, detail)
             else:
@@ -1257,7 +1264,7 @@ def _in_workers(
 def process_records(
     reader: Iterable[Record],
     writer: JsonlWriter | ParquetRecordWriter | Any,
-    clean_fn: Callable[[Task], dict[str, Any]] | None = None,
+    clean_fn: Callable[[Task], dict[str, Any] | Cleaned] | None = None,
     *,
     jobs: int = 1,
     chunksize: int = DEFAULT_CHUNKSIZE,
@@ -1294,7 +1301,9 @@ def process_records(
     ahead, behind = itertools.tee(reader)
     tasks = (record.task(max_bytes) for record in ahead)
     if jobs > 1 or timeout:
-        results: Iterable[dict[str, Any]] = _in_workers(tasks, clean_fn, jobs, timeout or 0)
+        results: Iterable[dict[str, Any] | Cleaned] = _in_workers(
+            tasks, clean_fn, jobs, timeout or 0
+        )
     else:
         results = map(clean_fn, tasks)
     try:
@@ -1326,7 +1335,7 @@ def clean_records(
     site_rules: bool = True,
     jobs: int = 1,
     chunksize: int = DEFAULT_CHUNKSIZE,
-    clean_fn: Callable[[Task], dict[str, Any]] | None = None,
+    clean_fn: Callable[[Task], dict[str, Any] | Cleaned] | None = None,
     stats: Stats | None = None,
     progress: Callable[[Stats], None] | None = None,
     timeout: float | None = None,
