@@ -40,10 +40,10 @@ from cleaner.run.folder_run import (
     clean_in_workers,
 )
 from cleaner.run.progress import Progress, progress_mode
-from cleaner.run.report import Summary
 from cleaner.run.rule_info import list_rules as print_rules
 from cleaner.run.rule_info import show_rule
 from cleaner.run.signals import sigint_ignored
+from cleaner.run.summary import Summary
 from cleaner.run.workers import Job, Pool
 from cleaner.sites.identify import ruleset
 from cleaner.sites.rulefile import RuleFileError

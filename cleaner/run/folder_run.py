@@ -33,8 +33,9 @@ from cleaner.run.files import (
     writes_into,
 )
 from cleaner.run.progress import Progress
-from cleaner.run.report import Summary, explain
+from cleaner.run.report import explain
 from cleaner.run.signals import sigint_deferred
+from cleaner.run.summary import Summary
 from cleaner.run.workers import Decided, Job, Pool, clean_one, in_order
 
 OUTPUT_EXISTS = "output exists"  # the reason of an input skipped by --skip-existing
