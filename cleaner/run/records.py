@@ -1315,6 +1315,16 @@ def process_records(
     return stats
 
 
+def _both(
+    first: Callable[[int, str, bool], None], second: Callable[[int, str, bool], None]
+) -> Callable[[int, str, bool], None]:
+    def call(number: int, why: str, counted: bool) -> None:
+        first(number, why, counted)
+        second(number, why, counted)
+
+    return call
+
+
 def clean_records(
     src: str | os.PathLike[str],
     dst: str | os.PathLike[str],
@@ -1336,13 +1346,16 @@ def clean_records(
     markdown: bool = False,
     learned: Any = None,
     html: str = "extractor",
+    on_late_error: Callable[[int, str, bool], None] | None = None,
 ) -> Stats:
     """Clean the record file `src` into `dst` (formats from the extensions, `-` is JSON Lines
     to stdout; a file is written atomically). `text_field` None tries "text", then "html".
     `timeout`: each record's time budget in seconds (None: none), see `process_records`, as are
     `progress`, `max_bytes` and `on_record` (given the Result too, unless `clean_fn` is
     given). `detail`: each record also has the DETAIL_FIELDS (the removed lines); `markdown`:
-    `clean_text` is markdown."""
+    `clean_text` is markdown. `on_late_error` is told, as `stats` is, of an error found after a
+    record was written (a Parquet output's row group that cannot hold one of its fields): the
+    record's number, why, and whether it had an error already."""
     reader = open_reader(src, text_field=text_field, url_field=url_field)
     if clean_fn is None:
         rule_dirs = tuple(os.fspath(r) for r in rules)
@@ -1362,6 +1375,8 @@ def clean_records(
     with open_writer(dst, fmt, schema=schema, detail=detail) as w:
         if isinstance(w, ParquetRecordWriter):
             w.on_error = stats.late_error
+            if on_late_error is not None:
+                w.on_error = _both(stats.late_error, on_late_error)
         return process_records(
             reader,
             w,
