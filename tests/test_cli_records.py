@@ -331,12 +331,14 @@ def test_max_bytes_applies_to_each_record(tmp_path):
     limit = str(len(NOISY.encode("utf-8")) + 1)
     args = [str(src), str(dst), "--max-bytes", limit, "--report", str(report)]
     result = CliRunner().invoke(app, args)
-    assert result.exit_code == 1, result.stderr
+    assert result.exit_code == 0, result.stderr  # skipped, not failed: as a file over it
     rows = read_rows(dst)
     assert rows[0]["error"] is None
     assert rows[1]["error"] == f"too large: 6000 bytes, over --max-bytes {limit}"
     assert rows[1]["clean_text"] is None and rows[1]["text"] == big
     assert [r["status"] for r in read_rows(report)] == ["cleaned", "skipped"]
+    assert f"{src}#2: skipped: too large: 6000 bytes, over --max-bytes {limit}" in result.stderr
+    assert "read 2, written 1, skipped 1, failed 0;" in result.stderr
 
 
 @pytest.mark.parametrize(

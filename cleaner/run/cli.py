@@ -706,7 +706,7 @@ def _clean_record_file(
         if stats.kinds:
             summary.warc_records(src, stats.kinds, stats.not_cleaned)
         _err(summary.render())
-    raise typer.Exit(EXIT_FAILED if stats.errors else EXIT_OK)
+    raise typer.Exit(EXIT_FAILED if summary.failed else EXIT_OK)
 
 
 _STOPPED_BY: list[int] = []  # the signal (SIGTERM, SIGHUP) that stopped the run, if one did
