@@ -686,7 +686,8 @@ def _clean_record_file(
         _err(f"clean: {exc}")
         raise typer.Exit(EXIT_USAGE) from None
     except KeyboardInterrupt:
-        stop()
+        with sigint_ignored(True):  # a second Ctrl-C must not cut the tidying short
+            stop()
         if not quiet:
             _err(f"clean: interrupted after {stats.records} records; {lost}")
         raise typer.Exit(EXIT_INTERRUPTED) from None

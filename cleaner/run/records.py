@@ -47,7 +47,7 @@ from typing import IO, Any, NamedTuple
 from cleaner.core.read import binary_kind
 from cleaner.run.files import put_in_place, temp_beside
 from cleaner.run.parallel import DEFAULT_CHUNKSIZE
-from cleaner.run.signals import sigint_deferred
+from cleaner.run.signals import sigint_deferred, sigint_ignored
 
 # --- formats ------------------------------------------------------------------------------------
 
@@ -807,7 +807,8 @@ class _AtomicWriter:
         if exc_type is None:
             self.commit()
         else:
-            self.abort()
+            with sigint_ignored(issubclass(exc_type, KeyboardInterrupt)):  # tidied up whole
+                self.abort()
 
     def open(self) -> None:
         raise NotImplementedError
@@ -1251,7 +1252,8 @@ def _in_workers(
                 yield failed(str(value), task.url, detail)
         finished = True
     finally:
-        pool.close(now=not finished)
+        with sigint_ignored(not finished):  # a second Ctrl-C must not cut the tidying short
+            pool.close(now=not finished)
 
 
 def process_records(
@@ -1312,6 +1314,11 @@ def process_records(
         if isinstance(getattr(reader, "kinds", None), Counter):
             stats.kinds = dict(reader.kinds.most_common())  # type: ignore[attr-defined]
             stats.not_cleaned = dict(reader.skips.most_common())  # type: ignore[attr-defined]
+        # The workers stopped now, as a folder run's are, not whenever the generator is
+        # collected (the traceback of a Ctrl-C raised after a record was written holds it).
+        close = getattr(results, "close", None)
+        if close is not None:
+            close()
     return stats
 
 
