@@ -669,6 +669,8 @@ def _clean_record_file(
             learned=learned,
             html=html,
             on_late_error=tally.late_error,
+            # The summary alone needs no removed lines: a worker need not send them back.
+            result_lines=report_fh is not None or explain_,
         )
     except ReportError as exc:
         stop()

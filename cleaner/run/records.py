@@ -212,10 +212,17 @@ class CleanFields:
     markdown: bool = False  # clean_text as markdown (--format md)
     learned: Any = None  # rules/repetition.Learned: the counts of --learn
     html: str = "extractor"  # --html: how an HTML record is read (cleaner.clean's html=)
+    # with_result: the Result with its removed and kept lines (False: without them, enough for
+    # a summary, and cheap to send back from a worker: a page may have 50,000 removed lines).
+    result_lines: bool = True
 
     def __call__(self, task: Task) -> dict[str, Any] | Cleaned:
         fields, result = self._clean(task)
-        return Cleaned(fields, result) if self.with_result else fields
+        if not self.with_result:
+            return fields
+        if result is not None and not self.result_lines:
+            result.removed, result.kept = [], []
+        return Cleaned(fields, result)
 
     def _clean(self, task: Task) -> tuple[dict[str, Any], Any]:
         detail = self.detail
@@ -1354,6 +1361,7 @@ def clean_records(
     learned: Any = None,
     html: str = "extractor",
     on_late_error: Callable[[int, str, bool], None] | None = None,
+    result_lines: bool = True,
 ) -> Stats:
     """Clean the record file `src` into `dst` (formats from the extensions, `-` is JSON Lines
     to stdout; a file is written atomically). `text_field` None tries "text", then "html".
@@ -1362,13 +1370,15 @@ def clean_records(
     given). `detail`: each record also has the DETAIL_FIELDS (the removed lines); `markdown`:
     `clean_text` is markdown. `on_late_error` is told, as `stats` is, of an error found after a
     record was written (a Parquet output's row group that cannot hold one of its fields): the
-    record's number, why, and whether it had an error already."""
+    record's number, why, and whether it had an error already. `result_lines` False: the Result
+    `on_record` is given has no removed or kept lines (a summary needs none)."""
     reader = open_reader(src, text_field=text_field, url_field=url_field)
     if clean_fn is None:
         rule_dirs = tuple(os.fspath(r) for r in rules)
         clean_fn = CleanFields(
-            site, rule_dirs, site_rules, detail, on_record is not None, markdown, learned, html
-        )
+            site, rule_dirs, site_rules, detail, on_record is not None, markdown, learned, html,
+            result_lines,
+        )  # fmt: skip
         if jobs > 1 or timeout:  # compiled once here, shared by every forked worker
             from cleaner.sites.identify import ruleset
 
