@@ -47,7 +47,7 @@ from typing import IO, Any, NamedTuple
 from cleaner.core.read import binary_kind
 from cleaner.run.files import put_in_place, temp_beside
 from cleaner.run.parallel import DEFAULT_CHUNKSIZE
-from cleaner.run.signals import sigint_deferred
+from cleaner.run.signals import sigint_deferred, sigint_ignored
 
 # --- formats ------------------------------------------------------------------------------------
 
@@ -212,10 +212,17 @@ class CleanFields:
     markdown: bool = False  # clean_text as markdown (--format md)
     learned: Any = None  # rules/repetition.Learned: the counts of --learn
     html: str = "extractor"  # --html: how an HTML record is read (cleaner.clean's html=)
+    # with_result: the Result with its removed and kept lines (False: without them, enough for
+    # a summary, and cheap to send back from a worker: a page may have 50,000 removed lines).
+    result_lines: bool = True
 
     def __call__(self, task: Task) -> dict[str, Any] | Cleaned:
         fields, result = self._clean(task)
-        return Cleaned(fields, result) if self.with_result else fields
+        if not self.with_result:
+            return fields
+        if result is not None and not self.result_lines:
+            result.removed, result.kept = [], []
+        return Cleaned(fields, result)
 
     def fields(self, task: Task) -> dict[str, Any]:
         """The cleaned fields alone (what a call gives without `with_result`)."""
@@ -812,7 +819,8 @@ class _AtomicWriter:
         if exc_type is None:
             self.commit()
         else:
-            self.abort()
+            with sigint_ignored(issubclass(exc_type, KeyboardInterrupt)):  # tidied up whole
+                self.abort()
 
     def open(self) -> None:
         raise NotImplementedError
@@ -1258,7 +1266,8 @@ def _in_workers(
                 yield failed(str(value), task.url, detail)
         finished = True
     finally:
-        pool.close(now=not finished)
+        with sigint_ignored(not finished):  # a second Ctrl-C must not cut the tidying short
+            pool.close(now=not finished)
 
 
 def process_records(
@@ -1321,7 +1330,22 @@ def process_records(
         if isinstance(getattr(reader, "kinds", None), Counter):
             stats.kinds = dict(reader.kinds.most_common())  # type: ignore[attr-defined]
             stats.not_cleaned = dict(reader.skips.most_common())  # type: ignore[attr-defined]
+        # The workers stopped now, as a folder run's are, not whenever the generator is
+        # collected (the traceback of a Ctrl-C raised after a record was written holds it).
+        close = getattr(results, "close", None)
+        if close is not None:
+            close()
     return stats
+
+
+def _both(
+    first: Callable[[int, str, bool], None], second: Callable[[int, str, bool], None]
+) -> Callable[[int, str, bool], None]:
+    def call(number: int, why: str, counted: bool) -> None:
+        first(number, why, counted)
+        second(number, why, counted)
+
+    return call
 
 
 def clean_records(
@@ -1345,19 +1369,25 @@ def clean_records(
     markdown: bool = False,
     learned: Any = None,
     html: str = "extractor",
+    on_late_error: Callable[[int, str, bool], None] | None = None,
+    result_lines: bool = True,
 ) -> Stats:
     """Clean the record file `src` into `dst` (formats from the extensions, `-` is JSON Lines
     to stdout; a file is written atomically). `text_field` None tries "text", then "html".
     `timeout`: each record's time budget in seconds (None: none), see `process_records`, as are
     `progress`, `max_bytes` and `on_record` (given the Result too, unless `clean_fn` is
     given). `detail`: each record also has the DETAIL_FIELDS (the removed lines); `markdown`:
-    `clean_text` is markdown."""
+    `clean_text` is markdown. `on_late_error` is told, as `stats` is, of an error found after a
+    record was written (a Parquet output's row group that cannot hold one of its fields): the
+    record's number, why, and whether it had an error already. `result_lines` False: the Result
+    `on_record` is given has no removed or kept lines (a summary needs none)."""
     reader = open_reader(src, text_field=text_field, url_field=url_field)
     if clean_fn is None:
         rule_dirs = tuple(os.fspath(r) for r in rules)
         clean_fn = CleanFields(
-            site, rule_dirs, site_rules, detail, on_record is not None, markdown, learned, html
-        )
+            site, rule_dirs, site_rules, detail, on_record is not None, markdown, learned, html,
+            result_lines,
+        )  # fmt: skip
         if jobs > 1 or timeout:  # compiled once here, shared by every forked worker
             from cleaner.sites.identify import ruleset
 
@@ -1371,6 +1401,8 @@ def clean_records(
     with open_writer(dst, fmt, schema=schema, detail=detail) as w:
         if isinstance(w, ParquetRecordWriter):
             w.on_error = stats.late_error
+            if on_late_error is not None:
+                w.on_error = _both(stats.late_error, on_late_error)
         return process_records(
             reader,
             w,
