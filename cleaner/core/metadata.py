@@ -10,6 +10,8 @@ from urllib.parse import urlsplit
 import regex
 from dateutil import parser as _dateparser
 
+from cleaner.rules import vocab
+
 # The <meta> tags that give a page's publication date, most specific first.
 DATE_META = (
     'meta[property="article:published_time"]',
@@ -24,10 +26,9 @@ DATE_META = (
     'meta[property="og:published_time"]',
 )
 
-_MONTH = (
-    r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?"
-    r"|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
-)
+# English month names, longest first ("September" before "Sept" before "Sep"); DATE is
+# case-insensitive.
+_MONTH = rf"(?:{'|'.join(map(re.escape, vocab.month_names('en')))})\.?"
 _WEEKDAY = r"(?:(?:Mon|Tue|Tues|Wed|Thu|Thur|Thurs|Fri|Sat|Sun)(?:day|nesday|urday|sday)?\.?,?\s+)"
 DATE = (
     rf"(?i:{_WEEKDAY}?(?:{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}"
@@ -52,7 +53,8 @@ DATE_LINE_RE = re.compile(
 
 # Words a byline's name may contain besides capitalised ones ("The Kyiv Independent news desk").
 _NAME_CONNECTORS = (
-    "and|&|of|the|news|desk|staff|team|with|for|in|de|van|von|der|den|da|di|du|la|le|el|al|bin|y|e"
+    f"{vocab.alternation('name_joiners')}|news|desk|staff|team|with|for|in"
+    f"|{vocab.alternation('name_particles')}"
     "|reporter|reporters|correspondent|editor|editors|writer|contributor|wire|services"
 )
 _NAME_WORD = rf"(?:\p{{Lu}}[\p{{L}}'’.\-]*|{_NAME_CONNECTORS}|\p{{Lu}}\.)"
@@ -127,9 +129,8 @@ def site_of_url(url: str | None) -> str | None:
 # Lines that carry a date which is not the publication date: a revision, a copyright, a
 # member's join date, a reviewer's sign-off, a site header's "today".
 _NOT_PUBLISHED = re.compile(
-    r"updat|modif|edited|revised|reviewed|aktualisiert|geändert|mis à jour|actualiz|aggiornat"
-    r"|bijgewerkt|atualiz|обновл|оновл|©|copyright|all rights|join|member since|registered"
-    r"|accessed|retrieved|\btoday\b|\bheute\b|aujourd",
+    f"{vocab.alternation('date_updated_label')}|{vocab.alternation('date_other_label')}"
+    r"|all rights|\btoday\b|\bheute\b|aujourd",
     re.I,
 )
 _PUBLISHED_LABEL = re.compile(
@@ -174,7 +175,7 @@ def published_date(text: str) -> str | None:
     return None
 
 
-_BY_WORD = r"(?:by|written by|posted by|words by|text by|story by|author|authors|von|par|por|di|door|av|автор|авторы|автори)"
+_BY_WORD = f"(?:{vocab.alternation('byline_word')})"
 _BY_START = regex.compile(rf"^(?:{_BY_WORD})\s*[:：]?\s+(?P<rest>.+)$", regex.I)
 _POSTED_BY = regex.compile(
     # "Posted by X", "Post by X » date", "Discussion in 'Y' started by X, date", "asked by X"
@@ -189,7 +190,9 @@ _NAME_STOP = regex.compile(
     regex.I,
 )
 _CAP_WORD = r"(?:\p{Lu}[\p{L}'’.\-]*|\p{Lu}\.)"
-_PARTICLE = r"(?:de|da|di|du|van|von|der|den|la|le|el|al|bin|y|e|dos|das|del|ter|ten)"
+_PARTICLE = (
+    f"(?:{vocab.alternation('name_particles')}|{vocab.alternation('name_particles_extra')})"
+)
 _PERSON = rf"{_CAP_WORD}(?:\s+(?:{_PARTICLE}\s+)*{_CAP_WORD}){{0,4}}"
 _NAMES_RE = regex.compile(
     rf"^(?P<names>{_PERSON}(?:\s*(?:,|&|\band\b|\bund\b|\bet\b|\by\b|\bи\b|\bі\b)\s*{_PERSON}){{0,5}})"
@@ -272,11 +275,7 @@ def name_line(text: str) -> str | None:
 
 
 # A byline's label on a line of its own, the name on the next line ("By" / "Jane Doe").
-_BY_LABEL_LINE = regex.compile(
-    r"^(?:by|written by|posted by|words by|author|authors|autor|auteur|von|par|por|door|автор)"
-    r"\s*[:：]?$",
-    regex.I,
-)
+_BY_LABEL_LINE = regex.compile(rf"^(?:{vocab.alternation('byline_label')})\s*[:：]?$", regex.I)
 
 
 def by_label(text: str) -> bool:

@@ -26,6 +26,7 @@ from cleaner.core.metadata import (
     iso_date,
 )
 from cleaner.core.normalise import n_tokens
+from cleaner.rules import vocab
 from cleaner.rules.firstchar import FirstCharIndex
 from cleaner.rules.registry import RULES
 
@@ -215,12 +216,13 @@ _phrase_rule(
     r"^(?:(?:visa|master\s?card|american\s?express|amex|discover|pay\s?pal|apple\s?pay|google\s?pay"
     r"|maestro|jcb|union\s?pay|diners(?:\s?club)?)[\s,/|]*){2,}$",
 )
+_NETWORKS = vocab.alternation("share_networks")
 _phrase_rule(
     "G105",
     r"^(?:share(?: this)?(?: article| story| post| page)?(?: on| via| to)?"
     r"|follow us(?: on .{0,40})?|follow @\w+.{0,80}|tweet|print(?: this)?(?: article)?|copy link|copied!?|e-?mail this"
-    r"|share on (?:facebook|twitter|x|linkedin|whatsapp|telegram|reddit|pinterest|email)"
-    r"|(?:(?:facebook|twitter|linkedin|whatsapp|telegram|reddit|pinterest|flipboard|e-?mail|print|x)[\s,|·•]*){2,})$",
+    rf"|share on (?:{_NETWORKS}|x|email)"
+    rf"|(?:(?:{_NETWORKS}|flipboard|e-?mail|print|x)[\s,|·•]*){{2,}})$",
 )
 _phrase_rule(
     "G106",
@@ -241,10 +243,7 @@ _phrase_rule(
     r"|read (?:more|also|next)|see also|more on this(?: story| topic)?|recommended(?: reading| stories)?"
     r"|also read|must read|don['’]t miss|you (?:may|might) (?:also )?(?:like|be interested in)"
     r"|see more|watch|more|(?:more|latest) (?:from|on|in) .{1,40})\s*[:：]|^also on \S+\.\w{2,}\b"
-    r"|^(?:related(?: articles| stories| content| coverage| posts)?|read more|see also|you may also like"
-    r"|you might also like|recommended(?: for you)?|more stories|more news|latest news|most read|most popular"
-    r"|trending(?: now)?|editors['’]? picks|don['’]t miss|must read|also read|read next|up next"
-    r"|more from .{1,40}|more in .{1,40}|more on .{1,40})$",
+    rf"|^(?:{vocab.alternation('related_heading')}|{vocab.alternation('popular_heading')})$",
 )
 _phrase_rule(
     "G111",
@@ -662,12 +661,7 @@ def story_list(doc: Doc) -> None:
 
 
 RELATED_BLOCK_MAX = 8  # a "Related" box lists a handful of headlines, not a page of them
-_RELATED_HEADING = re.compile(
-    r"^(?:related(?: articles| stories| content| coverage| posts)?|read more|see also|you may also like"
-    r"|you might also like|recommended(?: for you)?|more stories|don['’]t miss|must read|also read"
-    r"|read next|up next|more from .{1,40}|more in .{1,40}|more on .{1,40})$",
-    I,
-)
+_RELATED_HEADING = re.compile(rf"^(?:{vocab.alternation('related_heading')})$", I)
 
 
 @rule("G208")
