@@ -133,9 +133,7 @@ _NOT_PUBLISHED = re.compile(
     r"|all rights|\btoday\b|\bheute\b|aujourd",
     re.I,
 )
-_PUBLISHED_LABEL = re.compile(
-    r"publish|posted|\bon\b|veröffentlicht|publié|publicado|pubblicato|опубл", re.I
-)
+_PUBLISHED_LABEL = re.compile(vocab.alternation("date_published_label"), re.I)
 HEADER_LINE_MAX_CHARS = 160  # a byline or date line is short; a sentence that names a date is not
 _HAS_DIGIT = re.compile(r"\d")
 
@@ -190,9 +188,7 @@ _NAME_STOP = regex.compile(
     regex.I,
 )
 _CAP_WORD = r"(?:\p{Lu}[\p{L}'’.\-]*|\p{Lu}\.)"
-_PARTICLE = (
-    f"(?:{vocab.alternation('name_particles')}|{vocab.alternation('name_particles_extra')})"
-)
+_PARTICLE = f"(?:{vocab.alternation('name_particles')}|{vocab.alternation('name_particles_extra')})"
 _PERSON = rf"{_CAP_WORD}(?:\s+(?:{_PARTICLE}\s+)*{_CAP_WORD}){{0,4}}"
 _NAMES_RE = regex.compile(
     rf"^(?P<names>{_PERSON}(?:\s*(?:,|&|\band\b|\bund\b|\bet\b|\by\b|\bи\b|\bі\b)\s*{_PERSON}){{0,5}})"

@@ -1051,9 +1051,7 @@ def _shows(page: _Page, iso: str) -> bool:
 
 @functools.lru_cache(maxsize=1024)
 def _date_pattern(year: int, month: int, day: int) -> re.Pattern[str]:
-    names = "|".join(
-        re.escape(n) for n in sorted(_NAMES_OF[month], key=len, reverse=True)
-    )
+    names = "|".join(re.escape(n) for n in sorted(_NAMES_OF[month], key=len, reverse=True))
     d, m = rf"0?{day}", rf"0?{month}"
     return re.compile(
         rf"(?<!\d)(?:{year}[-/.]{m}[-/.]{d}|{d}[./]{m}[./]{year}|{m}/{d}/{year})(?!\d)"

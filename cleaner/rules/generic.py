@@ -213,8 +213,7 @@ _phrase_rule(
 )
 _phrase_rule(
     "G104",
-    r"^(?:(?:visa|master\s?card|american\s?express|amex|discover|pay\s?pal|apple\s?pay|google\s?pay"
-    r"|maestro|jcb|union\s?pay|diners(?:\s?club)?)[\s,/|]*){2,}$",
+    rf"^(?:(?:{vocab.alternation('payment_brands')})[\s,/|]*){{2,}}$",
 )
 _NETWORKS = vocab.alternation("share_networks")
 _phrase_rule(
@@ -270,10 +269,10 @@ _phrase_rule(
 _phrase_rule(
     "G116",
     r"^(?:edit(?: post| page| this)?|menu|main menu|search|search for:|home|log ?in|sign ?in|log ?out"
-    r"|register|advertisement|advertising|advert|ads?|sponsored(?: content)?|breaking(?: news)?|close|open"
+    rf"|register|{vocab.alternation('ad_label')}|breaking(?: news)?|close|open"
     r"|loading\.*|toggle|more|show more|load more|see more|next|previous|prev|back|photo|video|image"
-    r"|gallery|\d+\s+photos?|post navigation|anzeige|werbung|publicidade|publicidad|publicité"
-    r"|pubblicità|реклама|(?:previous|next|older|newer) (?:post|article|story|entry)\b.{0,150})$",
+    r"|gallery|\d+\s+photos?|post navigation"
+    r"|(?:previous|next|older|newer) (?:post|article|story|entry)\b.{0,150})$",
 )
 _phrase_rule(
     "G118",

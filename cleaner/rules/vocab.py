@@ -63,7 +63,7 @@ def words(concept: str, skip: tuple[str, ...] = ()) -> frozenset[str]:
 
 @functools.cache
 def alternation(concept: str, skip: tuple[str, ...] = ()) -> str:
-    """"a|b|c" for a regex: literal phrases escaped, regex concepts as written; file order."""
+    """ "a|b|c" for a regex: literal phrases escaped, regex concepts as written; file order."""
     parts = phrases(concept, skip)
     if not is_regex(concept):
         parts = tuple(map(re.escape, parts))
