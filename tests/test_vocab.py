@@ -93,6 +93,11 @@ def test_modules_read_what_they_expect():
     assert metadata.BYLINE_RE.match("By Ursula von der Leyen")
     assert metadata.by_label("Автор:")
     assert {"von", "and", "&"} <= pagemeta._NAME_PARTICLES
+    # byline_by: the label-line patterns leave out "di" and "av" (a line of its own).
+    assert metadata.byline_names("Di Mario Rossi") == "Mario Rossi"
+    assert not metadata.by_label("di") and metadata.by_label("Door")
+    assert pagemeta._BY_LABEL.match("Von:") and not pagemeta._BY_LABEL.match("av")
+    assert pagemeta._CONNECTOR.match("und") and not pagemeta._CONNECTOR.match("и")
     assert generic._RELATED_HEADING.match("You may also like")
     assert not generic._RELATED_HEADING.match("Most popular")  # G109 only: popular_heading
     assert all(isinstance(v, frozenset) and v for v in features.TOKEN_GROUPS.values())

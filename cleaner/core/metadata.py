@@ -59,7 +59,8 @@ _NAME_CONNECTORS = (
 )
 _NAME_WORD = rf"(?:\p{{Lu}}[\p{{L}}'’.\-]*|{_NAME_CONNECTORS}|\p{{Lu}}\.)"
 _NAME = rf"(?P<byline>{_NAME_WORD}(?:,?\s+{_NAME_WORD}){{0,9}})"
-_BY = r"(?i:by|written by|posted by|words by|author:|von|par|por|di|door|av|автор:?)"
+_BY_WORDS = f"{vocab.alternation('byline_by')}|{vocab.alternation('byline_by_verb')}"
+_BY = rf"(?i:{_BY_WORDS}|author:|автор:?)"
 BYLINE_RE = regex.compile(
     rf"^{_BY}\s+{_NAME}"
     rf"(?:\s*[|•·,–—-]?\s*(?:{_DATE_LABEL})?(?P<date>{DATE})(?:\s*(?:at|,)?\s*{TIME})?)?"
@@ -130,7 +131,7 @@ def site_of_url(url: str | None) -> str | None:
 # member's join date, a reviewer's sign-off, a site header's "today".
 _NOT_PUBLISHED = re.compile(
     f"{vocab.alternation('date_updated_label')}|{vocab.alternation('date_other_label')}"
-    r"|all rights|\btoday\b|\bheute\b|aujourd",
+    f"|all rights|{vocab.alternation('date_today_label')}",
     re.I,
 )
 _PUBLISHED_LABEL = re.compile(vocab.alternation("date_published_label"), re.I)
@@ -173,7 +174,7 @@ def published_date(text: str) -> str | None:
     return None
 
 
-_BY_WORD = f"(?:{vocab.alternation('byline_word')})"
+_BY_WORD = f"(?:{_BY_WORDS}|text by|story by|author|authors|автор|авторы|автори)"
 _BY_START = regex.compile(rf"^(?:{_BY_WORD})\s*[:：]?\s+(?P<rest>.+)$", regex.I)
 _POSTED_BY = regex.compile(
     # "Posted by X", "Post by X » date", "Discussion in 'Y' started by X, date", "asked by X"
@@ -190,9 +191,8 @@ _NAME_STOP = regex.compile(
 _CAP_WORD = r"(?:\p{Lu}[\p{L}'’.\-]*|\p{Lu}\.)"
 _PARTICLE = f"(?:{vocab.alternation('name_particles')}|{vocab.alternation('name_particles_extra')})"
 _PERSON = rf"{_CAP_WORD}(?:\s+(?:{_PARTICLE}\s+)*{_CAP_WORD}){{0,4}}"
-_NAMES_RE = regex.compile(
-    rf"^(?P<names>{_PERSON}(?:\s*(?:,|&|\band\b|\bund\b|\bet\b|\by\b|\bи\b|\bі\b)\s*{_PERSON}){{0,5}})"
-)
+_AND = "|".join(rf"\b{w}\b" for w in map(re.escape, vocab.phrases("name_and", skip=("it",))))
+_NAMES_RE = regex.compile(rf"^(?P<names>{_PERSON}(?:\s*(?:,|&|{_AND})\s*{_PERSON}){{0,5}})")
 _USERNAME = regex.compile(r"^[\p{Ll}\d][\p{L}\d_.-]{1,30}$")
 _NOT_A_NAME = regex.compile(
     r"^(?:the|a|an|our|this|my|your|use|category|tag|topic|date|price|popularity|relevance"
@@ -271,7 +271,11 @@ def name_line(text: str) -> str | None:
 
 
 # A byline's label on a line of its own, the name on the next line ("By" / "Jane Doe").
-_BY_LABEL_LINE = regex.compile(rf"^(?:{vocab.alternation('byline_label')})\s*[:：]?$", regex.I)
+_BY_LABEL_LINE = regex.compile(
+    rf"^(?:{vocab.alternation('byline_by', skip=('it', 'sv'))}|{vocab.alternation('byline_by_verb')}"
+    r"|author|authors|autor|auteur|автор)\s*[:：]?$",
+    regex.I,
+)
 
 
 def by_label(text: str) -> bool:

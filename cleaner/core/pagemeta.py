@@ -525,7 +525,8 @@ _NO_NAME = frozenset(
 # A byline's label on a line of its own; the name follows on the next lines.
 _BY_LABEL = re.compile(
     r"^(?:(?:written|posted|published|words|article|story|text)\s+)?by\s*:?$|^authors?\s*:?$"
-    r"|^(?:thread starter|started by|asked by|original poster|autor(?:in)?|auteur|door|von|par|por)\s*:?$",
+    r"|^(?:thread starter|started by|asked by|original poster|autor(?:in)?|auteur"
+    rf"|{vocab.alternation('byline_by', skip=('en', 'it', 'sv'))})\s*:?$",
     re.I,
 )
 _NOT_AUTHOR_LABEL = re.compile(r"review|edit|fact|check|photo|illustrat|translat|narrat", re.I)
@@ -651,7 +652,9 @@ def _markup_author(page: _Page) -> str | None:
     return None
 
 
-_CONNECTOR = re.compile(r"^(?:,|&|and|,\s*and|y|et|und|e)$", re.I)
+_CONNECTOR = re.compile(
+    rf"^(?:,|&|,\s*and|{vocab.alternation('name_and', skip=('ru', 'uk'))})$", re.I
+)
 
 
 _USERNAME = re.compile(r"^[\w.-]{2,30}$")
