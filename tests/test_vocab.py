@@ -41,10 +41,14 @@ def test_no_phrase_is_listed_twice_within_a_concept():
 
 
 def test_regex_concepts_compile_and_literal_ones_are_escaped():
+    from cleaner.rules.generic import _alternatives
+
     for concept in vocab.concepts():
         if vocab.is_regex(concept):
             for p in vocab.phrases(concept):
                 re.compile(p)
+                # One alternative an entry: "a|b" would escape the ^...$ a rule puts around it.
+                assert _alternatives(p) == [p], f"{concept}: {p!r} has a top-level |"
         pattern = re.compile(f"^(?:{vocab.alternation(concept)})$", re.I)
         if not vocab.is_regex(concept):
             assert all(pattern.match(p) for p in vocab.phrases(concept)), concept
@@ -78,7 +82,7 @@ def test_months_have_twelve_entries_a_language_and_one_number_a_name():
 
 
 def test_modules_read_what_they_expect():
-    from cleaner.core import features, metadata, pagemeta
+    from cleaner.core import features, html, metadata, pagemeta
     from cleaner.rules import generic
 
     assert vocab.month_numbers() == pagemeta._MONTH
@@ -100,6 +104,13 @@ def test_modules_read_what_they_expect():
     assert pagemeta._CONNECTOR.match("und") and not pagemeta._CONNECTOR.match("и")
     assert generic._RELATED_HEADING.match("You may also like")
     assert not generic._RELATED_HEADING.match("Most popular")  # G109 only: popular_heading
+    assert metadata.is_date_line("5 mins ago") and metadata.is_date_line("3 hours ago")
+    assert metadata.name_line("Audrey Huang, Print Managing Editor") == "Audrey Huang"
+    assert html._AUTHOR_META[1] == 'meta[property="article:author"]'
+    assert pagemeta._AUTHOR_META[: len(html._AUTHOR_META)] == vocab.phrases("author_meta")
+    assert generic.REGISTRY["G101"] and any(
+        p.code == "G101" and p.anchored.match("Перейти до змісту") for p in generic.PHRASES
+    )
     assert all(isinstance(v, frozenset) and v for v in features.TOKEN_GROUPS.values())
     assert "cookie" in features.TOKEN_GROUPS["popup"]
 

@@ -28,6 +28,7 @@ from cleaner.core.metadata import (
     published_date,
 )
 from cleaner.core.segment import ends_sentence
+from cleaner.rules import vocab
 from cleaner.rules.registry import RULES
 
 # Thresholds, each a named default with its reason.
@@ -514,7 +515,7 @@ def _dated_or_signed(doc: Doc, i: int) -> bool:
 # A question's or a post's relative stamp under its title: "Asked 11 years, 9 months ago".
 _ASKED = re.compile(
     r"^(?:asked|posted|answered|published|created|started)\s+(?:\d+|an?|one)\s+"
-    r"(?:second|minute|hour|day|week|month|year)s?\b.*\bago$",
+    rf"(?:{vocab.alternation('time_unit')})s?\b.*\bago$",
     re.I,
 )
 

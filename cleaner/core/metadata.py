@@ -42,11 +42,12 @@ DATE_RE = re.compile(DATE, re.I)
 TIME_ONLY_RE = re.compile(rf"^{TIME}$")
 
 _DATE_LABEL = r"(?i:(?:last\s+)?(?:updated|published|posted|modified|date)(?:\s+on)?\s*:?\s*)"
+_UNITS = f"{vocab.alternation('time_unit')}|{vocab.alternation('time_unit_short')}"
 # A line that is only a date: "March 07, 2023", "Updated: 7 March 2023 10:00 GMT", "Updated".
 DATE_LINE_RE = re.compile(
     rf"^{_DATE_LABEL}?{DATE}(?:\s*(?:at|,|\||-|–|•|·)?\s*{TIME})?(?:\s*[|•·]?\s*{READ_TIME})?\.?$"
     rf"|^{READ_TIME}$|^(?:last\s+)?(?:updated|published|posted)\s*:?$"
-    rf"|^(?:(?:updated|posted)\s+)?(?:\d+|an?|one)\s+(?:second|sec|minute|min|hour|hr|day|week|month|year)s?\s+ago"
+    rf"|^(?:(?:updated|posted)\s+)?(?:\d+|an?|one)\s+(?:{_UNITS})s?\s+ago"
     rf"(?:\s+at\s+{TIME})?$|^(?:yesterday|today|just now)(?:\s+at\s+{TIME})?$",
     re.I,
 )
@@ -195,15 +196,12 @@ _AND = "|".join(rf"\b{w}\b" for w in map(re.escape, vocab.phrases("name_and", sk
 _NAMES_RE = regex.compile(rf"^(?P<names>{_PERSON}(?:\s*(?:,|&|{_AND})\s*{_PERSON}){{0,5}})")
 _USERNAME = regex.compile(r"^[\p{Ll}\d][\p{L}\d_.-]{1,30}$")
 _NOT_A_NAME = regex.compile(
-    r"^(?:the|a|an|our|this|my|your|use|category|tag|topic|date|price|popularity|relevance"
-    r"|newest|oldest|name|type|location|team|staff)\b",
+    rf"^(?:{vocab.alternation('not_a_name_start')})\b",
     regex.I,
 )
 # A role after a name ("Audrey Huang, Print Managing Editor"): a comma, then words of a role.
 _ROLE_TAIL = regex.compile(
-    r",\s*(?:[^,]*\b(?:editor|writer|reporter|correspondent|columnist"
-    r"|contributor|director|expert|ph\.?d|md|ceo|founder|author|journalist"
-    r"|analyst|attorney|professor)\b.*|ph\.?d\.?|m\.?d\.?)$",
+    rf",\s*(?:[^,]*\b(?:{vocab.alternation('job_title')})\b.*|ph\.?d\.?|m\.?d\.?)$",
     regex.I,
 )
 BYLINE_MAX_NAMES = 6

@@ -487,15 +487,7 @@ _BY_PREFIX = re.compile(
     r"(?:by|from)\s*:?\s*(?=\S)|^(?:author|authors|autor|auteur|autore|auteurs)\s*:\s*",
     re.I,
 )
-_AUTHOR_META = (
-    "author",
-    "article:author",
-    "parsely-author",
-    "sailthru.author",
-    "dc.creator",
-    "dcterms.creator",
-    "citation_author",
-)
+_AUTHOR_META = (*vocab.phrases("author_meta"), *vocab.phrases("author_meta_more"))
 _NOT_NAME = re.compile(
     r"https?:|www\.|@|\.(?:com|org|net)\b|^\W|[{}<>=;#/\\]|^\w+(?:\.\w+){2,}$", re.I
 )
@@ -504,24 +496,7 @@ _NOT_NAME = re.compile(
 _DIGITS = re.compile(r"\d{3}")
 _HANDLE = re.compile(r"^[^\W\d_][\w.-]{1,29}$")
 # Placeholders and roles that templates put where a name should be.
-_NO_NAME = frozenset(
-    [
-        "undefined",
-        "null",
-        "none",
-        "admin",
-        "administrator",
-        "webmaster",
-        "anonymous",
-        "unknown",
-        "author",
-        "editor",
-        "staff",
-        "guest",
-        "user",
-        "name",
-    ]
-)
+_NO_NAME = vocab.words("author_placeholder")
 # A byline's label on a line of its own; the name follows on the next lines.
 _BY_LABEL = re.compile(
     r"^(?:(?:written|posted|published|words|article|story|text)\s+)?by\s*:?$|^authors?\s*:?$"
@@ -715,30 +690,7 @@ def _shown_author(page: _Page) -> str | None:
 
 
 # Words of a job title, a section or a button, which the lines beside a byline often are.
-_ROLE_WORDS = frozenset(
-    [
-        "director",
-        "founder",
-        "manager",
-        "editor",
-        "reviewer",
-        "contributor",
-        "writer",
-        "press",
-        "release",
-        "news",
-        "insights",
-        "thoughts",
-        "health",
-        "review",
-        "log",
-        "sign",
-        "get",
-        "started",
-        "home",
-        "blog",
-    ]
-)
+_ROLE_WORDS = vocab.words("byline_neighbour_word")
 _SEPARATOR_LINE = re.compile(r"^[\W_]{0,3}$")
 
 
@@ -832,11 +784,9 @@ def _class_author(page: _Page) -> str | None:
     return None
 
 
-_RANK_WORDS = frozenset(["owner", "author", "member", "moderator", "admin", "ceo", "cofounder"])
+_RANK_WORDS = vocab.words("forum_rank")
 # Labels that author elements hold besides names.
-_NOT_A_NAME_WORDS = frozenset(
-    ["by", "author", "authors", "written by", "posted by", "about the author"]
-)
+_NOT_A_NAME_WORDS = vocab.words("author_box_label")
 
 
 # --- date --------------------------------------------------------------------------------------

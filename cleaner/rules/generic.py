@@ -182,10 +182,7 @@ def _apply_phrases(doc: Doc, rules: tuple[PhraseRule, ...]) -> None:
 
 _phrase_rule(
     "G101",
-    r"^(?:skip|jump) (?:to|over) (?:the )?(?:main |primary )?(?:content|navigation|menu|search|footer|article)$"
-    r"|^(?:accessibility links|skip navigation|toggle navigation|open navigation menu)$"
-    r"|^(?:zum inhalt springen|aller au contenu(?: principal)?|saltar al contenido(?: principal)?"
-    r"|passa al contenuto(?: principale)?|перейти к (?:содержанию|основному содержанию)|перейти до змісту)$",
+    "|".join(f"^{p}$" for p in vocab.phrases("skip_link")),
 )
 _phrase_rule(
     "G102",
@@ -493,10 +490,12 @@ def repeated_caption(doc: Doc) -> None:
 
 _PAREN_CAPTION = re.compile(r"^\([^()]{2,160}[^()\s.!?…]\)$")  # a sentence in brackets ends in "."
 _CREDIT_TAIL = re.compile(r"(?:\*\*|__)[^*_\n]{2,80}(?:\*\*|__)\s*$")
+_MEDIA = vocab.alternation("media_word")
+_CREDIT = vocab.alternation("credit_label")
 _PHOTO_CREDIT = re.compile(
-    r"^(?:photo|image|picture|illustration|video|graphic|credit|source|foto)s?(?:\s+(?:by|credit))?\s*[:/©]"
+    rf"^(?:{_MEDIA}|graphic|{_CREDIT})s?(?:\s+(?:by|credit))?\s*[:/©]"
     r"|^(?:\(?(?:photo|image)s?:)|(?:/|\|)\s*(?:getty images|afp|reuters|ap|epa|shutterstock)\)?$"
-    r"|\((?:image|photo|picture|pic|credit|source|foto)s?(?: credit)?\s*:[^()]{1,80}\)$",
+    rf"|\((?:image|photo|picture|pic|{_CREDIT})s?(?: credit)?\s*:[^()]{{1,80}}\)$",
     I,
 )
 CAPTION_MAX_WORDS = 30
@@ -525,7 +524,7 @@ def caption(doc: Doc) -> None:
 
 
 _IMAGE_PLACEHOLDER = re.compile(
-    r"^[•·*\-]?\s*(?:\d+\s*[x×:]\s*\d+\s+)?(?:image|photo|picture|video|gallery|illustration|thumbnail|icon|logo)$",
+    rf"^[•·*\-]?\s*(?:\d+\s*[x×:]\s*\d+\s+)?(?:{_MEDIA}|gallery|thumbnail|icon|logo)$",
     I,
 )
 
