@@ -49,9 +49,8 @@ _WORD = regex.compile(r"\w+")
 _UNSPACED = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Thai}\p{Lao}\p{Khmer}\p{Myanmar}]")
 CHARS_PER_UNSPACED_WORD = 2  # about two characters a word in Chinese and Japanese
 _CREDIT = re.compile(
-    r"^\(?(?:with (?:additional )?reporting (?:by|from)|(?:additional )?reporting by|writing by"
-    r"|editing by|compiled by|translated by|additional reporting)\b"
-    r"|\bcontributed (?:to )?(?:this|the) (?:report|story|article)\b|\breported from\b",
+    rf"^\(?(?:{vocab.alternation('reporting_credit')})\b"
+    f"|{vocab.alternation('reporting_credit_anywhere')}",
     re.I,
 )
 _TITLE_END_BAD = re.compile(r"[.,;:]$")
@@ -398,8 +397,7 @@ _META_CODES = {"G301", "G302"}
 
 # A credit or a revision line is never the title ("Edited by X", "Updated: Jan 31").
 _CREDIT_LABEL = re.compile(
-    r"^(?:updated|last updated|edited by|reviewed by|medically reviewed|fact[- ]checked by"
-    r"|written by|posted|published|photo(?:graph)?s? by|credit)\b",
+    rf"^(?:{vocab.alternation('credit_or_revision_label')})\b",
     re.I,
 )
 
