@@ -77,6 +77,7 @@ def test_months_have_twelve_entries_a_language_and_one_number_a_name():
     numbers = vocab.month_numbers()
     assert len(numbers) == len(vocab.phrases("months"))  # no name under two months
     assert numbers["january"] == 1 and numbers["грудня"] == 12 and numbers["mai"] == 5
+    assert len(vocab.months_of("en")) == 12 and vocab.months_of("nl")[1] == ("februari",)
     names = vocab.month_names("en")
     assert names.index("september") < names.index("sept") < names.index("sep")
 
@@ -87,6 +88,7 @@ def test_modules_read_what_they_expect():
 
     assert vocab.month_numbers() == pagemeta._MONTH
     assert metadata.DATE_RE.search("Posted Sept. 7, 2023") is not None
+    assert "sep(?:t(?:ember)?)?" in metadata._MONTH  # one month's names as a prefix chain
     assert metadata.iso_date("7 September 2023") == "2023-09-07"
     assert pagemeta.text_dates("4 mai 2025")[0][1] == "2025-05-04"
     # The two revision-label lists differ by the Ukrainian stem (pagemeta never had it).

@@ -26,9 +26,22 @@ DATE_META = (
     'meta[property="og:published_time"]',
 )
 
-# English month names, longest first ("September" before "Sept" before "Sep"); DATE is
-# case-insensitive.
-_MONTH = rf"(?:{'|'.join(map(re.escape, vocab.month_names('en')))})\.?"
+
+def _prefix_chain(names: tuple[str, ...]) -> str:
+    """("sep", "sept", "september") -> "sep(?:t(?:ember)?)?": one month's names, each a prefix
+    of the next, as one pattern that tries the longest first (and costs a search no more than
+    the first letters do)."""
+    names = tuple(sorted(names, key=len))
+    tail = ""
+    for shorter, longer in zip(names[-2::-1], names[:0:-1], strict=True):
+        if not longer.startswith(shorter):
+            raise ValueError(f"month names that are not prefixes of one another: {names}")
+        tail = f"(?:{re.escape(longer[len(shorter) :])}{tail})?"
+    return re.escape(names[0]) + tail
+
+
+# English month names, January first; DATE is case-insensitive.
+_MONTH = f"(?:{'|'.join(_prefix_chain(names) for names in vocab.months_of('en'))})\\.?"
 _WEEKDAY = r"(?:(?:Mon|Tue|Tues|Wed|Thu|Thur|Thurs|Fri|Sat|Sun)(?:day|nesday|urday|sday)?\.?,?\s+)"
 DATE = (
     rf"(?i:{_WEEKDAY}?(?:{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}"

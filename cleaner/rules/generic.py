@@ -253,8 +253,9 @@ _phrase_rule(
 
 # --- G108: screen-size tokens ---------------------------------------------------------------------
 
-_SIZE_TOKEN = re.compile(r"^(?:XXS|XS|SM|MD|LG|XL|XXL)$")
-_SIZE_LINE = re.compile(r"^(?:(?:XXS|XS|SM|MD|LG|XL|XXL)\s+){1,}(?:XXS|XS|SM|MD|LG|XL|XXL)$")
+_SIZES = vocab.alternation("screen_size_token")
+_SIZE_TOKEN = re.compile(rf"^(?:{_SIZES})$")
+_SIZE_LINE = re.compile(rf"^(?:(?:{_SIZES})\s+){{1,}}(?:{_SIZES})$")
 
 
 @rule("G108")
@@ -495,11 +496,12 @@ def media_placeholder(doc: Doc) -> None:
             doc.remove(i, "G205", REGISTRY["G205"].reason)
 
 
+_COMMENT_VERBS = vocab.phrases("comment_verb")  # how every _COMMENT_HEADER line ends
+_VERB = vocab.alternation("comment_verb")
 _COMMENT_HEADER = re.compile(
-    rf"^.{{1,80}}?\s+(?:on\s+)?{DATE}(?:\s*(?:at|,|-)?\s*{TIME})?\s*(?:said|says|wrote)\s*:?$"
-    r"|^.{1,80}?\s(?:says|said|wrote)\s*:$",
+    rf"^.{{1,80}}?\s+(?:on\s+)?{DATE}(?:\s*(?:at|,|-)?\s*{TIME})?\s*(?:{_VERB})\s*:?$"
+    rf"|^.{{1,80}}?\s(?:{_VERB})\s*:$",
 )
-_COMMENT_VERBS = ("said", "says", "wrote")  # how every _COMMENT_HEADER line ends
 COMMENT_MIN_HEADERS = 2  # one "X says:" line may be a quote; two dated ones are a thread
 
 
