@@ -86,11 +86,3 @@ def month_numbers() -> dict[str, int]:
 def months_of(lang: str) -> tuple[tuple[str, ...], ...]:
     """A language's month names, January first: twelve tuples (empty where it adds none)."""
     return tuple(tuple(names.split()) for names in _concept("months")[lang])
-
-
-@functools.cache
-def month_names(*langs: str) -> tuple[str, ...]:
-    """The month names of these languages (all when none), longest first (for a regex that
-    must try "september" before "sep")."""
-    skip = tuple(lang for lang in languages("months") if langs and lang not in langs)
-    return tuple(sorted(phrases("months", skip), key=len, reverse=True))
