@@ -105,6 +105,8 @@ def test_modules_read_what_they_expect():
     assert generic._RELATED_HEADING.match("You may also like")
     assert not generic._RELATED_HEADING.match("Most popular")  # G109 only: popular_heading
     assert metadata.is_date_line("5 mins ago") and metadata.is_date_line("3 hours ago")
+    assert metadata.is_date_line("Updated: 7 March 2023") and metadata.is_date_line("Posted")
+    assert metadata.is_date_line("Just now") and metadata.is_date_line("Modified 2023-03-07")
     assert metadata.name_line("Audrey Huang, Print Managing Editor") == "Audrey Huang"
     assert html._AUTHOR_META[1] == 'meta[property="article:author"]'
     assert pagemeta._AUTHOR_META[: len(html._AUTHOR_META)] == vocab.phrases("author_meta")

@@ -54,14 +54,18 @@ READ_TIME = r"(?i:\d+\s*(?:min(?:ute)?s?)\.?\s*(?:read|listen))"
 DATE_RE = re.compile(DATE, re.I)
 TIME_ONLY_RE = re.compile(rf"^{TIME}$")
 
-_DATE_LABEL = r"(?i:(?:last\s+)?(?:updated|published|posted|modified|date)(?:\s+on)?\s*:?\s*)"
+_LABEL = vocab.alternation("date_label")
+_TODAY = vocab.alternation("relative_day")
+_DATE_LABEL = (
+    rf"(?i:(?:last\s+)?(?:{_LABEL}|{vocab.alternation('date_label_more')})(?:\s+on)?\s*:?\s*)"
+)
 _UNITS = f"{vocab.alternation('time_unit')}|{vocab.alternation('time_unit_short')}"
 # A line that is only a date: "March 07, 2023", "Updated: 7 March 2023 10:00 GMT", "Updated".
 DATE_LINE_RE = re.compile(
     rf"^{_DATE_LABEL}?{DATE}(?:\s*(?:at|,|\||-|–|•|·)?\s*{TIME})?(?:\s*[|•·]?\s*{READ_TIME})?\.?$"
-    rf"|^{READ_TIME}$|^(?:last\s+)?(?:updated|published|posted)\s*:?$"
+    rf"|^{READ_TIME}$|^(?:last\s+)?(?:{_LABEL})\s*:?$"
     rf"|^(?:(?:updated|posted)\s+)?(?:\d+|an?|one)\s+(?:{_UNITS})s?\s+ago"
-    rf"(?:\s+at\s+{TIME})?$|^(?:yesterday|today|just now)(?:\s+at\s+{TIME})?$",
+    rf"(?:\s+at\s+{TIME})?$|^(?:{_TODAY})(?:\s+at\s+{TIME})?$",
     re.I,
 )
 
@@ -93,9 +97,7 @@ def is_date_line(text: str) -> bool:
 
 
 # Every date line has a digit or starts with a label word: a cheap test before the big pattern.
-_DATE_HINT = re.compile(
-    r"\d|^(?:last|updated|published|posted|yesterday|today|just now|an?\s|one\s)", re.I
-)
+_DATE_HINT = re.compile(rf"\d|^(?:last|{_LABEL}|{_TODAY}|an?\s|one\s)", re.I)
 
 
 _YEAR = re.compile(r"(?<!\d)(?:1[89]|2[01])\d{2}(?!\d)")
@@ -198,7 +200,7 @@ _POSTED_BY = regex.compile(
 )
 # Where a name ends: a separator, a date, "on", "in", "|", "–", a role after a comma.
 _NAME_STOP = regex.compile(
-    r"\s+(?:on|in|at|am|le|el|il|le|updated|published|posted|fact-checked|reviewed|edited|–|—|-|\||•|·|»)\s"
+    rf"\s+(?:on|in|at|am|le|el|il|le|{_LABEL}|fact-checked|reviewed|edited|–|—|-|\||•|·|»)\s"
     r"|\s*[|•·–—]\s*|\s*[(\[]|\s+\d",
     regex.I,
 )
