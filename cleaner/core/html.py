@@ -19,6 +19,7 @@ from cleaner.core.metadata import DATE_META as _DATE_META
 from cleaner.core.metadata import iso_date
 from cleaner.core.normalise import normalise_text
 from cleaner.core.normalise import tidy as _tidy
+from cleaner.rules import vocab
 from cleaner.sites.rulefile import SiteRules
 
 _TITLE_OPEN = re.compile(r"<title\b[^>]*>", re.I)
@@ -28,12 +29,9 @@ _URL_DATE = re.compile(r"/((?:19|20)\d{2})[/-](\d{1,2})[/-](\d{1,2})(?:/|[^\d]|$
 _JSONLD_DATE = re.compile(r'"datePublished"\s*:\s*"([^"]{8,40})"')
 _JSONLD_AUTHOR = re.compile(r'"author"\s*:\s*(?:\[\s*)?\{[^{}]*?"name"\s*:\s*"([^"]{2,80})"')
 
-_AUTHOR_META = (
-    'meta[name="author"]',
-    'meta[property="article:author"]',
-    'meta[name="parsely-author"]',
-    'meta[name="sailthru.author"]',
-    'meta[name="dc.creator"]',
+_AUTHOR_META = tuple(
+    f'meta[{"property" if ":" in name else "name"}="{name}"]'
+    for name in vocab.phrases("author_meta")
 )
 
 
