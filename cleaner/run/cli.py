@@ -21,6 +21,7 @@ from typing import Annotated
 import typer
 
 from cleaner import __version__
+from cleaner.run import signals
 from cleaner.run.files import (
     Item,
     count_items,
@@ -719,11 +720,13 @@ def _stop(signum: int, frame) -> None:
     """SIGTERM and SIGHUP stop a run as Ctrl-C does (summary, no half output); the exit code
     is then 128 + the signal's number, as a shell reports it."""
     _STOPPED_BY.append(signum)
-    raise KeyboardInterrupt
+    signals.latch(signum, frame)
 
 
 def main() -> None:
     if threading.current_thread() is threading.main_thread():
+        signals.reset()
+        signal.signal(signal.SIGINT, signals.latch)
         for name in ("SIGTERM", "SIGHUP"):
             if hasattr(signal, name):
                 signal.signal(getattr(signal, name), _stop)

@@ -47,6 +47,7 @@ from typing import IO, Any, NamedTuple
 from cleaner.core.read import binary_kind
 from cleaner.run.files import put_in_place, temp_beside
 from cleaner.run.parallel import DEFAULT_CHUNKSIZE
+from cleaner.run.signals import check as check_interrupt
 from cleaner.run.signals import sigint_deferred, sigint_ignored
 
 # --- formats ------------------------------------------------------------------------------------
@@ -833,6 +834,7 @@ class _AtomicWriter:
         try:
             with self._writing():
                 self._close()
+                check_interrupt()  # an interrupted run leaves no output, a dropped Ctrl-C too
                 if self.tmp is not None:
                     put_in_place(self.tmp, self.path)
                     self.tmp = None

@@ -1,7 +1,8 @@
 """Ctrl-C (SIGINT) in a run, for folders and record files alike: held back while an output and
 its report line are written, so that an interrupted run never has an output its report does
 not name (`sigint_deferred`), and ignored while an interrupted run tidies up
-(`sigint_ignored`). SIGTERM and SIGHUP are turned into the same KeyboardInterrupt by cli.main.
+(`sigint_ignored`), and never lost (`latch`, `check`). SIGTERM and SIGHUP are turned into the
+same KeyboardInterrupt by cli.main.
 """
 
 from __future__ import annotations
@@ -10,6 +11,27 @@ import contextlib
 import signal
 import threading
 from collections.abc import Iterator
+
+_LATCHED: list[int] = []  # Ctrl-C came during the run (set by `latch`)
+
+
+def latch(signum: int, frame: object) -> None:
+    """The CLI's SIGINT handler: Python's own (KeyboardInterrupt), and remembered. Python drops
+    an exception raised inside a finalizer ("Exception ignored in: <function Group.__del__>"),
+    so a Ctrl-C that lands in one would be lost and the run go on to its end; `check` raises
+    it again at the next output."""
+    _LATCHED.append(signum)
+    raise KeyboardInterrupt
+
+
+def reset() -> None:
+    _LATCHED.clear()
+
+
+def check() -> None:
+    """KeyboardInterrupt if a Ctrl-C came (`latch`) that no one has seen: it was dropped."""
+    if _LATCHED:
+        raise KeyboardInterrupt
 
 
 @contextlib.contextmanager
@@ -32,6 +54,7 @@ def sigint_deferred() -> Iterator[None]:
                 previous(signal.SIGINT, None)  # Python's own handler raises KeyboardInterrupt
             else:
                 raise KeyboardInterrupt
+        check()
 
 
 @contextlib.contextmanager
