@@ -30,6 +30,8 @@ PROSE = (
         ("Posted by IndustrySelect on Tuesday, August 29, 2023", "2023-08-29"),
         ("Published Oct 10, 2023 - [Updated Dec 3, 2025]", "2023-10-10"),
         ("09/25/2025", "2025-09-25"),
+        ("August 16, 2019 - Updated July 9, 2025", "2019-08-16"),
+        ("Updated Dec 3, 2025 | Published Oct 10, 2023", "2023-10-10"),
     ],
 )
 def test_published_date_shapes(line, iso):
@@ -48,6 +50,18 @@ def test_published_date_shapes(line, iso):
 )
 def test_not_a_publication_date(line):
     assert published_date(line) is None
+
+
+def test_a_revision_date_dates_a_copy_only_without_a_publication_date():
+    title = "Ferry operator adds winter crossings"
+    prose = (
+        "The ferry operator will run two extra crossings a day through the winter, after a "
+        "summer in which passenger numbers rose by almost a fifth on the island route.\n\n"
+    ) * 3
+    only = cleaner.clean(f"{title}\n\nUpdated January 2, 2024\n\n{prose}", name="a.txt")
+    assert only.date == "2024-01-02"
+    both = f"{title}\n\nUpdated January 2, 2024\n\nPublished March 7, 2023\n\n{prose}"
+    assert cleaner.clean(both, name="a.txt").date == "2023-03-07"
 
 
 @pytest.mark.parametrize(

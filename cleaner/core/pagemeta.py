@@ -33,7 +33,7 @@ from urllib.parse import urljoin, urlsplit, urlunsplit
 from selectolax.lexbor import LexborHTMLParser
 
 from cleaner.core.data import Metadata
-from cleaner.core.metadata import DATE_META, iso_date
+from cleaner.core.metadata import DATE_META, NOT_PUBLISHED_LABEL, iso_date, line_date
 from cleaner.core.normalise import tidy
 
 # --- the page's structured data ----------------------------------------------------------------
@@ -164,6 +164,7 @@ class _Page:
         self.canonical = _canonical(tree, self.meta, url)
         self.h1 = None  # the headline's <h1>, once the title is read
         self.shown_at: tuple[str, int] | bool | None = False  # _shown_date_at, once read
+        self.revised: str | None = None  # a revision date by the headline (_find_shown_date_at)
         self._lines: tuple[list[str], int | None] | None = None
         names = [*self.meta.get("og:site_name", []), *self.meta.get("application-name", [])]
         names += self.meta.get("apple-mobile-web-app-title", [])
@@ -864,13 +865,8 @@ _URL_DATES = (
     re.compile(r"/((?:19|20)\d{2})[/-](\d{1,2})[/-](\d{1,2})(?!\d)"),
     re.compile(r"/((?:19|20)\d{2})(\d{2})(\d{2})(?=[/_.-]|$)"),
 )
-_UPDATED = re.compile(
-    r"updat|modif|edited|revised|reviewed|aktualisiert|geändert|mis à jour|actualiz|aggiornat"
-    r"|bijgewerkt|atualiz|обновл",
-    re.I,
-)
-# Dates that are not the page's: a member's join date, a reference's access date, a copyright.
-_OTHER_DATE = re.compile(r"join|member since|registered|accessed|retrieved|©|copyright", re.I)
+# A date labelled so is not the publication's: metadata.first_published's policy, the text path's.
+_UPDATED = NOT_PUBLISHED_LABEL
 
 _MONTH_NAMES = {
     1: "january jan januar janvier janv enero ene gennaio genn gen janeiro januari января январь січня січень",
@@ -1066,13 +1062,12 @@ def _find_shown_date_at(page: _Page) -> tuple[str, int] | None:
         line = lines[i]
         if len(line) > 160:
             continue
-        for offset, value in text_dates(line, month_first):
-            label = line[max(0, offset - 30) : offset]
-            if not label.strip() and i > 0 and len(lines[i - 1]) < 40:
-                label = lines[i - 1]
-            if _UPDATED.search(label) or _OTHER_DATE.search(label):
-                continue
+        above = lines[i - 1] if i > 0 and len(lines[i - 1]) < 40 else ""
+        value, revised = line_date(line, text_dates(line, month_first), above)
+        if value:
             return value, i - at
+        if revised and page.revised is None and -SHOWN_ABOVE <= i - at <= SHOWN_BELOW:
+            page.revised = revised  # "Updated March 3, 2024" by the headline: the last resort
     return None
 
 
@@ -1121,7 +1116,9 @@ def _date(page: _Page) -> str | None:
     # prints it, since templates stamp one on pages (services, shops) that show no date.
     if found and (rank == 0 or found == shown or _shows(page, found)):
         return found
-    return shown or _url_date(page.url) or _url_date(page.canonical)
+    if shown is None:
+        _shown_date_at(page)  # the revision date by the headline, read with the shown date
+    return shown or _url_date(page.url) or _url_date(page.canonical) or page.revised
 
 
 # --- the whole -----------------------------------------------------------------------------------
