@@ -513,7 +513,8 @@ def _header_line(doc: Doc, i: int) -> bool:
 # "Founder & CEO". Short, and made of a role's words.
 _ROLE_LINE = re.compile(
     r"^(?:[\w&.'’-]+\s+){0,3}(?:editor|writer|reporter|correspondent|columnist|contributor"
-    r"|co-?founder|founder|ceo|cto|director|journalist|analyst)s?(?:\s+(?:of|at|&|and)(?:\s+[\w&.'’-]+){1,3})?$",
+    r"|co-?founder|founder|ceo|cto|vp|svp|president|director|journalist|analyst|strategist)s?"
+    r"(?:\s+(?:of|at|&|and)(?:\s+[\w&.'’-]+){1,3}|\s+[-–—|]\s+[\w&.'’ -]{1,30})?$",
     re.I,
 )
 
@@ -570,26 +571,103 @@ def _anchored_title(doc: Doc, start: int) -> int | None:
     hi = min(len(units), start + MAX_GAP + 1)
     for anchor in range(hi - 1, lo - 1, -1):
         if _dated_or_signed(doc, anchor):
-            title = _title_above(doc, anchor)
+            title = _title_at(doc, anchor)
             if title is not None:
                 return title
-    for anchor in range(lo):
-        if _dated_or_signed(doc, anchor) and _opens_prose(doc, anchor):
-            title = _title_above(doc, anchor)
-            if title is not None:
-                return title
+    far = [a for a in range(lo) if _dated_or_signed(doc, a) and _opens_prose(doc, a)]
+    for anchor in far:
+        title = _title_at(doc, anchor)
+        if title is not None:
+            return title
+    # No headline above any of them: a kicker's date or byline above the title ("December 17,
+    # 2025 • 8 minutes" / the title / the first paragraph).
+    for anchor in [*range(hi - 1, lo - 1, -1), *far]:
+        if anchor >= lo and not _dated_or_signed(doc, anchor):
+            continue
+        title = _title_below(doc, anchor)
+        if title is not None:
+            return title
+    return None
+
+
+SHORT_TITLE_WORDS = 3  # "Back to Blog", "Industry Insights": a label above a kicker's date
+
+
+def _title_at(doc: Doc, anchor: int) -> int | None:
+    """The headline above a dated or signed line; where that is a short label and a longer
+    headline stands right below the line, the one below (a kicker's date)."""
+    above = _title_above(doc, anchor)
+    if above is None or words(doc.units[above].text) > SHORT_TITLE_WORDS:
+        return above
+    below = _title_below(doc, anchor)
+    if below is not None and words(doc.units[below].text) > words(doc.units[above].text):
+        return below
+    return above
+
+
+def _usable_title(doc: Doc, i: int) -> bool:
+    """Shaped like a title, and not a line a rule keeps or an author box's line."""
+    u = doc.units[i]
+    return (
+        u.kind != "item"
+        and not u.protected
+        and (u.removed is None or u.removed.rule in ("G401", "G201", "G202"))
+        and title_like(u.text, "text")
+        and not _NUMBERED.match(u.text)
+        and not _signs_or_dates(u.text)
+        and not _credited(u.text)
+    )
+
+
+def _title_below(doc: Doc, anchor: int) -> int | None:
+    """The headline right below a dated or signed line (other header lines and removed ones
+    passed over), when what follows it is the article's header or prose: a byline, a date, a
+    dek or a paragraph, not another short line (a menu's)."""
+    units = doc.units
+    j = anchor + 1
+    while (
+        j < len(units)
+        and not _usable_title(doc, j)
+        and (units[j].removed is not None or _header_line(doc, j))
+    ):
+        j += 1
+    if j >= len(units) or not _usable_title(doc, j):
+        return None
+    k = j + 1
+    while k < len(units) and units[k].removed is not None:
+        k += 1
+    if k >= len(units):
+        return None
+    nxt = units[k]
+    if _header_line(doc, k) or classify(nxt.text, nxt.kind) in ("good", "near"):
+        return j
     return None
 
 
 OPENS_PROSE_WITHIN = 4  # the article's first paragraph follows its byline within a few lines
+CONTENTS_MAX_ITEMS = 40  # ...a table of contents (a list) may stand between: it is not counted
 
 
 def _opens_prose(doc: Doc, i: int) -> bool:
+    """Prose follows the line within a few lines: removed lines and the items of a list (the
+    article's table of contents) are not counted."""
     units = doc.units
-    return any(
-        units[j].removed is None and classify(units[j].text, units[j].kind) == "good"
-        for j in range(i + 1, min(len(units), i + 1 + OPENS_PROSE_WITHIN))
-    )
+    seen = items = 0
+    for j in range(i + 1, len(units)):
+        u = units[j]
+        if u.removed is not None or _header_line(doc, j):
+            continue  # the rest of the header: a name, a role, a second date
+        if u.kind == "item":
+            items += 1
+            if items > CONTENTS_MAX_ITEMS:
+                return False
+            continue
+        if classify(u.text, u.kind) == "good":
+            return True
+        seen += 1
+        if seen >= OPENS_PROSE_WITHIN:
+            return False
+    return False
 
 
 def _title_above(doc: Doc, anchor: int) -> int | None:
@@ -684,7 +762,7 @@ def _read_header(doc: Doc, start: int, title: int | None) -> None:
     order = sorted(
         (i for i in range(lo, hi) if i != title), key=lambda i: (abs(i - anchor), i < anchor)
     )
-    date = byline = named = None
+    date = byline = named = near_name = None
     for i in order:
         text = units[i].text
         if words(text) > HEADER_MAX_WORDS:
@@ -697,6 +775,10 @@ def _read_header(doc: Doc, start: int, title: int | None) -> None:
             byline = name_line(nxt) or byline_names(f"By {nxt}")
         if named is None and abs(i - anchor) <= TITLE_SKIP + 1 and _dated(doc, i):
             named = name_line(text)
+        if near_name is None and title is not None and 0 < i - title <= TITLE_SKIP:
+            near_name = _boxed_name(doc, i)
+    # A name right under the title, over its role or a date (an author box).
+    named = named or near_name
     if date is None or (byline or named) is None:
         # No header around the title: the byline or date line nearest above the article, as
         # far as the title is looked for ("By Kathryn Giuffrida Mar 5, 2025 | 6 comments").
@@ -713,6 +795,26 @@ def _read_header(doc: Doc, start: int, title: int | None) -> None:
         doc.meta.date = date
     if byline or named:
         doc.meta.byline = byline or named
+
+
+BOXED_NAME_MAX_WORDS = 4
+
+
+def _boxed_name(doc: Doc, i: int) -> str | None:
+    """A person's name on a line of its own with its role or a date on the next line or the one
+    after ("Chirag Bhardwaj" / "VP - Technology" / "November 14, 2025"), as an author box
+    prints it under the title. Not a label in capitals ("BOOK NOW")."""
+    units = doc.units
+    text = units[i].text
+    name = name_line(text)
+    if name is None or name != text.strip("*_ ") or name.isupper():
+        return None
+    if len(name.split()) > BOXED_NAME_MAX_WORDS:
+        return None
+    below = [units[j].text for j in (i + 1, i + 2) if j < len(units)]
+    if below and _role_line(below[0]):
+        return name
+    return name if any(published_date(t) or dated(t) for t in below) else None
 
 
 def _is_meta(code: str, doc: Doc) -> bool:

@@ -281,6 +281,8 @@ def name_line(text: str) -> str | None:
     if not text or len(text) > 100 or text.endswith((".", "!", "?", ":")):
         return None
     name = _names(text, loose=False)
+    if name is not None and name.isupper():
+        return None  # "BOOK NOW", "SEE ALL": a button's label in capitals, not a name
     if name is None:
         return None
     n = len(name.split())
