@@ -166,6 +166,17 @@ def test_author_values_that_are_no_names_are_skipped(content):
     assert meta(head, BODY).byline is None
 
 
+def test_the_sites_name_as_author_of_an_article_is_the_last_resort():
+    head = (
+        '<meta name="author" content="Harbour Gazette">'
+        '<meta property="og:site_name" content="Harbour Gazette">'
+        '<meta property="og:type" content="article">'
+    )
+    assert meta(head, BODY).byline == "Harbour Gazette"  # a company's own article
+    byline = f"<article><h1>{HEADLINE}</h1><p>By Jane Doe</p>{BODY}</article>"
+    assert meta(head, byline).byline == "Jane Doe"  # any other author first
+
+
 def test_an_author_in_a_product_review_is_not_the_pages():
     body = (
         f"<h1>{HEADLINE}</h1><div class='reviews'><div itemscope itemtype='https://schema.org/Review'>"

@@ -651,9 +651,9 @@ def _ld_author(page: _Page) -> str | None:
     return None
 
 
-def _meta_author(page: _Page) -> str | None:
+def _meta_author(page: _Page, site_ok: bool = False) -> str | None:
     for name in _AUTHOR_META:
-        found = _join_names(page.meta.get(name, []), page)
+        found = _join_names(page.meta.get(name, []), page, site_ok)
         if found:
             return found
     return None
@@ -805,7 +805,14 @@ def _author(page: _Page) -> str | None:
         or _markup_author(page)
         or _class_author(page)
         or _dated_name(page)
+        or _site_author(page)
     )
+
+
+def _site_author(page: _Page) -> str | None:
+    """The site's own name in the author meta tag, as the last resort: a company's or a
+    one-person site's page is written by its owner."""
+    return _meta_author(page, site_ok=True) if page.is_article else None
 
 
 # Class and id tokens of the element that holds the author's name, in templates of blogs (WordPress
