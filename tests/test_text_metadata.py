@@ -243,3 +243,30 @@ def test_a_questions_relative_stamp_anchors_its_title():
     )
     title = "How to book flights when moving to another country?"
     assert cleaner.clean(page, name="page.txt").title == title
+
+
+def test_the_headline_a_breadcrumb_ends_with_below_the_articles_start():
+    page = (
+        "Personal Loans\nInvesting\n\n"
+        + PROSE.split("\n\n")[0]
+        + "\n\nHome » Archive » Do millennials have the best money habits?\n"
+        "Do millennials have the best money habits?\n\n" + PROSE
+    )
+    r = cleaner.clean(page, name="page.txt")
+    assert r.title == "Do millennials have the best money habits?"
+
+
+def test_the_headline_below_a_kickers_date_and_an_author_box():
+    toc = "\n".join(f"* Section number {n} of the guide" for n in range(1, 16))
+    page = (
+        "Home\nBlog\nDocs\nGet Started\n"
+        "December 17, 2025 • 8 minutes\n"
+        "Stop Nesting Database Systems\n"
+        "Christian Winter\n"
+        "Staff Writer\n"
+        "Contents\n" + toc + "\n\n" + PROSE
+    )
+    r = cleaner.clean(page, name="page.txt")
+    assert r.title == "Stop Nesting Database Systems"
+    assert r.byline == "Christian Winter"
+    assert r.date == "2025-12-17"

@@ -441,7 +441,9 @@ def _pick_title(doc: Doc, start: int) -> int | None:
                 doc.title_index = i
                 return i
         return None
-    anchored = _anchored_title(doc, start)
+    anchored = _crumbed_title(doc, start)
+    if anchored is None:
+        anchored = _anchored_title(doc, start)
     if anchored is not None:
         doc.title_index = anchored
         doc.meta.title = units[anchored].text
@@ -485,6 +487,35 @@ def _pick_title(doc: Doc, start: int) -> int | None:
         doc.title_index = best
         doc.meta.title = units[best].text
     return best
+
+
+# A breadcrumb trail: three parts or more ("Home » Archive » Financial Literacy » X").
+_CRUMB_SEP = re.compile(r"\s+(?:»|>|›|/|\||-|–|—|::)\s+")
+_CRUMB_CHARS = frozenset("»>›/|-–—:")
+CRUMB_REACH = 4  # the page's heading stands a few lines from its breadcrumb trail
+CRUMB_MIN_CHARS = 12  # a short last part ("Blog") is a section, not a page's title
+CRUMB_MAX_CHARS = 300
+
+
+def _crumbed_title(doc: Doc, start: int) -> int | None:
+    """The headline a breadcrumb trail near it ends with: the trail names the page by its title
+    ("Home » Archive » Financial Literacy » Do Millennials Have the Best Personal Finance
+    Habits?", then that headline), wherever the article finder started."""
+    units = doc.units
+    for i in range(min(len(units), start + TITLE_SEARCH_UNITS)):
+        text = units[i].text
+        if len(text) > CRUMB_MAX_CHARS or _CRUMB_CHARS.isdisjoint(text):
+            continue
+        parts = _CRUMB_SEP.split(text)
+        if len(parts) < 3:
+            continue
+        key = parts[-1].strip().casefold()
+        if len(key) < CRUMB_MIN_CHARS:
+            continue
+        for j in range(max(0, i - CRUMB_REACH), min(len(units), i + CRUMB_REACH + 1)):
+            if j != i and units[j].text.casefold() == key and _usable_title(doc, j):
+                return j
+    return None
 
 
 HEADER_ABOVE = 4  # a kicker, a date or a byline may stand a few lines above the title
@@ -778,7 +809,7 @@ def _read_header(doc: Doc, start: int, title: int | None) -> None:
         if near_name is None and title is not None and 0 < i - title <= TITLE_SKIP:
             near_name = _boxed_name(doc, i)
     # A name right under the title, over its role or a date (an author box).
-    named = named or near_name
+    named = near_name or named
     if date is None or (byline or named) is None:
         # No header around the title: the byline or date line nearest above the article, as
         # far as the title is looked for ("By Kathryn Giuffrida Mar 5, 2025 | 6 comments").
