@@ -226,6 +226,7 @@ def read_both(copy: Copy, models: dict) -> dict:
         "blocks": _f1(by_b.text, by_b.title, copy),
         "x": route.features(by_e, by_b, ex).tolist(),
         "group": copy.group,
+        "id": copy.page.id,
         "bench": copy.bench,
         "type": copy.page.page_type,
     }
@@ -233,6 +234,24 @@ def read_both(copy: Copy, models: dict) -> dict:
 
 def _score(v) -> float:
     return v if isinstance(v, float) else v.f1
+
+
+def _row_out(row: dict) -> dict:
+    """A router row as JSON: an AEB page's score as its (tp, fp, fn), since the AEB figure is
+    not the mean of the pages' F1 (common.aggregate)."""
+    out = dict(row)
+    for way in ("extractor", "blocks"):
+        v = row[way]
+        out[way] = v if isinstance(v, float) else [v.tp, v.fp, v.fn]
+    return out
+
+
+def _row_in(row: dict) -> dict:
+    out = dict(row)
+    for way in ("extractor", "blocks"):
+        if isinstance(row[way], list):
+            out[way] = common.DocScore(*row[way])
+    return out
 
 
 def evaluate(copies: list[Copy], models: dict, rows: list | None = None) -> dict[str, float]:
@@ -285,7 +304,15 @@ def main() -> None:
     ap.add_argument(
         "--cv", nargs="*", choices=sorted(MODELS), help="cross-validate only these models"
     )
+    ap.add_argument(
+        "--route-from",
+        metavar="ROWS",
+        help="only fit the router on the rows of --dump-rows and write it into the model file",
+    )
     args = ap.parse_args()
+    if args.route_from:
+        route_from(args.route_from)
+        return
     t0 = time.time()
     _cache_extractor()
     pages = wcxb.load(limit=args.limit)
@@ -365,14 +392,7 @@ def main() -> None:
     if route_rows:
         router = route_study(route_rows, args)
     if args.dump_rows:
-        Path(args.dump_rows).write_text(
-            json.dumps(
-                [
-                    {**r, "extractor": _score(r["extractor"]), "blocks": _score(r["blocks"])}
-                    for r in route_rows
-                ]
-            )
-        )
+        Path(args.dump_rows).write_text(json.dumps([_row_out(r) for r in route_rows]))
     models = {}
     if not args.no_write:
         for name in names:
@@ -396,6 +416,11 @@ def main() -> None:
 ROUTER_C = (0.1, 1.0)  # inverse regularisation strengths tried
 ROUTER_AEB_WEIGHT = (1.0, 3.0)  # weight of an AEB page against a WCXB page
 ROUTER_CUTS = (0.4, 0.5, 0.6)
+# The router's ceiling on blocks_over_extractor: over it the extractor's reading is kept whatever
+# p says (None: no ceiling). On news pages the blocks that hold many times the extractor's words
+# are a comment thread or a site's index; the logistic router, monotone in each feature, cannot
+# learn that much more is worse.
+ROUTER_CEILINGS = (None, 2.5, 2.0, 1.5)
 
 
 def _router_fit(rows: list[dict], c: float, aeb_weight: float) -> dict:
@@ -462,8 +487,11 @@ def route_study(rows: list[dict], args) -> dict:
                 for i, (r, f) in enumerate(zip(rows, fold, strict=True)):
                     if f == k:
                         p[i] = route.probability(np.array(r["x"]), router)[0]
+            ratio = np.array([r["x"][0] for r in rows])
             for cut in ROUTER_CUTS:
-                results[(c, m, cut)] = _routed_figures(rows, list(p >= cut))
+                for ceiling in ROUTER_CEILINGS:
+                    under = ratio <= (np.inf if ceiling is None else ceiling)
+                    results[(c, m, cut, ceiling)] = _routed_figures(rows, list((p >= cut) & under))
     base = _routed_figures(rows, [False] * len(rows))
     print("\nrouter (cross-validated by domain; extractor / blocks / best of both per page):")
     for k in (
@@ -479,19 +507,35 @@ def route_study(rows: list[dict], args) -> dict:
     for key, fig in results.items():
         ok = fig["aeb/routed"] >= base["aeb/extractor"] - 0.001
         print(
-            f"  C={key[0]} aeb_weight={key[1]} cut={key[2]}: wcxb {fig['wcxb/routed']:.3f} "
-            f"aeb {fig['aeb/routed']:.3f}{'' if ok else ' (AEB below the extractor)'}"
+            f"  C={key[0]} aeb_weight={key[1]} cut={key[2]} ceiling={key[3]}: "
+            f"wcxb {fig['wcxb/routed']:.4f} aeb {fig['aeb/routed']:.4f}"
+            f"{'' if ok else ' (AEB below the extractor)'}"
         )
         score = fig["wcxb/routed"] + (0.0 if ok else -1.0)
         if score > chosen_score:
             chosen, chosen_score = key, score
-    print(f"\nrouter: chosen C={chosen[0]} aeb_weight={chosen[1]} cut={chosen[2]}:")
+    print(
+        f"\nrouter: chosen C={chosen[0]} aeb_weight={chosen[1]} cut={chosen[2]} "
+        f"ceiling={chosen[3]}:"
+    )
     for k, v in results[chosen].items():
         if "/routed" in k or "/extractor" in k:
             print(f"  {k:40s} {v:.3f}")
     router = _router_fit(rows, chosen[0], chosen[1])
     router["cut"] = chosen[2]
+    router["ceiling"] = chosen[3]
     return router
+
+
+def route_from(path: str) -> None:
+    """Fit the router on the rows a cross-validated run dumped (--dump-rows) and write it into
+    the shipped model file, the models left as they are."""
+    rows = [_row_in(r) for r in json.loads(Path(path).read_text(encoding="utf-8"))]
+    router = route_study(rows, None)
+    model = json.loads(MODEL_PATH.read_text(encoding="utf-8"))
+    model["route"] = router
+    MODEL_PATH.write_text(json.dumps(model, separators=(",", ":")) + "\n", encoding="utf-8")
+    print(f"wrote the router into {MODEL_PATH} ({MODEL_PATH.stat().st_size} bytes)")
 
 
 def _order(g: tuple[float, float, float]) -> tuple[float, float, float]:

@@ -73,7 +73,7 @@ def clean(
             raise TypeError(f"timeout must be a number of seconds, not {type(timeout).__name__}")
         if not (timeout > 0 and math.isfinite(timeout)):
             raise ValueError(f"timeout must be a positive number of seconds, not {timeout!r}")
-        options = dict(url=url, site=site, rules=tuple(str(Path(d)) for d in rules))
+        options: dict[str, Any] = dict(url=url, site=site, rules=tuple(str(Path(d)) for d in rules))
         options.update(site_rules=site_rules, name=name, model=model, html=html)
         options.update(markdown=markdown, learned=learned)
         return _clean_in_worker(source, options, float(timeout))

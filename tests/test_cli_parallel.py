@@ -461,7 +461,7 @@ def test_progress_lines_of_a_record_file(tmp_path):
     src.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
     result = invoke(src, tmp_path / "out.jsonl", "--jobs", 1, env={INTERVAL_ENV: "0"})
     assert result.exit_code == 0, result.stderr
-    assert re.search(r"^clean: 6 records, \d+\.\d records/s, 0 with errors$", result.stderr, re.M)
+    assert re.search(r"^clean: 6 records, \d+\.\d records/s, 0 failed$", result.stderr, re.M)
     quiet = invoke(src, tmp_path / "out2.jsonl", "-q", env={INTERVAL_ENV: "0"})
     assert quiet.exit_code == 0 and quiet.stderr == ""
 

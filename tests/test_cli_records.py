@@ -37,7 +37,8 @@ def test_jsonl_to_jsonl_keeps_every_record_and_field(tmp_path):
     assert rows[0]["clean_text"] == EXPECTED and rows[0]["error"] is None
     assert rows[0]["url"] == "https://example.org/a" and rows[0]["site"] == "example.org"
     assert rows[1]["error"] and rows[1]["body"] == "no text field here"
-    assert "record 2" in result.stderr and "records 3, with errors 2" in result.stderr
+    assert f"{src}#2: failed: no 'text' or 'html' field" in result.stderr
+    assert "read 3, written 1, skipped 0, failed 2;" in result.stderr
 
 
 def test_text_field_option_names_the_field(tmp_path):
@@ -86,7 +87,8 @@ def test_parquet_to_jsonl(tmp_path):
     assert rows[0]["clean_text"] == rows[2]["clean_text"] == EXPECTED
     assert rows[0]["url"] == "https://example.org/a" and rows[0]["error"] is None
     assert rows[1]["error"] == "field 'text' is null"
-    assert "records 3, with errors 1" in result.stderr
+    assert f"{src}#2: failed: field 'text' is null" in result.stderr
+    assert "read 3, written 2, skipped 0, failed 1;" in result.stderr
 
 
 # --- WARC in: raw WARC/1.0 bytes, written here (no WARC library needed to make them) ----------
@@ -164,7 +166,7 @@ def test_warc_in(tmp_path, name, out):
     assert rows[0]["site"] == "kyivindependent.com" and rows[0]["error"] is None
     other_html = cleaner.clean(other, url=HTML_2_URL, name="record.html")
     assert rows[1]["clean_text"] == other_html.text and rows[1]["site"] == "rferl.org"
-    assert "records 2, with errors 0" in result.stderr
+    assert "read 2, written 2, skipped 0, failed 0;" in result.stderr
 
 
 def test_skip_existing_skips_a_record_file_whose_output_exists(tmp_path):
@@ -288,7 +290,7 @@ def test_records_to_stdout_are_json_lines(tmp_path):
     rows = [json.loads(line) for line in result.stdout.splitlines()]
     assert [r["id"] for r in rows] == ["a", "b", "c"]
     assert rows[0]["clean_text"] == read_clean(src)
-    assert "records 3, with errors 1, written to stdout" in result.stderr
+    assert "read 3, written 2, skipped 0, failed 1;" in result.stderr
 
 
 def read_clean(src: Path) -> str:
@@ -329,12 +331,14 @@ def test_max_bytes_applies_to_each_record(tmp_path):
     limit = str(len(NOISY.encode("utf-8")) + 1)
     args = [str(src), str(dst), "--max-bytes", limit, "--report", str(report)]
     result = CliRunner().invoke(app, args)
-    assert result.exit_code == 1, result.stderr
+    assert result.exit_code == 0, result.stderr  # skipped, not failed: as a file over it
     rows = read_rows(dst)
     assert rows[0]["error"] is None
     assert rows[1]["error"] == f"too large: 6000 bytes, over --max-bytes {limit}"
     assert rows[1]["clean_text"] is None and rows[1]["text"] == big
     assert [r["status"] for r in read_rows(report)] == ["cleaned", "skipped"]
+    assert f"{src}#2: skipped: too large: 6000 bytes, over --max-bytes {limit}" in result.stderr
+    assert "read 2, written 1, skipped 1, failed 0;" in result.stderr
 
 
 @pytest.mark.parametrize(

@@ -177,7 +177,7 @@ def test_json_lines_never_carry_nan_or_infinity():
 
 def test_summary_never_reports_a_negative_share_removed():
     from cleaner.core.data import Result
-    from cleaner.run.report import Summary
+    from cleaner.run.summary import Summary
 
     s = Summary()
     s.add(Result(text="A title from the tags\n\nshort", chars_in=5))

@@ -19,7 +19,7 @@ from typer.testing import CliRunner
 from cleaner.run import cli
 from cleaner.run.files import Item, count_items, walk
 from cleaner.run.folder_run import Planned
-from cleaner.run.report import NAMED, Summary
+from cleaner.run.summary import NAMED, Summary
 
 
 def sorted_walk(root: Path) -> list[Item]:

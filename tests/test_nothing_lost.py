@@ -58,8 +58,8 @@ def test_timeout_applies_to_each_record_of_a_record_run(tmp_path, jobs):
     assert [r["id"] for r in rows] == [1, 2]
     assert rows[0]["error"] == "timeout: over the time budget of 1 s (--timeout)"
     assert rows[1]["error"] is None and rows[1]["clean_text"] == EXPECTED
-    assert "record 1: timeout: over the time budget of 1 s" in result.stderr
-    assert "records 2, with errors 1" in result.stderr
+    assert f"{src}#1: failed: timeout: over the time budget of 1 s" in result.stderr
+    assert "read 2, written 1, skipped 0, failed 1;" in result.stderr
 
 
 def test_clean_records_has_a_time_budget(tmp_path):
@@ -145,7 +145,7 @@ def test_a_json_line_nested_too_deeply_costs_that_line_only(tmp_path):
     rows = read_jsonl(tmp_path / "out.jsonl")
     assert [r["clean_text"] for r in rows] == [EXPECTED, None, EXPECTED]
     assert rows[1]["error"] == "line 2: not JSON: nested too deeply"
-    assert "records 3, with errors 1" in result.stderr
+    assert "read 3, written 2, skipped 0, failed 1;" in result.stderr
 
 
 def test_a_truncated_jsonl_gz_keeps_the_records_before_and_says_so(tmp_path):
@@ -163,7 +163,7 @@ def test_a_truncated_jsonl_gz_keeps_the_records_before_and_says_so(tmp_path):
     assert len(rows) > 1 and all(r["clean_text"] == EXPECTED for r in rows[:-1])
     assert [r["id"] for r in rows[:-1]] == list(range(len(rows) - 1))
     assert "the file is truncated" in rows[-1]["error"]
-    assert f"record {len(rows)}: line {len(rows)}: the file is truncated" in result.stderr
+    assert f"#{len(rows)}: failed: line {len(rows)}: the file is truncated" in result.stderr
 
 
 NO_PANDAS = """
@@ -277,7 +277,8 @@ def test_jsonl_to_parquet_with_one_odd_line_after_the_first_row_group(tmp_path):
     assert out[550]["id"] is None and "field 'id' does not fit" in out[550]["error"]
     assert out[580]["id"] == 580 and "field 'late' is not in the schema" in out[580]["error"]
     assert sum(r["error"] is not None for r in out) == 2
-    assert "record 551: field 'id'" in result.stderr and "with errors 2" in result.stderr
+    assert f"{src}#551: failed: field 'id'" in result.stderr
+    assert "read 600, written 598, skipped 0, failed 2;" in result.stderr
 
 
 def test_a_full_disk_ends_a_record_run_with_a_message_and_no_output(tmp_path, monkeypatch):

@@ -14,6 +14,7 @@ from cleaner.run.records import (
     CLEANED_FIELDS,
     JsonlReader,
     JsonlWriter,
+    Record,
     RecordsError,
     Stats,
     WarcReader,
@@ -247,6 +248,29 @@ def test_failed_run_leaves_no_output(tmp_path):
     assert stats.records == 1  # what was done before the interrupt is still counted
     assert dst.read_text(encoding="utf-8") == "old\n"  # the old output is untouched
     assert sorted(p.name for p in tmp_path.iterdir()) == ["in.jsonl", "out.jsonl"]
+
+
+def test_ctrl_c_after_a_record_is_written_stops_the_workers_at_once():
+    """A Ctrl-C held back while a record is written is raised after it, in process_records'
+    loop: the workers are stopped before it reaches the caller (as a folder run's are), not
+    whenever the garbage collector gets to them."""
+    import multiprocessing
+
+    class Sink:
+        written = 0
+
+        def write(self, row):
+            self.written += 1
+            if self.written == 3:
+                raise KeyboardInterrupt
+
+    reader = [Record({"id": i}, source=text) for i, (_, text) in enumerate(pages(8))]
+    alive = None
+    try:
+        process_records(reader, Sink(), jobs=2, timeout=30)
+    except KeyboardInterrupt:
+        alive = multiprocessing.active_children()
+    assert alive == []
 
 
 def _one_line(tmp_path: Path) -> Path:

@@ -44,15 +44,15 @@ class CleanBatch:
         clean = CleanFields(
             self.site, tuple(map(str, self.rules)), self.site_rules, markdown=self.markdown
         )
-        rows = []
+        rows: list[dict[str, Any]] = []
         for i, value in enumerate(texts):
             url = urls[i] if urls is not None else None
             url = url if isinstance(url, str) and url else None
             if isinstance(value, str | bytes):
-                rows.append(clean(Task(value, url, name)))
+                rows.append(clean.fields(Task(value, url, name)))
             else:
                 why = "null value" if value is None else f"a {type(value).__name__}, not a string"
-                rows.append(clean(Task(None, url, name, error=why)))
+                rows.append(clean.fields(Task(None, url, name, error=why)))
         out: dict[str, list[Any]] = {}
         for key in CLEANED_FIELDS:
             target = output_key(key, batch)

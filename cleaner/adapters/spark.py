@@ -76,7 +76,7 @@ def _cleaning_udf(with_url: bool, site_rules: bool, name: str | None):
 
     if with_url:
 
-        @pandas_udf(RESULT_DDL)
+        @pandas_udf(RESULT_DDL)  # type: ignore[call-overload]  # pyspark's overloads want a functionType, which Spark infers from the type hints
         def clean_with_url(values: pd.Series, urls: pd.Series) -> pd.DataFrame:
             return frame(
                 [
@@ -87,7 +87,7 @@ def _cleaning_udf(with_url: bool, site_rules: bool, name: str | None):
 
         return clean_with_url
 
-    @pandas_udf(RESULT_DDL)
+    @pandas_udf(RESULT_DDL)  # type: ignore[call-overload]  # as above
     def clean_text(values: pd.Series) -> pd.DataFrame:
         return frame([clean_value(v, site_rules=site_rules, name=name) for v in values])
 

@@ -29,6 +29,7 @@ from cleaner.core.metadata import (
     published_date,
 )
 from cleaner.core.segment import ends_sentence
+from cleaner.rules import vocab
 from cleaner.rules.registry import RULES
 
 # Thresholds, each a named default with its reason.
@@ -49,9 +50,8 @@ _WORD = regex.compile(r"\w+")
 _UNSPACED = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Thai}\p{Lao}\p{Khmer}\p{Myanmar}]")
 CHARS_PER_UNSPACED_WORD = 2  # about two characters a word in Chinese and Japanese
 _CREDIT = re.compile(
-    r"^\(?(?:with (?:additional )?reporting (?:by|from)|(?:additional )?reporting by|writing by"
-    r"|editing by|compiled by|translated by|additional reporting)\b"
-    r"|\bcontributed (?:to )?(?:this|the) (?:report|story|article)\b|\breported from\b",
+    rf"^\(?(?:{vocab.alternation('reporting_credit')})\b"
+    f"|{vocab.alternation('reporting_credit_anywhere')}",
     re.I,
 )
 _TITLE_END_BAD = re.compile(r"[.,;:]$")
@@ -399,8 +399,7 @@ _META_CODES = {"G301", "G302"}
 
 # A credit or a revision line is never the title ("Edited by X", "Updated: Jan 31").
 _CREDIT_LABEL = re.compile(
-    r"^(?:updated|last updated|edited by|reviewed by|medically reviewed|fact[- ]checked by"
-    r"|written by|posted|published|photo(?:graph)?s? by|credit)\b",
+    rf"^(?:{vocab.alternation('credit_or_revision_label')})\b",
     re.I,
 )
 
@@ -578,7 +577,7 @@ def _dated_or_signed(doc: Doc, i: int) -> bool:
 # A question's or a post's relative stamp under its title: "Asked 11 years, 9 months ago".
 _ASKED = re.compile(
     r"^(?:asked|posted|answered|published|created|started)\s+(?:\d+|an?|one)\s+"
-    r"(?:second|minute|hour|day|week|month|year)s?\b.*\bago$",
+    rf"(?:{vocab.alternation('time_unit')})s?\b.*\bago$",
     re.I,
 )
 

@@ -75,12 +75,17 @@ def _markdown(doc: Doc, kept: list[tuple[int, Unit | None]]) -> str:
     k = 0
     while k < len(kept):
         i, u = kept[k]
-        if blocks and u is not None and u.kind == "item" and kept[k - 1][1] is not None:
-            before = kept[k - 1][1]
-            if before.kind == "item" and not (before.table or before.code):
-                blocks[-1] += "\n" + _plain(u)  # a list's items on lines of their own
-                k += 1
-                continue
+        before = kept[k - 1][1] if blocks else None
+        if (
+            u is not None
+            and u.kind == "item"
+            and before is not None
+            and before.kind == "item"
+            and not (before.table or before.code)
+        ):
+            blocks[-1] += "\n" + _plain(u)  # a list's items on lines of their own
+            k += 1
+            continue
         if u is None:
             blocks.append(f"# {doc.meta.title}")
             k += 1

@@ -154,7 +154,7 @@ class _Row:
 
     __slots__ = ("buf", "cell")
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.buf: list[tuple[int, Block, bool]] = []  # (cell number, block, after a <br>)
         self.cell = 0
 
@@ -171,7 +171,7 @@ def _hidden(attrs: dict) -> bool:
     if (attrs.get("aria-hidden") or "").strip().lower() == "true":
         return True
     style = attrs.get("style")
-    return bool(style) and _DISPLAY_NONE.search(style) is not None
+    return bool(style and _DISPLAY_NONE.search(style))
 
 
 def _noscript(node):
@@ -209,7 +209,9 @@ def html_blocks(html: str | LexborHTMLParser, *, keep_hidden: bool = False) -> l
     ``hidden`` (tab panels, accordions and carousels hide main content as often as menus).
     """
     tree = _parse(html)
-    root = tree.root if tree is not None else None
+    if tree is None:
+        return []
+    root = tree.root
     if root is None:
         return []
     out: list[Block] = []
@@ -532,8 +534,8 @@ def html_blocks(html: str | LexborHTMLParser, *, keep_hidden: bool = False) -> l
         node = child
 
     flush()
-    for i, block in enumerate(out):
-        block.index = i
+    for i, b in enumerate(out):
+        b.index = i
     return out
 
 
@@ -557,7 +559,8 @@ def mark_extracted(blocks: list[Block], extraction: str) -> float:
         words = _WORD.findall(line)
         lines[" ".join(words)] += 1
         grams.update(" ".join(words[i : i + SHINGLE]) for i in range(len(words) - SHINGLE + 1))
-    total = hit = 0
+    total = 0
+    hit: float = 0
     for b in blocks:
         w = _WORD.findall(b.text.lower())
         if not w:

@@ -263,6 +263,6 @@ def decide(doc: Doc, trees: Trees | None = None) -> None:
             doc.kept_by[i] = code
             u.note = f"{name} {why}"
         else:
-            if code == AGREED[0]:
+            if code == AGREED[0] and u.dom is not None:  # AGREED is only given to HTML blocks
                 why += f"; the extractor kept {u.dom.extracted:.0%} of it"
             doc.remove(i, code, f"{name} {why}")

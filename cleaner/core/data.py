@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from cleaner.core.blocks import Block
 
 
 @dataclass(slots=True)
@@ -33,7 +37,7 @@ class Unit:
     # A unit the article must keep even where the boundary rules would cut it (credit lines).
     protected: bool = False
     note: str = ""  # why a keep rule kept it, when the reason is the unit's own (the model's)
-    dom: object | None = None  # the HTML block it came from (core/blocks.Block), on HTML pages
+    dom: Block | None = None  # the HTML block it came from (core/blocks.Block), on HTML pages
     # A row of a table (its cells joined by " | "), or a line of a markdown code block: the
     # number of its table or block (from 1; 0: neither). Rows of one table are one line each
     # in the output; --format md gives tables and code blocks back as markdown.

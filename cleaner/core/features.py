@@ -19,8 +19,14 @@ import math
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
+
+from cleaner.rules import vocab
+
+if TYPE_CHECKING:
+    from cleaner.core.blocks import Block
 
 # The base features of one unit, in the order of the columns.
 BASE = (
@@ -98,23 +104,28 @@ STRUCTURAL = {
 # HTML blocks only (0 on text copies): the element, its semantic ancestors, and the class and id
 # tokens around it, grouped by what they usually name (the CSS-class cues of Readability and
 # boilerpipe, learned here instead of weighted by hand).
+# The groups' words are vocabularies (rules/vocab.toml, class_<group>); their order here is the
+# order of the model's features.
 TOKEN_GROUPS = {
-    "nav": "nav menu navbar navigation breadcrumb breadcrumbs pagination pager topbar skip",
-    "footer": "footer foot copyright bottom legal",
-    "header": "header masthead banner logo branding",
-    "sidebar": "sidebar side aside widget widgets rail secondary",
-    "comment": "comment comments reply replies respond discussion disqus",
-    "related": "related recommended recommend popular trending teaser promo recirc card cards",
-    "share": "share sharing social follow facebook twitter",
-    "ad": "ad ads advert advertisement sponsor sponsored dfp",
-    "content": "content article post entry body main text story prose blog",
-    "post": "message thread topic forum answer question review",
-    "product": "product price description detail details spec specs",
-    "title": "title headline heading",
-    "meta": "author byline date time meta tag tags category categories",
-    "popup": "modal popup cookie consent newsletter subscribe signup overlay gdpr",
+    g: vocab.words(f"class_{g}")
+    for g in (
+        "nav",
+        "footer",
+        "header",
+        "sidebar",
+        "comment",
+        "related",
+        "share",
+        "ad",
+        "content",
+        "post",
+        "product",
+        "title",
+        "meta",
+        "popup",
+    )
 }
-_GROUPS = tuple((g, frozenset(words.split())) for g, words in TOKEN_GROUPS.items())
+_GROUPS = tuple(TOKEN_GROUPS.items())
 ANCESTORS = (
     "article",
     "main",
@@ -182,7 +193,7 @@ class UnitView:
     code: str | None  # the rule that removed it before the model, if any
     klass: str  # the article finder's class: good | near | short | removed
     words: int
-    dom: object | None = None  # the HTML block (core/blocks.Block) it came from
+    dom: Block | None = None  # the HTML block (core/blocks.Block) it came from
 
 
 # --- stop words ---------------------------------------------------------------------------------

@@ -19,6 +19,7 @@ from cleaner.core.metadata import DATE_META as _DATE_META
 from cleaner.core.metadata import iso_date
 from cleaner.core.normalise import normalise_text
 from cleaner.core.normalise import tidy as _tidy
+from cleaner.rules import vocab
 from cleaner.sites.rulefile import SiteRules
 
 _TITLE_OPEN = re.compile(r"<title\b[^>]*>", re.I)
@@ -28,12 +29,9 @@ _URL_DATE = re.compile(r"/((?:19|20)\d{2})[/-](\d{1,2})[/-](\d{1,2})(?:/|[^\d]|$
 _JSONLD_DATE = re.compile(r'"datePublished"\s*:\s*"([^"]{8,40})"')
 _JSONLD_AUTHOR = re.compile(r'"author"\s*:\s*(?:\[\s*)?\{[^{}]*?"name"\s*:\s*"([^"]{2,80})"')
 
-_AUTHOR_META = (
-    'meta[name="author"]',
-    'meta[property="article:author"]',
-    'meta[name="parsely-author"]',
-    'meta[name="sailthru.author"]',
-    'meta[name="dc.creator"]',
+_AUTHOR_META = tuple(
+    f'meta[{"property" if ":" in name else "name"}="{name}"]'
+    for name in vocab.phrases("author_meta")
 )
 
 
@@ -186,6 +184,7 @@ def _trafilatura(
     """trafilatura's article text of the page (both HTML paths: the extraction, or the vote);
     `markdown`: as markdown (headings, lists, tables, code blocks), from the same extraction."""
     import trafilatura
+    from trafilatura.settings import Document
 
     page = html if len(html) * 4 <= LIBXML_MAX_TEXT else _parse_huge(html, warnings)
     doc = trafilatura.bare_extraction(
@@ -196,11 +195,14 @@ def _trafilatura(
         include_tables=True,
         fast=fast,
     )
-    if doc is not None and markdown and doc.body is not None:
+    # None when nothing is extracted (a dict only with as_dict=True, which is not asked for).
+    if not isinstance(doc, Document):
+        return ""
+    if markdown and doc.body is not None:
         from trafilatura.xml import xmltotxt
 
         return xmltotxt(doc.body, include_formatting=True) or ""
-    return (doc.text if doc is not None else "") or ""
+    return doc.text or ""
 
 
 def extract(
@@ -239,7 +241,7 @@ def _parse_huge(html: str, warnings: list[str]):
         return html  # no node of it can be over the limit: trafilatura parses it as always
     parser = HTMLParser(
         collect_ids=False,
-        default_doctype=False,
+        default_doctype=False,  # type: ignore[call-arg]  # lxml-stubs lack this lxml option
         encoding="utf-8",
         remove_comments=True,
         remove_pis=True,

@@ -10,6 +10,8 @@ from urllib.parse import urlsplit
 import regex
 from dateutil import parser as _dateparser
 
+from cleaner.rules import vocab
+
 # The <meta> tags that give a page's publication date, most specific first.
 DATE_META = (
     'meta[property="article:published_time"]',
@@ -24,10 +26,22 @@ DATE_META = (
     'meta[property="og:published_time"]',
 )
 
-_MONTH = (
-    r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?"
-    r"|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
-)
+
+def _prefix_chain(names: tuple[str, ...]) -> str:
+    """("sep", "sept", "september") -> "sep(?:t(?:ember)?)?": one month's names, each a prefix
+    of the next, as one pattern that tries the longest first (and costs a search no more than
+    the first letters do)."""
+    names = tuple(sorted(names, key=len))
+    tail = ""
+    for shorter, longer in zip(names[-2::-1], names[:0:-1], strict=True):
+        if not longer.startswith(shorter):
+            raise ValueError(f"month names that are not prefixes of one another: {names}")
+        tail = f"(?:{re.escape(longer[len(shorter) :])}{tail})?"
+    return re.escape(names[0]) + tail
+
+
+# English month names, January first; DATE is case-insensitive.
+_MONTH = f"(?:{'|'.join(_prefix_chain(names) for names in vocab.months_of('en'))})\\.?"
 _WEEKDAY = r"(?:(?:Mon|Tue|Tues|Wed|Thu|Thur|Thurs|Fri|Sat|Sun)(?:day|nesday|urday|sday)?\.?,?\s+)"
 DATE = (
     rf"(?i:{_WEEKDAY}?(?:{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}"
@@ -40,24 +54,31 @@ READ_TIME = r"(?i:\d+\s*(?:min(?:ute)?s?)\.?\s*(?:read|listen))"
 DATE_RE = re.compile(DATE, re.I)
 TIME_ONLY_RE = re.compile(rf"^{TIME}$")
 
-_DATE_LABEL = r"(?i:(?:last\s+)?(?:updated|published|posted|modified|date)(?:\s+on)?\s*:?\s*)"
+_LABEL = vocab.alternation("date_label")
+_TODAY = vocab.alternation("relative_day")
+_DATE_LABEL = (
+    rf"(?i:(?:last\s+)?(?:{_LABEL}|{vocab.alternation('date_label_more')})(?:\s+on)?\s*:?\s*)"
+)
+_UNITS = f"{vocab.alternation('time_unit')}|{vocab.alternation('time_unit_short')}"
 # A line that is only a date: "March 07, 2023", "Updated: 7 March 2023 10:00 GMT", "Updated".
 DATE_LINE_RE = re.compile(
     rf"^{_DATE_LABEL}?{DATE}(?:\s*(?:at|,|\||-|–|•|·)?\s*{TIME})?(?:\s*[|•·]?\s*{READ_TIME})?\.?$"
-    rf"|^{READ_TIME}$|^(?:last\s+)?(?:updated|published|posted)\s*:?$"
-    rf"|^(?:(?:updated|posted)\s+)?(?:\d+|an?|one)\s+(?:second|sec|minute|min|hour|hr|day|week|month|year)s?\s+ago"
-    rf"(?:\s+at\s+{TIME})?$|^(?:yesterday|today|just now)(?:\s+at\s+{TIME})?$",
+    rf"|^{READ_TIME}$|^(?:last\s+)?(?:{_LABEL})\s*:?$"
+    rf"|^(?:(?:updated|posted)\s+)?(?:\d+|an?|one)\s+(?:{_UNITS})s?\s+ago"
+    rf"(?:\s+at\s+{TIME})?$|^(?:{_TODAY})(?:\s+at\s+{TIME})?$",
     re.I,
 )
 
 # Words a byline's name may contain besides capitalised ones ("The Kyiv Independent news desk").
 _NAME_CONNECTORS = (
-    "and|&|of|the|news|desk|staff|team|with|for|in|de|van|von|der|den|da|di|du|la|le|el|al|bin|y|e"
+    f"{vocab.alternation('name_joiners')}|news|desk|staff|team|with|for|in"
+    f"|{vocab.alternation('name_particles')}"
     "|reporter|reporters|correspondent|editor|editors|writer|contributor|wire|services"
 )
 _NAME_WORD = rf"(?:\p{{Lu}}[\p{{L}}'’.\-]*|{_NAME_CONNECTORS}|\p{{Lu}}\.)"
 _NAME = rf"(?P<byline>{_NAME_WORD}(?:,?\s+{_NAME_WORD}){{0,9}})"
-_BY = r"(?i:by|written by|posted by|words by|author:|von|par|por|di|door|av|автор:?)"
+_BY_WORDS = f"{vocab.alternation('byline_by')}|{vocab.alternation('byline_by_verb')}"
+_BY = rf"(?i:{_BY_WORDS}|author:|автор:?)"
 BYLINE_RE = regex.compile(
     rf"^{_BY}\s+{_NAME}"
     rf"(?:\s*[|•·,–—-]?\s*(?:{_DATE_LABEL})?(?P<date>{DATE})(?:\s*(?:at|,)?\s*{TIME})?)?"
@@ -76,9 +97,7 @@ def is_date_line(text: str) -> bool:
 
 
 # Every date line has a digit or starts with a label word: a cheap test before the big pattern.
-_DATE_HINT = re.compile(
-    r"\d|^(?:last|updated|published|posted|yesterday|today|just now|an?\s|one\s)", re.I
-)
+_DATE_HINT = re.compile(rf"\d|^(?:last|{_LABEL}|{_TODAY}|an?\s|one\s)", re.I)
 
 
 _YEAR = re.compile(r"(?<!\d)(?:1[89]|2[01])\d{2}(?!\d)")
@@ -131,14 +150,14 @@ def site_of_url(url: str | None) -> str | None:
 # Oct 10" the second). A page that prints only a revision's date is dated by it, as a last resort
 # after every publication date of the page (both paths: `revised`). A member's join date, a
 # reference's access date, a copyright's year and a site header's "today" never date the page.
-REVISION_LABEL = re.compile(
-    r"updat|modif|edited|revised|reviewed|aktualisiert|geändert|mis à jour|actualiz|aggiornat"
-    r"|bijgewerkt|atualiz|обновл|оновл",
+REVISION_LABEL = re.compile(vocab.alternation("date_updated_label"), re.I)
+OTHER_LABEL = re.compile(vocab.alternation("date_other_label"), re.I)
+NOT_PUBLISHED_LABEL = re.compile(f"{REVISION_LABEL.pattern}|{OTHER_LABEL.pattern}", re.I)
+NOT_PUBLISHED_LINE = re.compile(
+    f"{vocab.alternation('date_other_label', skip=('en',))}|all rights"
+    f"|{vocab.alternation('date_today_label')}",
     re.I,
 )
-OTHER_LABEL = re.compile(r"join|member since|registered|accessed|retrieved", re.I)
-NOT_PUBLISHED_LABEL = re.compile(f"{REVISION_LABEL.pattern}|{OTHER_LABEL.pattern}", re.I)
-NOT_PUBLISHED_LINE = re.compile(r"©|copyright|all rights|\btoday\b|\bheute\b|aujourd", re.I)
 LABEL_REACH = 30  # characters before a date read as its label
 HEADER_LINE_MAX_CHARS = 160  # a byline or date line is short; a sentence that names a date is not
 _HAS_DIGIT = re.compile(r"\d")
@@ -195,7 +214,7 @@ def published_date(text: str, above: str = "") -> str | None:
     return dates_of_line(text, above)[0]
 
 
-_BY_WORD = r"(?:by|written by|posted by|words by|text by|story by|author|authors|von|par|por|di|door|av|автор|авторы|автори)"
+_BY_WORD = f"(?:{_BY_WORDS}|text by|story by|author|authors|автор|авторы|автори)"
 _BY_START = regex.compile(rf"^(?:{_BY_WORD})\s*[:：]?\s+(?P<rest>.+)$", regex.I)
 _POSTED_BY = regex.compile(
     # "Posted by X", "Post by X » date", "Discussion in 'Y' started by X, date", "asked by X"
@@ -205,27 +224,23 @@ _POSTED_BY = regex.compile(
 )
 # Where a name ends: a separator, a date, "on", "in", "|", "–", a role after a comma.
 _NAME_STOP = regex.compile(
-    r"\s+(?:on|in|at|am|le|el|il|le|updated|published|posted|fact-checked|reviewed|edited|–|—|-|\||•|·|»)\s"
+    rf"\s+(?:on|in|at|am|le|el|il|le|{_LABEL}|fact-checked|reviewed|edited|–|—|-|\||•|·|»)\s"
     r"|\s*[|•·–—]\s*|\s*[(\[]|\s+\d",
     regex.I,
 )
 _CAP_WORD = r"(?:\p{Lu}[\p{L}'’.\-]*|\p{Lu}\.)"
-_PARTICLE = r"(?:de|da|di|du|van|von|der|den|la|le|el|al|bin|y|e|dos|das|del|ter|ten)"
+_PARTICLE = f"(?:{vocab.alternation('name_particles')}|{vocab.alternation('name_particles_extra')})"
 _PERSON = rf"{_CAP_WORD}(?:\s+(?:{_PARTICLE}\s+)*{_CAP_WORD}){{0,4}}"
-_NAMES_RE = regex.compile(
-    rf"^(?P<names>{_PERSON}(?:\s*(?:,|&|\band\b|\bund\b|\bet\b|\by\b|\bи\b|\bі\b)\s*{_PERSON}){{0,5}})"
-)
+_AND = "|".join(rf"\b{w}\b" for w in map(re.escape, vocab.phrases("name_and", skip=("it",))))
+_NAMES_RE = regex.compile(rf"^(?P<names>{_PERSON}(?:\s*(?:,|&|{_AND})\s*{_PERSON}){{0,5}})")
 _USERNAME = regex.compile(r"^[\p{Ll}\d][\p{L}\d_.-]{1,30}$")
 _NOT_A_NAME = regex.compile(
-    r"^(?:the|a|an|our|this|my|your|use|category|tag|topic|date|price|popularity|relevance"
-    r"|newest|oldest|name|type|location|team|staff)\b",
+    rf"^(?:{vocab.alternation('not_a_name_start')})\b",
     regex.I,
 )
 # A role after a name ("Audrey Huang, Print Managing Editor"): a comma, then words of a role.
 _ROLE_TAIL = regex.compile(
-    r",\s*(?:[^,]*\b(?:editor|writer|reporter|correspondent|columnist"
-    r"|contributor|director|expert|ph\.?d|md|ceo|founder|author|journalist"
-    r"|analyst|attorney|professor)\b.*|ph\.?d\.?|m\.?d\.?)$",
+    rf",\s*(?:[^,]*\b(?:{vocab.alternation('job_title')})\b.*|ph\.?d\.?|m\.?d\.?)$",
     regex.I,
 )
 BYLINE_MAX_NAMES = 6
@@ -296,8 +311,8 @@ def name_line(text: str) -> str | None:
 
 # A byline's label on a line of its own, the name on the next line ("By" / "Jane Doe").
 _BY_LABEL_LINE = regex.compile(
-    r"^(?:by|written by|posted by|words by|author|authors|autor|auteur|von|par|por|door|автор)"
-    r"\s*[:：]?$",
+    rf"^(?:{vocab.alternation('byline_by', skip=('it', 'sv'))}|{vocab.alternation('byline_by_verb')}"
+    r"|author|authors|autor|auteur|автор)\s*[:：]?$",
     regex.I,
 )
 

@@ -27,14 +27,16 @@ import datetime as _dt
 import functools
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from typing import Literal
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
-from selectolax.lexbor import LexborHTMLParser
+from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from cleaner.core.data import Metadata
 from cleaner.core.metadata import DATE_META, NOT_PUBLISHED_LABEL, iso_date, line_date
 from cleaner.core.normalise import tidy
+from cleaner.rules import vocab
 
 # --- the page's structured data ----------------------------------------------------------------
 
@@ -162,11 +164,15 @@ class _Page:
         self.ld = _json_ld(tree)
         self.main = sorted((o for o in self.ld if _rank(o) < 2), key=_rank)
         self.canonical = _canonical(tree, self.meta, url)
-        self.h1 = None  # the headline's <h1>, once the title is read
-        self.shown_at: tuple[str, int] | bool | None = False  # _shown_date_at, once read
+        self.h1: LexborNode | None = None  # the headline's <h1>, once the title is read
+        # _shown_date_at, once read (False: not read yet)
+        self.shown_at: tuple[str, int] | Literal[False] | None = False
         self.revised: str | None = None  # a revision date by the headline (_find_shown_date_at)
         self._lines: tuple[list[str], int | None] | None = None
-        names = [*self.meta.get("og:site_name", []), *self.meta.get("application-name", [])]
+        names: list[str | None] = [
+            *self.meta.get("og:site_name", []),
+            *self.meta.get("application-name", []),
+        ]
         names += self.meta.get("apple-mobile-web-app-title", [])
         for obj in self.ld:
             if any(_SITE_TYPE.match(t) for t in _types(obj)):
@@ -487,15 +493,7 @@ _BY_PREFIX = re.compile(
     r"(?:by|from)\s*:?\s*(?=\S)|^(?:author|authors|autor|auteur|autore|auteurs)\s*:\s*",
     re.I,
 )
-_AUTHOR_META = (
-    "author",
-    "article:author",
-    "parsely-author",
-    "sailthru.author",
-    "dc.creator",
-    "dcterms.creator",
-    "citation_author",
-)
+_AUTHOR_META = (*vocab.phrases("author_meta"), *vocab.phrases("author_meta_more"))
 _NOT_NAME = re.compile(
     r"https?:|www\.|@|\.(?:com|org|net)\b|^\W|[{}<>=;#/\\]|^\w+(?:\.\w+){2,}$", re.I
 )
@@ -504,28 +502,12 @@ _NOT_NAME = re.compile(
 _DIGITS = re.compile(r"\d{3}")
 _HANDLE = re.compile(r"^[^\W\d_][\w.-]{1,29}$")
 # Placeholders and roles that templates put where a name should be.
-_NO_NAME = frozenset(
-    [
-        "undefined",
-        "null",
-        "none",
-        "admin",
-        "administrator",
-        "webmaster",
-        "anonymous",
-        "unknown",
-        "author",
-        "editor",
-        "staff",
-        "guest",
-        "user",
-        "name",
-    ]
-)
+_NO_NAME = vocab.words("author_placeholder")
 # A byline's label on a line of its own; the name follows on the next lines.
 _BY_LABEL = re.compile(
     r"^(?:(?:written|posted|published|words|article|story|text)\s+)?by\s*:?$|^authors?\s*:?$"
-    r"|^(?:thread starter|started by|asked by|original poster|autor(?:in)?|auteur|door|von|par|por)\s*:?$",
+    r"|^(?:thread starter|started by|asked by|original poster|autor(?:in)?|auteur"
+    rf"|{vocab.alternation('byline_by', skip=('en', 'it', 'sv'))})\s*:?$",
     re.I,
 )
 _NOT_AUTHOR_LABEL = re.compile(r"review|edit|fact|check|photo|illustrat|translat|narrat", re.I)
@@ -534,29 +516,7 @@ _NAME_END = re.compile(
     r"|\s*\d{1,2}\s*min\b|(?<=[a-z])(?=(?:Published|Updated|Posted|Last)\b)",
     re.I,
 )
-_NAME_PARTICLES = frozenset(
-    [
-        "de",
-        "van",
-        "von",
-        "der",
-        "den",
-        "da",
-        "di",
-        "du",
-        "la",
-        "le",
-        "el",
-        "al",
-        "bin",
-        "y",
-        "e",
-        "and",
-        "&",
-        "of",
-        "the",
-    ]
-)
+_NAME_PARTICLES = vocab.words("name_particles") | vocab.words("name_joiners")
 
 
 def _clean_author(value: str | None, page: _Page, site_ok: bool = False) -> str | None:
@@ -615,7 +575,7 @@ def _ld_names(value: object, by_id: dict[str, dict]) -> list[tuple[str, bool]]:
     return []
 
 
-def _join_names(names: list[str | None], page: _Page, site_ok: bool = False) -> str | None:
+def _join_names(names: Sequence[str | None], page: _Page, site_ok: bool = False) -> str | None:
     kept: list[str] = []
     for name in names:
         clean = _clean_author(name, page, site_ok)
@@ -673,7 +633,9 @@ def _markup_author(page: _Page) -> str | None:
     return None
 
 
-_CONNECTOR = re.compile(r"^(?:,|&|and|,\s*and|y|et|und|e)$", re.I)
+_CONNECTOR = re.compile(
+    rf"^(?:,|&|,\s*and|{vocab.alternation('name_and', skip=('ru', 'uk'))})$", re.I
+)
 
 
 _USERNAME = re.compile(r"^[\w.-]{2,30}$")
@@ -734,30 +696,7 @@ def _shown_author(page: _Page) -> str | None:
 
 
 # Words of a job title, a section or a button, which the lines beside a byline often are.
-_ROLE_WORDS = frozenset(
-    [
-        "director",
-        "founder",
-        "manager",
-        "editor",
-        "reviewer",
-        "contributor",
-        "writer",
-        "press",
-        "release",
-        "news",
-        "insights",
-        "thoughts",
-        "health",
-        "review",
-        "log",
-        "sign",
-        "get",
-        "started",
-        "home",
-        "blog",
-    ]
-)
+_ROLE_WORDS = vocab.words("byline_neighbour_word")
 _SEPARATOR_LINE = re.compile(r"^[\W_]{0,3}$")
 
 
@@ -858,11 +797,9 @@ def _class_author(page: _Page) -> str | None:
     return None
 
 
-_RANK_WORDS = frozenset(["owner", "author", "member", "moderator", "admin", "ceo", "cofounder"])
+_RANK_WORDS = vocab.words("forum_rank")
 # Labels that author elements hold besides names.
-_NOT_A_NAME_WORDS = frozenset(
-    ["by", "author", "authors", "written by", "posted by", "about the author"]
-)
+_NOT_A_NAME_WORDS = vocab.words("author_box_label")
 
 
 # --- date --------------------------------------------------------------------------------------
@@ -872,24 +809,13 @@ _URL_DATES = (
     re.compile(r"/((?:19|20)\d{2})[/-](\d{1,2})[/-](\d{1,2})(?!\d)"),
     re.compile(r"/((?:19|20)\d{2})(\d{2})(\d{2})(?=[/_.-]|$)"),
 )
-# A date labelled so is not the publication's: metadata.first_published's policy, the text path's.
+# A date labelled so is not the publication's: metadata.line_date's policy, the text path's.
 _UPDATED = NOT_PUBLISHED_LABEL
 
-_MONTH_NAMES = {
-    1: "january jan januar janvier janv enero ene gennaio genn gen janeiro januari января январь січня січень",
-    2: "february feb febr februar février févr fevrier febrero febbraio fevereiro fev februari февраля февраль лютого лютий",
-    3: "march mar märz maerz mär mars marzo março marco maart марта март березня березень",
-    4: "april apr avril avr abril aprile abr апреля апрель квітня квітень",
-    5: "may mai mayo maggio mag maio mei мая май травня травень",
-    6: "june jun juni juin junio giugno giu junho июня июнь червня червень",
-    7: "july jul juli juillet juil julio luglio lug julho июля июль липня липень",
-    8: "august aug août aout agosto ago augustus августа август серпня серпень",
-    9: "september sep sept septembre septiembre setiembre settembre set setembro сентября сентябрь вересня вересень",
-    10: "october oct oktober okt octobre octubre ottobre ott outubro out октября октябрь жовтня жовтень",
-    11: "november nov novembre noviembre novembro ноября ноябрь листопада листопад",
-    12: "december dec dezember dez décembre déc decembre diciembre dic dicembre dezembro декабря декабрь грудня грудень",
-}
-_MONTH = {name: n for n, names in _MONTH_NAMES.items() for name in names.split()}
+_MONTH = vocab.month_numbers()
+_NAMES_OF: dict[int, list[str]] = {}  # a month's names in every language
+for _name, _n in _MONTH.items():
+    _NAMES_OF.setdefault(_n, []).append(_name)
 _MON = "(?P<mon>" + "|".join(sorted(map(re.escape, _MONTH), key=len, reverse=True)) + r")\.?"
 _DAY = r"(?P<d>[0-3]?\d)(?:st|nd|rd|th|er|º|\.)?"
 _YEAR = r"(?P<y>(?:19|20)\d{2})"
@@ -1052,9 +978,10 @@ def _shown_date(page: _Page) -> str | None:
 
 
 def _shown_date_at(page: _Page) -> tuple[str, int] | None:
-    if page.shown_at is False:
-        page.shown_at = _find_shown_date_at(page)
-    return page.shown_at
+    found = page.shown_at
+    if found is False:
+        found = page.shown_at = _find_shown_date_at(page)
+    return found
 
 
 def _find_shown_date_at(page: _Page) -> tuple[str, int] | None:
@@ -1089,9 +1016,7 @@ def _shows(page: _Page, iso: str) -> bool:
 
 @functools.lru_cache(maxsize=1024)
 def _date_pattern(year: int, month: int, day: int) -> re.Pattern[str]:
-    names = "|".join(
-        re.escape(n) for n in sorted(_MONTH_NAMES[month].split(), key=len, reverse=True)
-    )
+    names = "|".join(re.escape(n) for n in sorted(_NAMES_OF[month], key=len, reverse=True))
     d, m = rf"0?{day}", rf"0?{month}"
     return re.compile(
         rf"(?<!\d)(?:{year}[-/.]{m}[-/.]{d}|{d}[./]{m}[./]{year}|{m}/{d}/{year})(?!\d)"

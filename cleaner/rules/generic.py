@@ -26,6 +26,7 @@ from cleaner.core.metadata import (
     iso_date,
 )
 from cleaner.core.normalise import n_tokens
+from cleaner.rules import vocab
 from cleaner.rules.firstchar import FirstCharIndex
 from cleaner.rules.registry import RULES
 
@@ -181,125 +182,80 @@ def _apply_phrases(doc: Doc, rules: tuple[PhraseRule, ...]) -> None:
 
 _phrase_rule(
     "G101",
-    r"^(?:skip|jump) (?:to|over) (?:the )?(?:main |primary )?(?:content|navigation|menu|search|footer|article)$"
-    r"|^(?:accessibility links|skip navigation|toggle navigation|open navigation menu)$"
-    r"|^(?:zum inhalt springen|aller au contenu(?: principal)?|saltar al contenido(?: principal)?"
-    r"|passa al contenuto(?: principale)?|перейти к (?:содержанию|основному содержанию)|перейти до змісту)$",
+    "|".join(f"^{p}$" for p in vocab.phrases("skip_link")),
 )
 _phrase_rule(
     "G102",
-    r"^\*?\s*indicates required\s*\*?$"
-    r"|^(?:please,?\s+)?(?:enter|type|provide)\s+(?:a\s+|your\s+)?(?:correct\s+|valid\s+)?e-?mail(?:\s+address)?(?:\s+(?:to subscribe|here|below))?\.?$"
-    r"|^succ?ess?ful+y subscribed!?\.?$"
-    r"|^(?:subscribe|sign up|sign me up|subscribe now|sign up now|subscribe today)!?$"
-    r"|^(?:e-?mail(?: address)?|your e-?mail(?: address)?)\s*\*?$"
-    r"|^thanks?(?: you)? for (?:signing up|subscribing)|we['’]ve sent you a confirmation e-?mail"
-    r"|^(?:sign up|subscribe) (?:for|to) (?:our|the|my) .{0,60}newsletters?\b"
-    r"|(?:^.{0,80}\b(?:in|to|into|on) your inbox\b.{0,60}$)|error processing your subscription"
-    r"|^(?:get|receive) (?:our|the) .{0,40}newsletter\b"
-    r"|^by (?:signing up|subscribing|submitting this form|clicking [^,]{1,30}),? you agree\b"
-    r"|\bsubscribe to (?:our|the) newsletter\b|\byour personal data will\b",
+    vocab.alternation("newsletter_prompt"),
 )
 _phrase_rule(
     "G103",
-    r"(?:^|[.!?]\s+)(?:support (?:us|independent journalism|our (?:work|journalism|newsroom|reporting))\b"
-    r"|become a (?:member|supporter|patron|paying subscriber)\b"
-    r"|join (?:us in this fight|our community of|\d[\d,.]*k?\+? .{0,40}\bmembers\b)"
-    r"|donate (?:now|today)\b|make a (?:one-time )?(?:donation|contribution)\b"
-    r"|want to partner with\b|(?:please )?consider (?:supporting|donating to) us\b"
-    r"|support us (?:just once|monthly|for as little as))",
+    rf"(?:^|[.!?]\s+)(?:{vocab.alternation('donation_appeal')})",
     max_words=60,
 )
 _phrase_rule(
     "G104",
-    r"^(?:(?:visa|master\s?card|american\s?express|amex|discover|pay\s?pal|apple\s?pay|google\s?pay"
-    r"|maestro|jcb|union\s?pay|diners(?:\s?club)?)[\s,/|]*){2,}$",
+    rf"^(?:(?:{vocab.alternation('payment_brands')})[\s,/|]*){{2,}}$",
 )
+_NETWORKS = vocab.alternation("share_networks")
 _phrase_rule(
     "G105",
-    r"^(?:share(?: this)?(?: article| story| post| page)?(?: on| via| to)?"
-    r"|follow us(?: on .{0,40})?|follow @\w+.{0,80}|tweet|print(?: this)?(?: article)?|copy link|copied!?|e-?mail this"
-    r"|share on (?:facebook|twitter|x|linkedin|whatsapp|telegram|reddit|pinterest|email)"
-    r"|(?:(?:facebook|twitter|linkedin|whatsapp|telegram|reddit|pinterest|flipboard|e-?mail|print|x)[\s,|·•]*){2,})$",
+    rf"^(?:{vocab.alternation('share_button')}"
+    rf"|share on (?:{_NETWORKS}|x|email)"
+    rf"|(?:(?:{_NETWORKS}|flipboard|e-?mail|print|x)[\s,|·•]*){{2,}})$",
 )
 _phrase_rule(
     "G106",
-    r"^leave a (?:comment|reply)\b|your e-?mail address will not be published"
-    r"|required fields are marked|^(?:post|submit) (?:a )?comment$|^cancel reply$"
-    r"|^[\[(]?\s*\d+\s+(?:comments?|responses?|replies)\s*[\])]?$"
-    r"|^(?:comments?|view (?:all )?comments|show comments|add a comment|top rated comments|(?:reader )?comments \(\d+\)|discussion)$"
-    r"|^save my name, e-?mail,? and website"
-    r"|^(?:you must be )?logged in to (?:post|leave) a comment",
+    vocab.alternation("comment_form"),
 )
 _phrase_rule(
     "G107",
-    r"^(?:scroll|back|go|return|jump)(?: up)? to (?:the )?top\W*$|^top\s*[↑^]$|^[↑⬆]$",
+    vocab.alternation("back_to_top"),
 )
 _phrase_rule(
     "G109",
-    r"^(?:related(?: articles?| stories| story| content| coverage| reading| posts?| news)?"
-    r"|read (?:more|also|next)|see also|more on this(?: story| topic)?|recommended(?: reading| stories)?"
-    r"|also read|must read|don['’]t miss|you (?:may|might) (?:also )?(?:like|be interested in)"
-    r"|see more|watch|more|(?:more|latest) (?:from|on|in) .{1,40})\s*[:：]|^also on \S+\.\w{2,}\b"
-    r"|^(?:related(?: articles| stories| content| coverage| posts)?|read more|see also|you may also like"
-    r"|you might also like|recommended(?: for you)?|more stories|more news|latest news|most read|most popular"
-    r"|trending(?: now)?|editors['’]? picks|don['’]t miss|must read|also read|read next|up next"
-    r"|more from .{1,40}|more in .{1,40}|more on .{1,40})$",
+    rf"^(?:{vocab.alternation('related_label')})\s*[:：]|^also on \S+\.\w{{2,}}\b"
+    rf"|^(?:{vocab.alternation('related_heading')}|{vocab.alternation('popular_heading')})$",
 )
 _phrase_rule(
     "G111",
-    r"^(?:this audio is (?:created|generated|produced) (?:with|by|using) (?:ai|artificial intelligence)(?: assistance)?"
-    r"|listen to (?:this )?(?:article|story|the article)(?: \d+ min(?:utes?)?)?|audio (?:version|player)"
-    r"|play audio|your browser does not support the audio element|\d{1,2}:\d{2}\s*/\s*\d{1,2}:\d{2})\.?$",
+    rf"^(?:{vocab.alternation('audio_player')})\.?$",
 )
 _phrase_rule(
     "G113",
-    r"[:：]\s*-\s*$|\b(?:check it out|the below (?:tweet|video|post)|the (?:tweet|video|post) below"
-    r"|watch the video below|see the (?:tweet|post|video) below)\W*$",
+    vocab.alternation("see_below"),
 )
 _phrase_rule(
     "G114",
-    r"^(?:to (?:find out|learn|read) more|for more (?:information|details)),? click here\.?$"
-    r"|\bkeep yourself updated\b|\bstay tuned (?:to|with) (?:our|this) (?:website|site|blog)\b"
-    r"|^if you are interested in reading more\b|\bbookmark (?:our|this) (?:website|site|page)\b",
+    vocab.alternation("click_for_more"),
 )
 _phrase_rule(
     "G115",
-    r"^(?:about the author|about author|author bio|more from (?:this|the) author|view all posts(?: by .{1,60})?"
-    r"|more articles by .{1,60}|see all articles by .{1,60})$",
+    rf"^(?:{vocab.alternation('author_box_heading')})$",
 )
 _phrase_rule(
     "G116",
-    r"^(?:edit(?: post| page| this)?|menu|main menu|search|search for:|home|log ?in|sign ?in|log ?out"
-    r"|register|advertisement|advertising|advert|ads?|sponsored(?: content)?|breaking(?: news)?|close|open"
-    r"|loading\.*|toggle|more|show more|load more|see more|next|previous|prev|back|photo|video|image"
-    r"|gallery|\d+\s+photos?|post navigation|anzeige|werbung|publicidade|publicidad|publicité"
-    r"|pubblicità|реклама|(?:previous|next|older|newer) (?:post|article|story|entry)\b.{0,150})$",
+    rf"^(?:{vocab.alternation('widget_line')}|{vocab.alternation('ad_label')})$",
 )
 _phrase_rule(
     "G118",
-    r"\bcookies?\b.{0,300}\b(?:consent|accept|settings|preferences|opt[- ]out|necessary|essential"
-    r"|your browser|browsing experience|improve your experience|(?:this|our) (?:web)?site)\b"
-    r"|\b(?:consent|accept|(?:this|our) (?:web)?site|we use|uses)\b.{0,300}\bcookies?\b"
-    r"|^(?:privacy overview|(?:non-)?necessary(?: always enabled)?|always enabled|accept(?: all)?(?: cookies)?"
-    r"|reject(?: all)?|cookie (?:settings|policy|preferences)|manage (?:cookies|preferences|consent))$",
+    vocab.alternation("cookie_notice"),
     max_words=120,
 )
 
 
 _phrase_rule(
     "G119",
-    r"^(?:©|\(c\)|copyright\b)"
-    r"|\ball rights reserved\b|\bfor your personal,? non-commercial use\b"
-    r"|\bmay not be (?:published|reproduced|broadcast|rewritten|redistributed)\b",
+    vocab.alternation("copyright_notice"),
     max_words=60,
 )
 
 
 # --- G108: screen-size tokens ---------------------------------------------------------------------
 
-_SIZE_TOKEN = re.compile(r"^(?:XXS|XS|SM|MD|LG|XL|XXL)$")
-_SIZE_LINE = re.compile(r"^(?:(?:XXS|XS|SM|MD|LG|XL|XXL)\s+){1,}(?:XXS|XS|SM|MD|LG|XL|XXL)$")
+_SIZES = vocab.alternation("screen_size_token")
+_SIZE_TOKEN = re.compile(rf"^(?:{_SIZES})$")
+_SIZE_LINE = re.compile(rf"^(?:(?:{_SIZES})\s+){{1,}}(?:{_SIZES})$")
 
 
 @rule("G108")
@@ -320,7 +276,7 @@ def screen_size_tokens(doc: Doc) -> None:
 # --- G110: "Original url:" -----------------------------------------------------------------------
 
 _ORIGINAL_URL = re.compile(
-    r"^(?:original (?:url|link|article|source)|source url|canonical(?: url)?|article url|url)\s*[:：]\s*(?P<url>\S+)?$",
+    rf"^(?:{vocab.alternation('source_url_label')})\s*[:：]\s*(?P<url>\S+)?$",
     I,
 )
 
@@ -384,9 +340,7 @@ def _is_prose(text: str) -> bool:
 
 # --- G2xx: structure -----------------------------------------------------------------------------
 
-_FEED_HEADER = re.compile(
-    r"^(?:news feed|latest(?: news)?|live(?: updates| feed)?|news|feed|just in|updates)$", I
-)
+_FEED_HEADER = re.compile(rf"^(?:{vocab.alternation('feed_heading')})$", I)
 FEED_MIN_STAMPS = 2  # one lone time is the article's own timestamp, not a feed
 FEED_SUMMARY_MIN_WORDS = 8  # an item's summary is a sentence, not another headline
 
@@ -502,10 +456,12 @@ def repeated_caption(doc: Doc) -> None:
 
 _PAREN_CAPTION = re.compile(r"^\([^()]{2,160}[^()\s.!?…]\)$")  # a sentence in brackets ends in "."
 _CREDIT_TAIL = re.compile(r"(?:\*\*|__)[^*_\n]{2,80}(?:\*\*|__)\s*$")
+_MEDIA = vocab.alternation("media_word")
+_CREDIT = vocab.alternation("credit_label")
 _PHOTO_CREDIT = re.compile(
-    r"^(?:photo|image|picture|illustration|video|graphic|credit|source|foto)s?(?:\s+(?:by|credit))?\s*[:/©]"
+    rf"^(?:{_MEDIA}|graphic|{_CREDIT})s?(?:\s+(?:by|credit))?\s*[:/©]"
     r"|^(?:\(?(?:photo|image)s?:)|(?:/|\|)\s*(?:getty images|afp|reuters|ap|epa|shutterstock)\)?$"
-    r"|\((?:image|photo|picture|pic|credit|source|foto)s?(?: credit)?\s*:[^()]{1,80}\)$",
+    rf"|\((?:image|photo|picture|pic|{_CREDIT})s?(?: credit)?\s*:[^()]{{1,80}}\)$",
     I,
 )
 CAPTION_MAX_WORDS = 30
@@ -534,7 +490,7 @@ def caption(doc: Doc) -> None:
 
 
 _IMAGE_PLACEHOLDER = re.compile(
-    r"^[•·*\-]?\s*(?:\d+\s*[x×:]\s*\d+\s+)?(?:image|photo|picture|video|gallery|illustration|thumbnail|icon|logo)$",
+    rf"^[•·*\-]?\s*(?:\d+\s*[x×:]\s*\d+\s+)?(?:{_MEDIA}|gallery|thumbnail|icon|logo)$",
     I,
 )
 
@@ -547,11 +503,12 @@ def media_placeholder(doc: Doc) -> None:
             doc.remove(i, "G205", REGISTRY["G205"].reason)
 
 
+_COMMENT_VERBS = vocab.phrases("comment_verb")  # how every _COMMENT_HEADER line ends
+_VERB = vocab.alternation("comment_verb")
 _COMMENT_HEADER = re.compile(
-    rf"^.{{1,80}}?\s+(?:on\s+)?{DATE}(?:\s*(?:at|,|-)?\s*{TIME})?\s*(?:said|says|wrote)\s*:?$"
-    r"|^.{1,80}?\s(?:says|said|wrote)\s*:$",
+    rf"^.{{1,80}}?\s+(?:on\s+)?{DATE}(?:\s*(?:at|,|-)?\s*{TIME})?\s*(?:{_VERB})\s*:?$"
+    rf"|^.{{1,80}}?\s(?:{_VERB})\s*:$",
 )
-_COMMENT_VERBS = ("said", "says", "wrote")  # how every _COMMENT_HEADER line ends
 COMMENT_MIN_HEADERS = 2  # one "X says:" line may be a quote; two dated ones are a thread
 
 
@@ -669,12 +626,7 @@ def story_list(doc: Doc) -> None:
 
 
 RELATED_BLOCK_MAX = 8  # a "Related" box lists a handful of headlines, not a page of them
-_RELATED_HEADING = re.compile(
-    r"^(?:related(?: articles| stories| content| coverage| posts)?|read more|see also|you may also like"
-    r"|you might also like|recommended(?: for you)?|more stories|don['’]t miss|must read|also read"
-    r"|read next|up next|more from .{1,40}|more in .{1,40}|more on .{1,40})$",
-    I,
-)
+_RELATED_HEADING = re.compile(rf"^(?:{vocab.alternation('related_heading')})$", I)
 
 
 @rule("G208")

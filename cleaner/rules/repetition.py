@@ -30,10 +30,15 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from cleaner.core.normalise import n_tokens
 from cleaner.core.segment import ends_sentence
 from cleaner.rules.registry import RULES
+
+if TYPE_CHECKING:
+    import numpy as np
+    from numpy.typing import NDArray
 
 CODE, REASON = RULES["G601"].pair
 NAME = RULES["G601"].name
@@ -138,7 +143,7 @@ class Counts:
 
     def __init__(self) -> None:
         self.exact: Counter[int] | None = Counter()
-        self.sketch = None
+        self.sketch: NDArray[np.uint32] | None = None  # once the exact counts pass the cap
 
     @staticmethod
     def _columns(hashes):
@@ -162,8 +167,10 @@ class Counts:
 
         cols = self._columns(hashes)
         w = np.ones(cols.shape[1], dtype=np.uint32) if weights is None else np.array(weights)
+        sketch = self.sketch
+        assert sketch is not None
         for row in range(SKETCH_DEPTH):
-            np.add.at(self.sketch[row], cols[row].astype(np.intp), w.astype(np.uint32))
+            np.add.at(sketch[row], cols[row].astype(np.intp), w.astype(np.uint32))
 
     def add(self, hashes: Iterable[int]) -> None:
         if self.exact is not None:
@@ -184,27 +191,35 @@ class Counts:
         else:
             if self.sketch is None:
                 self._to_sketch()
+            assert self.sketch is not None and other.sketch is not None
             self.sketch += other.sketch
 
     def get(self, h: int) -> int:
         if self.exact is not None:
             return self.exact.get(h, 0)
+        sketch = self.sketch
+        assert sketch is not None
         cols = self._columns([h])[:, 0]
-        return int(min(self.sketch[row, int(cols[row])] for row in range(SKETCH_DEPTH)))
+        return int(min(sketch[row, int(cols[row])] for row in range(SKETCH_DEPTH)))
 
     def get_many(self, hashes: Sequence[int]) -> list[int]:
         if self.exact is not None:
             return [self.exact.get(h, 0) for h in hashes]
         if not hashes:
             return []
+        sketch = self.sketch
+        assert sketch is not None
         cols = self._columns(hashes).astype("intp")
-        rows = [self.sketch[row][cols[row]] for row in range(SKETCH_DEPTH)]
+        rows = [sketch[row][cols[row]] for row in range(SKETCH_DEPTH)]
         import numpy as np
 
         return [int(v) for v in np.minimum.reduce(rows)]
 
     def nbytes(self) -> int:
-        return len(self.exact) * 100 if self.exact is not None else int(self.sketch.nbytes)
+        if self.exact is not None:
+            return len(self.exact) * 100
+        assert self.sketch is not None
+        return int(self.sketch.nbytes)
 
 
 @dataclass(slots=True)
@@ -248,7 +263,7 @@ class Learned:
         are the page's article_keys, of the lines it was counted with."""
         out: list[str | None] = [None] * len(texts)
         counts = self.sites.get(site) if site else None
-        if counts is None or not texts:
+        if not site or counts is None or not texts:
             return out
         need = self.need(site)
         ph = page_hashes(texts)

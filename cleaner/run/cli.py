@@ -40,10 +40,10 @@ from cleaner.run.folder_run import (
     clean_in_workers,
 )
 from cleaner.run.progress import Progress, progress_mode
-from cleaner.run.report import Summary
 from cleaner.run.rule_info import list_rules as print_rules
 from cleaner.run.rule_info import show_rule
 from cleaner.run.signals import sigint_ignored
+from cleaner.run.summary import Summary
 from cleaner.run.workers import Job, Pool
 from cleaner.sites.identify import ruleset
 from cleaner.sites.rulefile import RuleFileError
@@ -602,6 +602,7 @@ def _clean_record_file(
         if not quiet:
             _err(describe(counted))
     stats = Stats()
+    summary = Summary()  # the folder run's: each record counted by `tally`, in input order
     progress: Progress | None = None
     to_stdout = dst == "-"
     busy = (explain_ and to_stdout) or (
@@ -612,8 +613,8 @@ def _clean_record_file(
         nonlocal progress
         if progress is None:  # the reader is open: its total (Parquet) is known
             mode = progress_mode(quiet, terminal_busy=busy)
-            progress = Progress(stats.total, mode=mode, unit="records", failed_label="with errors")
-        progress.update(stats.records, stats.errors)
+            progress = Progress(stats.total, mode=mode, unit="records")
+        progress.update(summary.read, summary.failed, summary.skipped)
 
     def stop() -> None:
         """The run cut short: a report that would name the records of an output that is not
@@ -641,13 +642,10 @@ def _clean_record_file(
         except OSError as exc:
             _err(f"clean: cannot write the report {report}: {exc.strerror or exc}")
             raise typer.Exit(EXIT_USAGE) from None
-    tally = None
-    if report_fh is not None or explain_:
-        if id_field is None:
-            id_field = "warc_record_id" if detect_format(src) == "warc" else "id"
-        stream = (sys.stderr if to_stdout else sys.stdout) if explain_ else None
-        tally = RecordTally(src, dst, id_field, report_fh, stream)
-    shown = "stdout" if to_stdout else dst
+    if id_field is None:
+        id_field = "warc_record_id" if detect_format(src) == "warc" else "id"
+    stream = (sys.stderr if to_stdout else sys.stdout) if explain_ else None
+    tally = RecordTally(src, dst, id_field, report_fh, stream, summary)
     # What a run cut short leaves: a file output is not there at all; on stdout the records
     # written so far are.
     lost = "the records before went to stdout" if to_stdout else f"{dst} not written"
@@ -670,6 +668,9 @@ def _clean_record_file(
             on_record=tally,
             learned=learned,
             html=html,
+            on_late_error=tally.late_error,
+            # The summary alone needs no removed lines: a worker need not send them back.
+            result_lines=report_fh is not None or explain_,
         )
     except ReportError as exc:
         stop()
@@ -687,7 +688,8 @@ def _clean_record_file(
         _err(f"clean: {exc}")
         raise typer.Exit(EXIT_USAGE) from None
     except KeyboardInterrupt:
-        stop()
+        with sigint_ignored(True):  # a second Ctrl-C must not cut the tidying short
+            stop()
         if not quiet:
             _err(f"clean: interrupted after {stats.records} records; {lost}")
         raise typer.Exit(EXIT_INTERRUPTED) from None
@@ -704,21 +706,10 @@ def _clean_record_file(
             _err(f"clean: cannot write the report {report}: {exc.strerror or exc}")
             raise typer.Exit(EXIT_FAILED) from None
     if not quiet:
-        for number, error in stats.first_errors:
-            _err(f"{src}: record {number}: {error}")
         if stats.kinds:
-            kinds = ", ".join(f"{kind} {n}" for kind, n in stats.kinds.items())
-            skipped = "; ".join(f"{n} {why}" for why, n in stats.not_cleaned.items())
-            _err(
-                f"{src}: WARC records {sum(stats.kinds.values())} ({kinds}); "
-                f"not pages, not written: {skipped or 'none'}"
-            )
-        removed = max(0.0, 1 - stats.chars_out / stats.chars_in) if stats.chars_in else 0.0
-        _err(
-            f"records {stats.records}, with errors {stats.errors}, written to {shown}; "
-            f"{removed:.1%} of text removed"
-        )
-    raise typer.Exit(EXIT_FAILED if stats.errors else EXIT_OK)
+            summary.warc_records(src, stats.kinds, stats.not_cleaned)
+        _err(summary.render())
+    raise typer.Exit(EXIT_FAILED if summary.failed else EXIT_OK)
 
 
 _STOPPED_BY: list[int] = []  # the signal (SIGTERM, SIGHUP) that stopped the run, if one did

@@ -33,11 +33,11 @@ from cleaner.run.files import (
     writes_into,
 )
 from cleaner.run.progress import Progress
-from cleaner.run.report import Summary, explain
+from cleaner.run.report import explain
 from cleaner.run.signals import sigint_deferred
+from cleaner.run.summary import OUTPUT_EXISTS, Summary
 from cleaner.run.workers import Decided, Job, Pool, clean_one, in_order
 
-OUTPUT_EXISTS = "output exists"  # the reason of an input skipped by --skip-existing
 WINDOW_PER_WORKER = 9  # a folder run holds at most this many inputs per worker not yet reported
 WAIT_TICK = 0.25  # seconds: how often a waiting folder run looks at the progress display
 
@@ -69,10 +69,11 @@ class Outcome:
     def record(self) -> dict:
         r = self.result
         suspect = bool(r is not None and r.suspect)
+        why = r.suspect if r is not None and suspect else None
         return {
             "input": self.name,
             "status": self.status,
-            "reason": (r.suspect if suspect else None) if self.status == "cleaned" else self.reason,
+            "reason": why if self.status == "cleaned" else self.reason,
             "suspect": suspect,
             "output": self.output,
             "bytes_in": self.bytes_in,
@@ -131,6 +132,7 @@ class Planned:
         path = self._path
         while path and not folder.is_relative_to(path[-1][0]):
             path.pop()
+        names: dict[str, str] | None
         if path and path[-1][0] == folder:
             names = path[-1][1]
         else:
@@ -305,28 +307,14 @@ class Tally:
 
     def add(self, outcome: Outcome) -> None:
         summary = self.summary
-        summary.read += 1
         result = outcome.result
-        if outcome.status == "cleaned":
-            summary.written += 1
-            summary.add(result)
-            if result.suspect:
-                summary.suspect += 1
-                summary.suspects.add(outcome.name, result.suspect)
-            if self.explain:  # the report names the warnings; the summary need not repeat them
-                print(explain(outcome.name, result), file=self.explain_stream)
-            else:
-                for warning in result.warnings:
-                    summary.warnings.add(outcome.name, warning)
-        elif outcome.status == "skipped":
-            summary.skipped += 1
-            if outcome.reason == OUTPUT_EXISTS:  # --skip-existing: counted, not listed
-                summary.existing += 1
-            else:
-                summary.skips.add(outcome.name, outcome.reason or "")
-        else:
-            summary.failed += 1
-            summary.failures.add(outcome.name, outcome.reason or "")
+        # --explain names the warnings; the summary need not repeat them.
+        summary.count(
+            outcome.name, outcome.status, outcome.reason, result, warnings=not self.explain
+        )
+        if self.explain and outcome.status == "cleaned":
+            assert result is not None  # a cleaned input has its Result
+            print(explain(outcome.name, result), file=self.explain_stream)
         if self.report is not None:
             try:
                 self.report.write(json.dumps(outcome.record(), ensure_ascii=False) + "\n")

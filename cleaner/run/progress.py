@@ -18,7 +18,11 @@ from __future__ import annotations
 import os
 import sys
 import time
-from typing import IO
+from typing import IO, TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from rich.progress import Progress as RichProgress
+    from rich.progress import TaskID
 
 INTERVAL_ENV = "CLEANER_PROGRESS_INTERVAL"
 DEFAULT_INTERVAL = 10.0  # seconds between two log lines when stderr is not a terminal
@@ -67,8 +71,8 @@ class Progress:
         self.done = self.failed = self.skipped = 0
         self.start = time.monotonic()
         self._last = self.start  # the last log line or redraw
-        self._bar = None
-        self._task = None
+        self._bar: RichProgress | None = None
+        self._task: TaskID | None = None
         if mode == "bar":
             self._start_bar()
 
@@ -140,7 +144,7 @@ class Progress:
             Progress as RichProgress,
         )
 
-        self._bar = RichProgress(
+        self._bar = bar = RichProgress(
             TextColumn("clean"),
             BarColumn(),
             MofNCompleteColumn(),
@@ -154,12 +158,12 @@ class Progress:
             redirect_stdout=False,
             redirect_stderr=False,
         )
-        self._task = self._bar.add_task("clean", total=self.total, rate="", counts="")
-        self._bar.start()
+        self._task = bar.add_task("clean", total=self.total, rate="", counts="")
+        bar.start()
         self._redraw()
 
     def _redraw(self) -> None:
-        if self._bar is None:
+        if self._bar is None or self._task is None:  # both are set by _start_bar
             return
         self._bar.update(
             self._task,

@@ -47,7 +47,7 @@ from typing import IO, Any, NamedTuple
 from cleaner.core.read import binary_kind
 from cleaner.run.files import put_in_place, temp_beside
 from cleaner.run.parallel import DEFAULT_CHUNKSIZE
-from cleaner.run.signals import sigint_deferred
+from cleaner.run.signals import sigint_deferred, sigint_ignored
 
 # --- formats ------------------------------------------------------------------------------------
 
@@ -212,10 +212,21 @@ class CleanFields:
     markdown: bool = False  # clean_text as markdown (--format md)
     learned: Any = None  # rules/repetition.Learned: the counts of --learn
     html: str = "extractor"  # --html: how an HTML record is read (cleaner.clean's html=)
+    # with_result: the Result with its removed and kept lines (False: without them, enough for
+    # a summary, and cheap to send back from a worker: a page may have 50,000 removed lines).
+    result_lines: bool = True
 
     def __call__(self, task: Task) -> dict[str, Any] | Cleaned:
         fields, result = self._clean(task)
-        return Cleaned(fields, result) if self.with_result else fields
+        if not self.with_result:
+            return fields
+        if result is not None and not self.result_lines:
+            result.removed, result.kept = [], []
+        return Cleaned(fields, result)
+
+    def fields(self, task: Task) -> dict[str, Any]:
+        """The cleaned fields alone (what a call gives without `with_result`)."""
+        return self._clean(task)[0]
 
     def _clean(self, task: Task) -> tuple[dict[str, Any], Any]:
         detail = self.detail
@@ -319,7 +330,7 @@ class JsonlReader:
         self.text_field = text_field
         self.url_field = url_field
 
-    def _open(self) -> IO[bytes]:
+    def _open(self) -> IO[bytes] | gzip.GzipFile:
         if self.path == "-":
             return sys.stdin.buffer
         if self.path.lower().endswith(".gz"):
@@ -414,6 +425,7 @@ class ParquetReader:
         self.total = self._file.metadata.num_rows
 
     def __iter__(self) -> Iterator[Record]:
+        problems: dict[int, str]  # row -> the values it lost
         for batch in self._file.iter_batches(batch_size=self.batch_size):
             try:
                 rows, problems = batch.to_pylist(), {}
@@ -807,7 +819,8 @@ class _AtomicWriter:
         if exc_type is None:
             self.commit()
         else:
-            self.abort()
+            with sigint_ignored(issubclass(exc_type, KeyboardInterrupt)):  # tidied up whole
+                self.abort()
 
     def open(self) -> None:
         raise NotImplementedError
@@ -903,7 +916,7 @@ class JsonlWriter(_AtomicWriter):
     def __init__(self, path: str | os.PathLike[str]) -> None:
         super().__init__(path)
         self._raw: IO[bytes] | None = None
-        self._fh: IO[bytes] | None = None
+        self._fh: IO[bytes] | gzip.GzipFile | None = None
 
     def open(self) -> None:
         if os.fspath(self.path) == "-":
@@ -1007,7 +1020,7 @@ class ParquetRecordWriter(_AtomicWriter):
         self.compression = compression
         self._rows: list[dict[str, Any]] = []
         self._bytes = 0
-        self._writer = None
+        self._writer: Any | None = None  # a pyarrow.parquet.ParquetWriter, from the first rows
         # Told (record number, why, whether it had an error already) of each record that lost
         # a field to the schema, which is known only when its row group is written.
         self.on_error: Callable[[int, str, bool], None] | None = None
@@ -1082,13 +1095,15 @@ class ParquetRecordWriter(_AtomicWriter):
         another type: null) and named in the row's `error`; a text value for a temporal
         column (a timestamp[ns] read without pandas) is parsed into its type."""
         pa = self.pa
+        schema = self.schema
+        assert schema is not None  # flush has set it
         out: dict[str, Any] = {}
         lost: list[str] = []
         for name, value in row.items():
-            if name not in self.schema.names:
+            if name not in schema.names:
                 lost.append(f"field {name!r} is not in the schema taken from the first records")
                 continue
-            kind = self.schema.field(name).type
+            kind = schema.field(name).type
             if value is not None:
                 try:
                     pa.array([value], type=kind)
@@ -1103,7 +1118,7 @@ class ParquetRecordWriter(_AtomicWriter):
                         lost.append(f"field {name!r} does not fit the column's type {kind}")
             out[name] = value
         if lost:
-            key = "clean_error" if "clean_error" in self.schema.names else "error"
+            key = "clean_error" if "clean_error" in schema.names else "error"
             why = "; ".join(lost) + ": left out (write JSON Lines to keep every field)"
             had = bool(out.get(key))
             out[key] = "; ".join(e for e in (out.get(key), why) if e)
@@ -1242,22 +1257,23 @@ def _in_workers(
         results = in_order(pool, work, WINDOW_PER_WORKER * jobs)
         for task, (status, value) in zip(again, results, strict=True):
             if status == "ok":
-                yield value  # type: ignore[misc]
+                yield value
             elif status == "raised":
-                raise value  # type: ignore[misc]  # clean_fn's own exception, as in process
+                raise value  # clean_fn's own exception, as in process
             elif status == "timeout":
                 yield failed(f"timeout: {value}", task.url, detail)
             else:
                 yield failed(str(value), task.url, detail)
         finished = True
     finally:
-        pool.close(now=not finished)
+        with sigint_ignored(not finished):  # a second Ctrl-C must not cut the tidying short
+            pool.close(now=not finished)
 
 
 def process_records(
     reader: Iterable[Record],
     writer: JsonlWriter | ParquetRecordWriter | Any,
-    clean_fn: Callable[[Task], dict[str, Any]] | None = None,
+    clean_fn: Callable[[Task], dict[str, Any] | Cleaned] | None = None,
     *,
     jobs: int = 1,
     chunksize: int = DEFAULT_CHUNKSIZE,
@@ -1294,7 +1310,9 @@ def process_records(
     ahead, behind = itertools.tee(reader)
     tasks = (record.task(max_bytes) for record in ahead)
     if jobs > 1 or timeout:
-        results: Iterable[dict[str, Any]] = _in_workers(tasks, clean_fn, jobs, timeout or 0)
+        results: Iterable[dict[str, Any] | Cleaned] = _in_workers(
+            tasks, clean_fn, jobs, timeout or 0
+        )
     else:
         results = map(clean_fn, tasks)
     try:
@@ -1312,7 +1330,22 @@ def process_records(
         if isinstance(getattr(reader, "kinds", None), Counter):
             stats.kinds = dict(reader.kinds.most_common())  # type: ignore[attr-defined]
             stats.not_cleaned = dict(reader.skips.most_common())  # type: ignore[attr-defined]
+        # The workers stopped now, as a folder run's are, not whenever the generator is
+        # collected (the traceback of a Ctrl-C raised after a record was written holds it).
+        close = getattr(results, "close", None)
+        if close is not None:
+            close()
     return stats
+
+
+def _both(
+    first: Callable[[int, str, bool], None], second: Callable[[int, str, bool], None]
+) -> Callable[[int, str, bool], None]:
+    def call(number: int, why: str, counted: bool) -> None:
+        first(number, why, counted)
+        second(number, why, counted)
+
+    return call
 
 
 def clean_records(
@@ -1326,7 +1359,7 @@ def clean_records(
     site_rules: bool = True,
     jobs: int = 1,
     chunksize: int = DEFAULT_CHUNKSIZE,
-    clean_fn: Callable[[Task], dict[str, Any]] | None = None,
+    clean_fn: Callable[[Task], dict[str, Any] | Cleaned] | None = None,
     stats: Stats | None = None,
     progress: Callable[[Stats], None] | None = None,
     timeout: float | None = None,
@@ -1336,19 +1369,25 @@ def clean_records(
     markdown: bool = False,
     learned: Any = None,
     html: str = "extractor",
+    on_late_error: Callable[[int, str, bool], None] | None = None,
+    result_lines: bool = True,
 ) -> Stats:
     """Clean the record file `src` into `dst` (formats from the extensions, `-` is JSON Lines
     to stdout; a file is written atomically). `text_field` None tries "text", then "html".
     `timeout`: each record's time budget in seconds (None: none), see `process_records`, as are
     `progress`, `max_bytes` and `on_record` (given the Result too, unless `clean_fn` is
     given). `detail`: each record also has the DETAIL_FIELDS (the removed lines); `markdown`:
-    `clean_text` is markdown."""
+    `clean_text` is markdown. `on_late_error` is told, as `stats` is, of an error found after a
+    record was written (a Parquet output's row group that cannot hold one of its fields): the
+    record's number, why, and whether it had an error already. `result_lines` False: the Result
+    `on_record` is given has no removed or kept lines (a summary needs none)."""
     reader = open_reader(src, text_field=text_field, url_field=url_field)
     if clean_fn is None:
         rule_dirs = tuple(os.fspath(r) for r in rules)
         clean_fn = CleanFields(
-            site, rule_dirs, site_rules, detail, on_record is not None, markdown, learned, html
-        )
+            site, rule_dirs, site_rules, detail, on_record is not None, markdown, learned, html,
+            result_lines,
+        )  # fmt: skip
         if jobs > 1 or timeout:  # compiled once here, shared by every forked worker
             from cleaner.sites.identify import ruleset
 
@@ -1362,6 +1401,8 @@ def clean_records(
     with open_writer(dst, fmt, schema=schema, detail=detail) as w:
         if isinstance(w, ParquetRecordWriter):
             w.on_error = stats.late_error
+            if on_late_error is not None:
+                w.on_error = _both(stats.late_error, on_late_error)
         return process_records(
             reader,
             w,

@@ -21,13 +21,16 @@ import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from cleaner.core.pipeline import run
 from cleaner.sites.identify import ruleset
 from cleaner.sites.rulefile import RuleTimeout
 
 if TYPE_CHECKING:  # annotations only: folder_run imports this module
+    from multiprocessing.connection import Connection
+    from multiprocessing.process import BaseProcess
+
     from cleaner.run.folder_run import Pending
 
 PIPE_BUFFER = 1 << 20  # bytes asked of the pipe to a worker (see _queue_room); may get less
@@ -220,9 +223,13 @@ class Cleaner:
         self.job = job
         self.timeout = timeout
         methods = multiprocessing.get_all_start_methods()
-        self._ctx = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
-        self._proc = None
-        self._conn = None
+        self._ctx = (
+            multiprocessing.get_context("fork")
+            if "fork" in methods
+            else multiprocessing.get_context("spawn")
+        )
+        self._proc: BaseProcess | None = None
+        self._conn: Connection | None = None  # set and cleared with _proc
         self._sent: deque[_Sent] = deque()  # in the order sent: the first is being cleaned
         self._queued_max = 0  # bytes: the largest document to queue behind another (_start)
         self.restarts = 0
@@ -252,6 +259,7 @@ class Cleaner:
                 self._start()
             except OSError as exc:  # out of processes or file descriptors: this one fails
                 return [(tag, "error", f"cannot start a worker process: {exc.strerror or exc}")]
+        assert self._conn is not None  # the worker is running
         sent = _Sent(tag, message)
         self._sent.append(sent)
         try:
@@ -269,6 +277,7 @@ class Cleaner:
     def collect(self) -> list[Done]:
         """The outcome of the document being cleaned (call when `connection` is readable); the
         worker goes on to the next one queued, whose budget starts now."""
+        assert self._conn is not None  # the worker is running
         try:
             reply = self._conn.recv()
         except (EOFError, OSError):
@@ -282,6 +291,7 @@ class Cleaner:
         done = self.submit(None, *message)
         while not done:
             limit = None if self.deadline is None else max(0.0, self.deadline - time.monotonic())
+            assert self._conn is not None  # a worker is cleaning it
             if multiprocessing.connection.wait([self._conn], limit):
                 done = self.collect()
             elif self.deadline is not None and time.monotonic() >= self.deadline:
@@ -352,6 +362,7 @@ class Cleaner:
 
     def _stop(self) -> int | None:
         proc, conn = self._proc, self._conn
+        assert proc is not None and conn is not None  # the worker is running
         self._proc = self._conn = None
         self.deadline = None
         self.restarts += 1
@@ -372,6 +383,7 @@ class Cleaner:
             self._stop()
             return
         proc, conn = self._proc, self._conn
+        assert conn is not None  # set with _proc
         self._proc = self._conn = None
         with contextlib.suppress(OSError):
             conn.send(None)
@@ -380,6 +392,11 @@ class Cleaner:
             proc.kill()
             proc.join()
         conn.close()
+
+
+def _pool_tag(tag: object) -> tuple[int, Pending]:
+    """A Pool's tag of a document, as `Pool.submit` gives it: (seq, pending)."""
+    return cast("tuple[int, Pending]", tag)
 
 
 def _queue_room(parent, child) -> int:
@@ -427,11 +444,11 @@ class Pool:
         """Give `pending` to `cleaner` (see `worker_for`); its outcome if decided at once."""
         done = cleaner.submit((seq, pending), pending.data, pending.clean_name)
         pending.data = b""  # the Cleaner keeps the bytes until the worker has started it
-        return [(*tag, status, value) for tag, status, value in done]
+        return [(*_pool_tag(tag), status, value) for tag, status, value in done]
 
     def wait(self, limit: float) -> list[Finished]:
         """The documents finished (or past their deadline) within `limit` seconds."""
-        return [(*tag, status, value) for tag, status, value in self.wait_done(limit)]
+        return [(*_pool_tag(tag), status, value) for tag, status, value in self.wait_done(limit)]
 
     def wait_done(self, limit: float) -> list[Done]:
         """As `wait`, with each document's tag as it was submitted."""
@@ -479,7 +496,7 @@ def in_order(
     `on_wait` is called after each `tick` seconds spent waiting with nothing done (a progress
     display shows time passing)."""
     size = len(pool.cleaners)
-    done: dict[int, Any] = {}
+    done: dict[object, Any] = {}  # by tag: the seq of the item taken
     ready: deque[tuple[int, tuple, int]] = deque()  # taken, waiting for a worker
     inputs = iter(work)
     taken = given = 0

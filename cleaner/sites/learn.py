@@ -139,7 +139,11 @@ def meta_pattern(line: str, byline: str | None) -> str | None:
     if d is not None:
         shape = next(s for s in _DATE_SHAPES if re.fullmatch(s, d.group(0), re.I))
         pieces.append((d.start(), d.end(), f"(?P<date>{shape})"))
-    if name_at >= 0 and not (d and d.start() < name_at + len(byline) and name_at < d.end()):
+    if (
+        byline
+        and name_at >= 0
+        and not (d and d.start() < name_at + len(byline) and name_at < d.end())
+    ):
         pieces.append((name_at, name_at + len(byline), "(?P<byline>.+?)"))
     pieces.sort()
     out, at = "^", 0
@@ -207,10 +211,10 @@ class Drafter:
                 continue
             self.seen[key] = self.seen.get(key, 0) + 1
             learner.add(key, texts)
-            name = _site_name(key, [t for t in texts if not is_prose(t)])
-            if name:
+            site_name = _site_name(key, [t for t in texts if not is_prose(t)])
+            if site_name:
                 names = self.names.setdefault(key, {})
-                names[name] = names.get(name, 0) + 1
+                names[site_name] = names.get(site_name, 0) + 1
         return learner.freeze()
 
     def draft(self, only: str | None = None, taken: set[str] | None = None) -> list[SiteDraft]:
@@ -386,9 +390,9 @@ class Drafter:
         shapes: dict[str, int] = {}
         for line, names in bylines.items():
             for byline in names:
-                pattern = meta_pattern(line, byline or None)
-                if pattern:
-                    shapes[pattern] = shapes.get(pattern, 0) + 1
+                shape = meta_pattern(line, byline or None)
+                if shape:
+                    shapes[shape] = shapes.get(shape, 0) + 1
         n = 301
         for pattern, count in sorted(shapes.items(), key=lambda kv: (-kv[1], kv[0])):
             if count >= self.min_pages and n <= 305:

@@ -14,7 +14,7 @@ import types
 import typing
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Literal, Self
 
 import regex
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
@@ -241,7 +241,7 @@ class RuleFile(_Strict):
     test: Annotated[list[TestSpec], Field(default_factory=list)]
 
     @model_validator(mode="after")
-    def _unique_codes(self):
+    def _unique_codes(self) -> Self:
         seen: dict[str, str] = {}
         places = [
             (f"{name}[{i}].code", r.code)
@@ -360,7 +360,8 @@ class SiteRules:
     tests: tuple[tuple[str, str], ...] = ()  # (input, expected), relative to the file's folder
 
     def codes(self) -> list[tuple[str, str]]:
-        out = [(r.code, r.reason) for r in (*self.lines, *self.blocks, *self.meta)]
+        rules: tuple[LineRule | BlockRule | MetaRule, ...] = (*self.lines, *self.blocks, *self.meta)
+        out = [(r.code, r.reason) for r in rules]
         if self.article:
             out.append((self.article.code, self.article.reason))
         if self.html_code:
