@@ -166,6 +166,17 @@ def test_author_values_that_are_no_names_are_skipped(content):
     assert meta(head, BODY).byline is None
 
 
+def test_the_sites_name_as_author_of_an_article_is_the_last_resort():
+    head = (
+        '<meta name="author" content="Harbour Gazette">'
+        '<meta property="og:site_name" content="Harbour Gazette">'
+        '<meta property="og:type" content="article">'
+    )
+    assert meta(head, BODY).byline == "Harbour Gazette"  # a company's own article
+    byline = f"<article><h1>{HEADLINE}</h1><p>By Jane Doe</p>{BODY}</article>"
+    assert meta(head, byline).byline == "Jane Doe"  # any other author first
+
+
 def test_an_author_in_a_product_review_is_not_the_pages():
     body = (
         f"<h1>{HEADLINE}</h1><div class='reviews'><div itemscope itemtype='https://schema.org/Review'>"
@@ -193,13 +204,26 @@ def test_json_ld_date_published_inside_a_graph():
     assert meta(ld(graph), BODY).date == "2023-03-07"  # the day as the publisher wrote it
 
 
-def test_date_modified_and_updated_lines_are_ignored():
+def test_date_modified_is_ignored():
     head = (
         ld({"@type": "NewsArticle", "headline": HEADLINE, "dateModified": "2024-01-02"})
         + '<meta property="article:modified_time" content="2024-01-02T08:00:00Z">'
     )
+    assert meta(head, f"<article><h1>{HEADLINE}</h1>{BODY}</article>").date is None
+
+
+def test_an_updated_line_dates_the_page_only_without_a_publication_date():
+    # metadata.line_date's policy, the text path's too: the publication date first, a
+    # revision's date printed by the headline only as the last resort.
     body = f"<article><h1>{HEADLINE}</h1><p>Updated January 2, 2024</p>{BODY}</article>"
-    assert meta(head, body).date is None
+    assert meta("", body).date == "2024-01-02"
+    body = (
+        f"<article><h1>{HEADLINE}</h1><p>Updated January 2, 2024</p>"
+        f"<p>Published March 7, 2023</p>{BODY}</article>"
+    )
+    assert meta("", body).date == "2023-03-07"
+    body = f"<article><h1>{HEADLINE}</h1><p>August 16, 2019 - Updated July 9, 2025</p>{BODY}"
+    assert meta("", body + "</article>").date == "2019-08-16"
 
 
 def test_article_published_time_meta():

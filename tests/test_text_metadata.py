@@ -30,6 +30,8 @@ PROSE = (
         ("Posted by IndustrySelect on Tuesday, August 29, 2023", "2023-08-29"),
         ("Published Oct 10, 2023 - [Updated Dec 3, 2025]", "2023-10-10"),
         ("09/25/2025", "2025-09-25"),
+        ("August 16, 2019 - Updated July 9, 2025", "2019-08-16"),
+        ("Updated Dec 3, 2025 | Published Oct 10, 2023", "2023-10-10"),
     ],
 )
 def test_published_date_shapes(line, iso):
@@ -48,6 +50,18 @@ def test_published_date_shapes(line, iso):
 )
 def test_not_a_publication_date(line):
     assert published_date(line) is None
+
+
+def test_a_revision_date_dates_a_copy_only_without_a_publication_date():
+    title = "Ferry operator adds winter crossings"
+    prose = (
+        "The ferry operator will run two extra crossings a day through the winter, after a "
+        "summer in which passenger numbers rose by almost a fifth on the island route.\n\n"
+    ) * 3
+    only = cleaner.clean(f"{title}\n\nUpdated January 2, 2024\n\n{prose}", name="a.txt")
+    assert only.date == "2024-01-02"
+    both = f"{title}\n\nUpdated January 2, 2024\n\nPublished March 7, 2023\n\n{prose}"
+    assert cleaner.clean(both, name="a.txt").date == "2023-03-07"
 
 
 @pytest.mark.parametrize(
@@ -229,3 +243,30 @@ def test_a_questions_relative_stamp_anchors_its_title():
     )
     title = "How to book flights when moving to another country?"
     assert cleaner.clean(page, name="page.txt").title == title
+
+
+def test_the_headline_a_breadcrumb_ends_with_below_the_articles_start():
+    page = (
+        "Personal Loans\nInvesting\n\n"
+        + PROSE.split("\n\n")[0]
+        + "\n\nHome » Archive » Do millennials have the best money habits?\n"
+        "Do millennials have the best money habits?\n\n" + PROSE
+    )
+    r = cleaner.clean(page, name="page.txt")
+    assert r.title == "Do millennials have the best money habits?"
+
+
+def test_the_headline_below_a_kickers_date_and_an_author_box():
+    toc = "\n".join(f"* Section number {n} of the guide" for n in range(1, 16))
+    page = (
+        "Home\nBlog\nDocs\nGet Started\n"
+        "December 17, 2025 • 8 minutes\n"
+        "Stop Nesting Database Systems\n"
+        "Christian Winter\n"
+        "Staff Writer\n"
+        "Contents\n" + toc + "\n\n" + PROSE
+    )
+    r = cleaner.clean(page, name="page.txt")
+    assert r.title == "Stop Nesting Database Systems"
+    assert r.byline == "Christian Winter"
+    assert r.date == "2025-12-17"

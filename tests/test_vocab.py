@@ -89,10 +89,13 @@ def test_modules_read_what_they_expect():
     assert "sep(?:t(?:ember)?)?" in metadata._MONTH  # one month's names as a prefix chain
     assert metadata.iso_date("7 September 2023") == "2023-09-07"
     assert pagemeta.text_dates("4 mai 2025")[0][1] == "2025-05-04"
-    # The two revision-label lists differ by the Ukrainian stem (pagemeta never had it).
-    assert metadata._NOT_PUBLISHED.search("оновлено 3 травня 2024")
-    assert not pagemeta._UPDATED.search("оновлено")
+    # One revision-label list for both paths (metadata.line_date's policy), every language.
+    assert metadata.REVISION_LABEL.search("оновлено 3 травня 2024")
+    assert pagemeta._UPDATED.search("оновлено")
     assert pagemeta._UPDATED.search("Mis à jour le 3 mai")
+    assert metadata.NOT_PUBLISHED_LINE.search("© 2024 Example") and not metadata.OTHER_LABEL.search(
+        "Published"
+    )
     assert metadata.byline_names("Von Anna Schmidt") == "Anna Schmidt"
     assert metadata.BYLINE_RE.match("By Ursula von der Leyen")
     assert metadata.by_label("Автор:")

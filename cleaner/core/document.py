@@ -25,6 +25,9 @@ class Doc:
     # Dates seen on byline and date lines, by unit index: the article finder picks the one that
     # belongs to the article (above it), not a date of a teaser or comment further down.
     dates: list[tuple[Unit, str]] = field(default_factory=list)
+    # Dates of lines that give only a revision's date ("Updated March 3, 2024"): the page's date
+    # where no line gives a publication date (metadata.line_date's policy).
+    revised: list[tuple[Unit, str]] = field(default_factory=list)
     # A stretch a rule found to be the article itself (a live blog's feed): kept whole.
     keep_span: tuple[int, int] | None = None
 

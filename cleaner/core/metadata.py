@@ -143,16 +143,47 @@ def site_of_url(url: str | None) -> str | None:
 # where a page prints its byline and date in shapes the removal rules leave alone ("Posted by X
 # on Tuesday, August 29, 2023", "Tom Talbot October 14, 2025", "4 mai 2025 à 08:15").
 
-# Lines that carry a date which is not the publication date: a revision, a copyright, a
-# member's join date, a reviewer's sign-off, a site header's "today".
-_NOT_PUBLISHED = re.compile(
-    f"{vocab.alternation('date_updated_label')}|{vocab.alternation('date_other_label')}"
-    f"|all rights|{vocab.alternation('date_today_label')}",
+# One policy for the publication date among the dates a line prints, on HTML (pagemeta) and on
+# text copies (G302 and the header reader): a date whose label, the words right before it, says
+# it is a revision's ("Updated", "Last modified") is passed over, and the first other date is the
+# publication's ("Aug 16, 2019 - Updated Jul 9, 2025" gives the first, "Updated Dec 3 | Published
+# Oct 10" the second). A page that prints only a revision's date is dated by it, as a last resort
+# after every publication date of the page (both paths: `revised`). A member's join date, a
+# reference's access date, a copyright's year and a site header's "today" never date the page.
+REVISION_LABEL = re.compile(vocab.alternation("date_updated_label"), re.I)
+OTHER_LABEL = re.compile(vocab.alternation("date_other_label"), re.I)
+NOT_PUBLISHED_LABEL = re.compile(f"{REVISION_LABEL.pattern}|{OTHER_LABEL.pattern}", re.I)
+NOT_PUBLISHED_LINE = re.compile(
+    f"{vocab.alternation('date_other_label', skip=('en',))}|all rights"
+    f"|{vocab.alternation('date_today_label')}",
     re.I,
 )
-_PUBLISHED_LABEL = re.compile(vocab.alternation("date_published_label"), re.I)
+LABEL_REACH = 30  # characters before a date read as its label
 HEADER_LINE_MAX_CHARS = 160  # a byline or date line is short; a sentence that names a date is not
 _HAS_DIGIT = re.compile(r"\d")
+
+
+def line_date(
+    text: str, found: list[tuple[int, str]], above: str = ""
+) -> tuple[str | None, str | None]:
+    """(publication date, revision date) among a line's dates `found` ((offset, ISO date), in
+    order), by the policy above: the first date without a label that rules it out, and the first
+    one labelled a revision. `above`: the line before, the label of a first date that has none
+    of its own ("Updated" / "March 3, 2024")."""
+    if not found or NOT_PUBLISHED_LINE.search(text):
+        return None, None
+    prev = 0
+    revised = None
+    for at, value in found:
+        label = text[max(prev, at - LABEL_REACH) : at]
+        if not label.strip() and at == found[0][0]:
+            label = above
+        prev = at
+        if not NOT_PUBLISHED_LABEL.search(label):
+            return value, revised
+        if revised is None and REVISION_LABEL.search(label) and not OTHER_LABEL.search(label):
+            revised = value
+    return None, revised
 
 
 def line_dates(text: str) -> list[tuple[int, str]]:
@@ -173,21 +204,14 @@ def line_dates(text: str) -> list[tuple[int, str]]:
 
 
 @functools.lru_cache(maxsize=16384)  # the header is read on every pass over the same lines
-def published_date(text: str) -> str | None:
-    """The publication date a header line gives, or None: "Published Oct 10, 2023 - [Updated
-    Dec 3, 2025]" gives the first; a line that only says when the page was updated, or a
-    copyright, gives none."""
-    found = line_dates(text)
-    if not found:
-        return None
-    m = _NOT_PUBLISHED.search(text)
-    if m is None:
-        return found[0][1]
-    before = [d for at, d in found if at < m.start()]
-    # "Published X | Updated Y": the date before the revision label is the publication's.
-    if before and _PUBLISHED_LABEL.search(text, 0, m.start()):
-        return before[0]
-    return None
+def dates_of_line(text: str, above: str = "") -> tuple[str | None, str | None]:
+    """(publication date, revision date) a header line gives (line_date's policy)."""
+    return line_date(text, line_dates(text), above)
+
+
+def published_date(text: str, above: str = "") -> str | None:
+    """The publication date a header line gives, or None (line_date's policy)."""
+    return dates_of_line(text, above)[0]
 
 
 _BY_WORD = f"(?:{_BY_WORDS}|text by|story by|author|authors|автор|авторы|автори)"
@@ -272,6 +296,8 @@ def name_line(text: str) -> str | None:
     if not text or len(text) > 100 or text.endswith((".", "!", "?", ":")):
         return None
     name = _names(text, loose=False)
+    if name is not None and name.isupper():
+        return None  # "BOOK NOW", "SEE ALL": a button's label in capitals, not a name
     if name is None:
         return None
     n = len(name.split())

@@ -34,7 +34,7 @@ from urllib.parse import urljoin, urlsplit, urlunsplit
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from cleaner.core.data import Metadata
-from cleaner.core.metadata import DATE_META, iso_date
+from cleaner.core.metadata import DATE_META, NOT_PUBLISHED_LABEL, iso_date, line_date
 from cleaner.core.normalise import tidy
 from cleaner.rules import vocab
 
@@ -167,6 +167,7 @@ class _Page:
         self.h1: LexborNode | None = None  # the headline's <h1>, once the title is read
         # _shown_date_at, once read (False: not read yet)
         self.shown_at: tuple[str, int] | Literal[False] | None = False
+        self.revised: str | None = None  # a revision date by the headline (_find_shown_date_at)
         self._lines: tuple[list[str], int | None] | None = None
         names: list[str | None] = [
             *self.meta.get("og:site_name", []),
@@ -610,9 +611,9 @@ def _ld_author(page: _Page) -> str | None:
     return None
 
 
-def _meta_author(page: _Page) -> str | None:
+def _meta_author(page: _Page, site_ok: bool = False) -> str | None:
     for name in _AUTHOR_META:
-        found = _join_names(page.meta.get(name, []), page)
+        found = _join_names(page.meta.get(name, []), page, site_ok)
         if found:
             return found
     return None
@@ -743,7 +744,14 @@ def _author(page: _Page) -> str | None:
         or _markup_author(page)
         or _class_author(page)
         or _dated_name(page)
+        or _site_author(page)
     )
+
+
+def _site_author(page: _Page) -> str | None:
+    """The site's own name in the author meta tag, as the last resort: a company's or a
+    one-person site's page is written by its owner."""
+    return _meta_author(page, site_ok=True) if page.is_article else None
 
 
 # Class and id tokens of the element that holds the author's name, in templates of blogs (WordPress
@@ -801,9 +809,8 @@ _URL_DATES = (
     re.compile(r"/((?:19|20)\d{2})[/-](\d{1,2})[/-](\d{1,2})(?!\d)"),
     re.compile(r"/((?:19|20)\d{2})(\d{2})(\d{2})(?=[/_.-]|$)"),
 )
-_UPDATED = re.compile(vocab.alternation("date_updated_label", skip=("uk",)), re.I)
-# Dates that are not the page's: a member's join date, a reference's access date, a copyright.
-_OTHER_DATE = re.compile(vocab.alternation("date_other_label"), re.I)
+# A date labelled so is not the publication's: metadata.line_date's policy, the text path's.
+_UPDATED = NOT_PUBLISHED_LABEL
 
 _MONTH = vocab.month_numbers()
 _NAMES_OF: dict[int, list[str]] = {}  # a month's names in every language
@@ -989,13 +996,12 @@ def _find_shown_date_at(page: _Page) -> tuple[str, int] | None:
         line = lines[i]
         if len(line) > 160:
             continue
-        for offset, value in text_dates(line, month_first):
-            label = line[max(0, offset - 30) : offset]
-            if not label.strip() and i > 0 and len(lines[i - 1]) < 40:
-                label = lines[i - 1]
-            if _UPDATED.search(label) or _OTHER_DATE.search(label):
-                continue
+        above = lines[i - 1] if i > 0 and len(lines[i - 1]) < 40 else ""
+        value, revised = line_date(line, text_dates(line, month_first), above)
+        if value:
             return value, i - at
+        if revised and page.revised is None and -SHOWN_ABOVE <= i - at <= SHOWN_BELOW:
+            page.revised = revised  # "Updated March 3, 2024" by the headline: the last resort
     return None
 
 
@@ -1042,7 +1048,9 @@ def _date(page: _Page) -> str | None:
     # prints it, since templates stamp one on pages (services, shops) that show no date.
     if found and (rank == 0 or found == shown or _shows(page, found)):
         return found
-    return shown or _url_date(page.url) or _url_date(page.canonical)
+    if shown is None:
+        _shown_date_at(page)  # the revision date by the headline, read with the shown date
+    return shown or _url_date(page.url) or _url_date(page.canonical) or page.revised
 
 
 # --- the whole -----------------------------------------------------------------------------------

@@ -238,8 +238,8 @@ def rule_stage(
 
 
 def _extracted_title(doc: Doc) -> None:
-    if doc.dates:
-        doc.set_meta("date", doc.dates[0][1])
+    if doc.dates or doc.revised:
+        doc.set_meta("date", (doc.dates or doc.revised)[0][1])
     elif doc.meta.title:
         # The extractor gives the title apart; drop it where the body repeats it.
         key = doc.meta.title.casefold()

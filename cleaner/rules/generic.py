@@ -21,7 +21,7 @@ from cleaner.core.metadata import (
     TIME,
     TIME_ONLY_RE,
     URL_RE,
-    find_date,
+    dates_of_line,
     is_date_line,
     iso_date,
 )
@@ -319,10 +319,17 @@ def byline(doc: Doc) -> None:
 @rule("G302")
 def date_line(doc: Doc) -> None:
     """G302: a line is_date_line accepts; its date to metadata."""
+    above = ""
     for i, unit in enumerate(doc.units):
         if unit.removed is None and is_date_line(unit.text):
             doc.remove(i, "G302", REGISTRY["G302"].reason)
-            doc.add_date(unit, find_date(unit.text))
+            # The publication date only: "Updated: March 3, 2024" dates a revision (the policy
+            # the HTML path and the header reader share: metadata.first_published).
+            published, revised = dates_of_line(unit.text, above)
+            doc.add_date(unit, published)
+            if published is None and revised:
+                doc.revised.append((unit, revised))
+        above = unit.text if len(unit.text) < 40 else ""
 
 
 def _is_prose(text: str) -> bool:
