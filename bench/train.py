@@ -416,11 +416,6 @@ def main() -> None:
 ROUTER_C = (0.1, 1.0)  # inverse regularisation strengths tried
 ROUTER_AEB_WEIGHT = (1.0, 3.0)  # weight of an AEB page against a WCXB page
 ROUTER_CUTS = (0.4, 0.5, 0.6)
-# The router's ceiling on blocks_over_extractor: over it the extractor's reading is kept whatever
-# p says (None: no ceiling). On news pages the blocks that hold many times the extractor's words
-# are a comment thread or a site's index; the logistic router, monotone in each feature, cannot
-# learn that much more is worse.
-ROUTER_CEILINGS = (None, 2.5, 2.0, 1.5)
 
 
 def _router_fit(rows: list[dict], c: float, aeb_weight: float) -> dict:
@@ -487,11 +482,8 @@ def route_study(rows: list[dict], args) -> dict:
                 for i, (r, f) in enumerate(zip(rows, fold, strict=True)):
                     if f == k:
                         p[i] = route.probability(np.array(r["x"]), router)[0]
-            ratio = np.array([r["x"][0] for r in rows])
             for cut in ROUTER_CUTS:
-                for ceiling in ROUTER_CEILINGS:
-                    under = ratio <= (np.inf if ceiling is None else ceiling)
-                    results[(c, m, cut, ceiling)] = _routed_figures(rows, list((p >= cut) & under))
+                results[(c, m, cut)] = _routed_figures(rows, list(p >= cut))
     base = _routed_figures(rows, [False] * len(rows))
     print("\nrouter (cross-validated by domain; extractor / blocks / best of both per page):")
     for k in (
@@ -507,23 +499,19 @@ def route_study(rows: list[dict], args) -> dict:
     for key, fig in results.items():
         ok = fig["aeb/routed"] >= base["aeb/extractor"] - 0.001
         print(
-            f"  C={key[0]} aeb_weight={key[1]} cut={key[2]} ceiling={key[3]}: "
+            f"  C={key[0]} aeb_weight={key[1]} cut={key[2]}: "
             f"wcxb {fig['wcxb/routed']:.4f} aeb {fig['aeb/routed']:.4f}"
             f"{'' if ok else ' (AEB below the extractor)'}"
         )
         score = fig["wcxb/routed"] + (0.0 if ok else -1.0)
         if score > chosen_score:
             chosen, chosen_score = key, score
-    print(
-        f"\nrouter: chosen C={chosen[0]} aeb_weight={chosen[1]} cut={chosen[2]} "
-        f"ceiling={chosen[3]}:"
-    )
+    print(f"\nrouter: chosen C={chosen[0]} aeb_weight={chosen[1]} cut={chosen[2]}:")
     for k, v in results[chosen].items():
         if "/routed" in k or "/extractor" in k:
             print(f"  {k:40s} {v:.3f}")
     router = _router_fit(rows, chosen[0], chosen[1])
     router["cut"] = chosen[2]
-    router["ceiling"] = chosen[3]
     return router
 
 

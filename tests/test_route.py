@@ -75,23 +75,6 @@ def test_the_router_keeps_the_extractor_when_it_says_so():
     assert p == 0.5 and not np.any(parts)
 
 
-def test_the_router_keeps_the_extractor_over_its_ceiling():
-    # The blocks hold e^3 times the extractor's words: the ceiling overrules p, and says so.
-    thread = ("A comment on the article. " * 200).strip()
-    extractor, blocks = _result("The article text."), _result("The article text.\n\n" + thread)
-    page = _page([("The article text.", 1.0), (thread, 0.0)])
-    router = _router(blocks_over_extractor=2.0)
-    assert route.choose(extractor, blocks, page, router) is blocks  # no ceiling: p decides
-    extractor, blocks = _result("The article text."), _result("The article text.\n\n" + thread)
-    chosen = route.choose(extractor, blocks, page, {**router, "ceiling": 2.0})
-    assert chosen is extractor
-    assert chosen.route.startswith("G503 extractor")
-    assert "over the ceiling 2.00" in chosen.route
-    # Under the ceiling the router decides as before.
-    extractor, blocks = _result("The article text."), _result("The article text.\n\n" + thread)
-    assert route.choose(extractor, blocks, page, {**router, "ceiling": 9.0}) is blocks
-
-
 def test_clean_names_the_route_on_html_only():
     page = (
         "<html><head><title>Ferry terminal</title></head><body><nav><a href='/'>Home</a></nav>"

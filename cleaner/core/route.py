@@ -109,17 +109,10 @@ def choose(by_extractor, by_blocks, extracted, router: dict | None = None):
         return by_extractor
     x = features(by_extractor, by_blocks, extracted)
     p, parts = probability(x, router)
-    ceiling = router.get("ceiling")
-    over = ceiling is not None and x[0] > ceiling
-    blocks = p >= router["cut"] and not over
-    if over:
-        # The blocks hold many times the extractor's words: on news pages a comment thread or
-        # the site's index, which the logistic router, monotone in each feature, cannot tell.
-        why = f"blocks_over_extractor={x[0]:.2f} is over the ceiling {ceiling:.2f}"
-    else:
-        side = parts if blocks else -parts
-        top = [i for i in np.argsort(-side, kind="stable")[:2] if side[i] > 0]
-        why = ", ".join(f"{FEATURES[i]}={x[i]:.2f}" for i in top) or "no strong feature"
+    blocks = p >= router["cut"]
+    side = parts if blocks else -parts
+    top = [i for i in np.argsort(-side, kind="stable")[:2] if side[i] > 0]
+    why = ", ".join(f"{FEATURES[i]}={x[i]:.2f}" for i in top) or "no strong feature"
     detail = f"(p(blocks)={p:.2f}: {why})"
     left_out = [b.text for b in extracted.blocks or () if b.extracted < 0.5]
     if blocks:
