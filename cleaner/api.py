@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from cleaner.core.data import Result
-from cleaner.core.pipeline import run
+from cleaner.core.pipeline import DEFAULT_HTML, run
 from cleaner.sites.identify import ruleset
 
 
@@ -30,7 +30,7 @@ def clean(
     site_rules: bool = True,
     name: str | None = None,
     model: bool = True,
-    html: str = "extractor",
+    html: str = DEFAULT_HTML,
     timeout: float | None = None,
     markdown: bool = False,
     learned: Any = None,

@@ -106,6 +106,10 @@ def test_the_command_reads_html_as_asked(tmp_path):
     out = tmp_path / "default.json"
     result = runner.invoke(app, [page, str(out)])
     assert result.exit_code == 0, result.stderr
-    assert json.loads(out.read_text(encoding="utf-8"))["route"] is None  # the extractor's
+    assert json.loads(out.read_text(encoding="utf-8"))["route"].startswith("K503 ")  # routed
+    out = tmp_path / "extractor.json"
+    result = runner.invoke(app, ["--html", "extractor", page, str(out)])
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(out.read_text(encoding="utf-8"))["route"] is None  # no router
     result = runner.invoke(app, ["--html", "both", page, str(tmp_path / "x.txt")])
     assert result.exit_code == 2

@@ -52,6 +52,12 @@ SUSPECT_WARNINGS = ("nearly empty", html_path.CUT_SHORT)
 _VISIBLE = re.compile(r"[^\s\x00-\x1f\x7f\u200b\ufeff]")
 
 
+# How an HTML page is read by default: both ways, the learned router keeping one (core/route.py);
+# cross-validated by domain it beats the extractor's reading on WCXB (0.844 against 0.823) and
+# keeps AEB level (0.967 against 0.966). "extractor" is the faster reading.
+DEFAULT_HTML = "routed"
+
+
 def run(
     source: str | bytes,
     rules: RuleSet,
@@ -61,7 +67,7 @@ def run(
     name: str | None = None,
     site_rules: bool = True,
     model: bool = True,
-    html: str = "extractor",
+    html: str = DEFAULT_HTML,
     markdown: bool = False,
     learned=None,
 ) -> Result:
@@ -258,7 +264,7 @@ def _clean(
     site_rules: bool,
     model: bool = True,
     settle: bool = True,
-    html: str = "extractor",
+    html: str = DEFAULT_HTML,
     markdown: bool = False,
     learned=None,
 ) -> Result:

@@ -21,6 +21,7 @@ from typing import Annotated
 import typer
 
 from cleaner import __version__
+from cleaner.core.pipeline import DEFAULT_HTML
 from cleaner.run import signals
 from cleaner.run.files import (
     Item,
@@ -56,6 +57,9 @@ class HtmlMode(StrEnum):
     extractor = "extractor"
     blocks = "blocks"
     routed = "routed"
+
+
+DEFAULT_MODE = HtmlMode(DEFAULT_HTML)
 
 
 app = typer.Typer(add_completion=False, rich_markup_mode=None, pretty_exceptions_enable=False)
@@ -207,10 +211,11 @@ def clean_command(
         HtmlMode,
         typer.Option(
             "--html",
-            help="HTML pages: extractor (trafilatura's text, then the rules), blocks (every "
-            "block judged by the model) or routed (both, the learned router keeps one).",
+            help="HTML pages: routed (the default: both readings, the learned router keeps "
+            "one), extractor (trafilatura's text, then the rules: faster) or blocks (every block "
+            "judged by the model).",
         ),
-    ] = HtmlMode.extractor,
+    ] = DEFAULT_MODE,
     version: Annotated[
         bool,
         typer.Option(
@@ -277,7 +282,7 @@ def _command(
     id_field: str | None = None,
     follow_symlinks: bool = False,
     learn: int = 0,
-    html: str = "extractor",
+    html: str = DEFAULT_HTML,
 ) -> None:
     rule_dirs = tuple(str(d) for d in rules)
     try:
@@ -563,7 +568,7 @@ def _clean_record_file(
     max_bytes: int | None = None,
     id_field: str | None = None,
     learn: int = 0,
-    html: str = "extractor",
+    html: str = DEFAULT_HTML,
 ) -> None:
     """IN or OUT is a record file (JSON Lines, Parquet, WARC): stream it record by record.
 

@@ -44,6 +44,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any, NamedTuple
 
+from cleaner.core.pipeline import DEFAULT_HTML
 from cleaner.core.read import binary_kind
 from cleaner.run.files import put_in_place, temp_beside
 from cleaner.run.parallel import DEFAULT_CHUNKSIZE
@@ -212,7 +213,7 @@ class CleanFields:
     with_result: bool = False  # return Cleaned(fields, result), for a report or --explain
     markdown: bool = False  # clean_text as markdown (--format md)
     learned: Any = None  # rules/repetition.Learned: the counts of --learn
-    html: str = "extractor"  # --html: how an HTML record is read (cleaner.clean's html=)
+    html: str = DEFAULT_HTML  # --html: how an HTML record is read (cleaner.clean's html=)
     # with_result: the Result with its removed and kept lines (False: without them, enough for
     # a summary, and cheap to send back from a worker: a page may have 50,000 removed lines).
     result_lines: bool = True
@@ -1370,7 +1371,7 @@ def clean_records(
     on_record: Callable[[int, Record, dict[str, Any], Any], None] | None = None,
     markdown: bool = False,
     learned: Any = None,
-    html: str = "extractor",
+    html: str = DEFAULT_HTML,
     on_late_error: Callable[[int, str, bool], None] | None = None,
     result_lines: bool = True,
 ) -> Stats:

@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, cast
 
-from cleaner.core.pipeline import run
+from cleaner.core.pipeline import DEFAULT_HTML, run
 from cleaner.sites.identify import ruleset
 from cleaner.sites.rulefile import RuleTimeout
 
@@ -50,7 +50,7 @@ class Job:
     site_rules: bool
     model: bool = True
     markdown: bool = False  # --format md
-    html: str = "extractor"  # --html: how an HTML page is read (cleaner.clean's html=)
+    html: str = DEFAULT_HTML  # --html: how an HTML page is read (cleaner.clean's html=)
     learned: object | None = None  # rules/repetition.Learned: the counts of --learn
 
     def __call__(self, data: bytes, name: str | None) -> tuple[str, object]:
