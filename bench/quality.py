@@ -91,8 +91,8 @@ def tracks() -> dict[str, Track]:
         (
             Method("cleaner", common.cleaner_method("page.html"), lambda p: p.html),
             Method(
-                "cleaner, html=routed",
-                common.cleaner_method("page.html", html="routed"),
+                "cleaner, html=extractor",
+                common.cleaner_method("page.html", html="extractor"),
                 lambda p: p.html,
             ),
             Method(
@@ -308,7 +308,7 @@ def wcxb_methods(
         html, raw = (lambda p: p.html), (lambda p: p.raw)
         methods = [
             Method("cleaner", wcxb_cleaner(track.name), html),
-            Method("cleaner, html=routed", wcxb_cleaner(track.name, html="routed"), html),
+            Method("cleaner, html=extractor", wcxb_cleaner(track.name, html="extractor"), html),
             Method("cleaner, html=blocks", wcxb_cleaner(track.name, html="blocks"), html),
             Method("trafilatura", common.trafilatura_method, html, "trafilatura"),
             Method(
