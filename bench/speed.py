@@ -67,10 +67,10 @@ def cleaner_html(source: str) -> str:
     return clean(source, name="page.html").text
 
 
-def cleaner_html_routed(source: str) -> str:
+def cleaner_html_extractor(source: str) -> str:
     from cleaner import clean
 
-    return clean(source, name="page.html", html="routed").text
+    return clean(source, name="page.html", html="extractor").text
 
 
 def trafilatura_html(source: str) -> str:
@@ -93,8 +93,8 @@ class Method:
 
 METHODS = (
     Method("cleaner, text copies", "text", cleaner_text),
-    Method("cleaner, HTML", "html", cleaner_html),
-    Method("cleaner, HTML, html=routed", "html", cleaner_html_routed),
+    Method("cleaner, HTML (routed, the default)", "html", cleaner_html),
+    Method("cleaner, HTML, html=extractor", "html", cleaner_html_extractor),
     Method("trafilatura.extract, HTML", "html", trafilatura_html, "trafilatura"),
     Method("C4-style line filter, text copies", "text", c4_text),
 )
