@@ -758,13 +758,10 @@ def _site_author(page: _Page) -> str | None:
 # 'wp-block-post-author__name', 'post-hero__author__name') and forums ('username', phpBB's
 # 'author', Discourse's 'creator').
 _AUTHOR_CLASS = re.compile(
-    r"(?:^|[\s_-])(?:author|username|user-name|creator|poster)(?:[_-]*name)?(?:$|[\s_])",
-    re.I,
+    rf"(?:^|[\s_-])(?:{vocab.alternation('author_class')})(?:[_-]*name)?(?:$|[\s_])", re.I
 )
 # The same words as a CSS substring match, so that the parser, not Python, walks the page.
-_AUTHOR_CLASS_CSS = ", ".join(
-    f'[class*="{w}" i]' for w in ("author", "byline", "username", "user-name", "creator", "poster")
-)
+_AUTHOR_CLASS_CSS = ", ".join(f'[class*="{w}" i]' for w in vocab.phrases("author_class"))
 CLASS_AUTHOR_MAX_WORDS = 5  # a name, not the author box's bio or a poster's statistics
 
 
