@@ -146,7 +146,16 @@ def methods() -> dict[str, Callable[[str, str | None], Found]]:
         "trafilatura": trafilatura_meta,
         "cleaner today (html.read_metadata)": _cleaner(read_metadata),
         "cleaner (pagemeta.read_html_metadata)": _cleaner(read_html_metadata),
+        "cleaner.clean on the HTML (the default, routed)": html_path,
     }
+
+
+def html_path(html: str, url: str | None) -> Found:
+    """What `cleaner.clean` reports for the HTML page, read the default way."""
+    import cleaner
+
+    r = cleaner.clean(html, name="page.html", url=url)
+    return Found(r.title, r.byline, r.date, r.url)
 
 
 def text_path(text: str, url: str | None) -> Found:
