@@ -576,7 +576,7 @@ def _dated_or_signed(doc: Doc, i: int) -> bool:
 
 # A question's or a post's relative stamp under its title: "Asked 11 years, 9 months ago".
 _ASKED = re.compile(
-    r"^(?:asked|posted|answered|published|created|started)\s+(?:\d+|an?|one)\s+"
+    rf"^(?:{vocab.alternation('post_stamp_verb')})\s+(?:\d+|an?|one)\s+"
     rf"(?:{vocab.alternation('time_unit')})s?\b.*\bago$",
     re.I,
 )

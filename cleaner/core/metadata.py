@@ -49,7 +49,7 @@ DATE = (
     r"|\d{4}-\d{2}-\d{2}|\d{1,2}\.\d{1,2}\.\d{4}|\d{1,2}/\d{1,2}/\d{4}))"
 )
 TIME = r"(?:\d{1,2}[:.]\d{2}(?::\d{2})?\s*(?:[AaPp]\.?[Mm]\.?)?(?:\s*(?:UTC|GMT|[A-Z]{2,4}T?)(?:[+-]\d{1,2})?)?)"
-READ_TIME = r"(?i:\d+\s*(?:min(?:ute)?s?)\.?\s*(?:read|listen))"
+READ_TIME = rf"(?i:\d+\s*(?:min(?:ute)?s?)\.?\s*(?:{vocab.alternation('read_time_verb')}))"
 
 DATE_RE = re.compile(DATE, re.I)
 TIME_ONLY_RE = re.compile(rf"^{TIME}$")
@@ -154,7 +154,8 @@ REVISION_LABEL = re.compile(vocab.alternation("date_updated_label"), re.I)
 OTHER_LABEL = re.compile(vocab.alternation("date_other_label"), re.I)
 NOT_PUBLISHED_LABEL = re.compile(f"{REVISION_LABEL.pattern}|{OTHER_LABEL.pattern}", re.I)
 NOT_PUBLISHED_LINE = re.compile(
-    f"{vocab.alternation('date_other_label', skip=('en',))}|all rights"
+    f"{vocab.alternation('date_other_label', skip=('en',))}"
+    f"|{vocab.alternation('date_other_label_line')}"
     f"|{vocab.alternation('date_today_label')}",
     re.I,
 )
@@ -218,7 +219,7 @@ _BY_WORD = f"(?:{_BY_WORDS}|text by|story by|author|authors|автор|авто�
 _BY_START = regex.compile(rf"^(?:{_BY_WORD})\s*[:：]?\s+(?P<rest>.+)$", regex.I)
 _POSTED_BY = regex.compile(
     # "Posted by X", "Post by X » date", "Discussion in 'Y' started by X, date", "asked by X"
-    r"^(?:.{0,40}\s)?(?:post|posted|published|written|started|submitted|asked|answered)"
+    rf"^(?:.{{0,40}}\s)?(?:{vocab.alternation('posted_by_verb')})"
     r"(?:\s+on\s+.+?)?\s+by\s+(?P<rest>.+)$",
     regex.I,
 )
@@ -268,7 +269,9 @@ def _names(rest: str, loose: bool) -> str | None:
 
 _EMPHASIS = re.compile(r"\*\*|__|^[*_]|[*_]$")
 # "March 15, 2022 · 3 min read · By ASU Online": "by" after a separator.
-_BY_AFTER_SEPARATOR = regex.compile(r"[|·•–—]\s*(?:by|written by)\s*:?\s+(?P<rest>.+)$", regex.I)
+_BY_AFTER_SEPARATOR = regex.compile(
+    rf"[|·•–—]\s*(?:{vocab.alternation('byline_after_separator')})\s*:?\s+(?P<rest>.+)$", regex.I
+)
 
 
 @functools.lru_cache(maxsize=16384)
