@@ -489,8 +489,8 @@ def _title(page: _Page) -> str | None:
 # --- author ------------------------------------------------------------------------------------
 
 _BY_PREFIX = re.compile(
-    r"^(?:(?:written|posted|published|story|text|words|article|photos?|blog post)\s+)?"
-    r"(?:by|from)\s*:?\s*(?=\S)|^(?:author|authors|autor|auteur|autore|auteurs)\s*:\s*",
+    rf"^(?:(?:{vocab.alternation('author_prefix_word')})\s+)?"
+    rf"(?:by|from)\s*:?\s*(?=\S)|^(?:{vocab.alternation('author_prefix_label')})\s*:\s*",
     re.I,
 )
 _AUTHOR_META = (*vocab.phrases("author_meta"), *vocab.phrases("author_meta_more"))
@@ -505,15 +505,17 @@ _HANDLE = re.compile(r"^[^\W\d_][\w.-]{1,29}$")
 _NO_NAME = vocab.words("author_placeholder")
 # A byline's label on a line of its own; the name follows on the next lines.
 _BY_LABEL = re.compile(
-    r"^(?:(?:written|posted|published|words|article|story|text)\s+)?by\s*:?$|^authors?\s*:?$"
-    r"|^(?:thread starter|started by|asked by|original poster|autor(?:in)?|auteur"
+    rf"^(?:(?:{vocab.alternation('by_label_word')})\s+)?by\s*:?$|^authors?\s*:?$"
+    rf"|^(?:{vocab.alternation('by_label_line')}"
     rf"|{vocab.alternation('byline_by', skip=('en', 'it', 'sv'))})\s*:?$",
     re.I,
 )
-_NOT_AUTHOR_LABEL = re.compile(r"review|edit|fact|check|photo|illustrat|translat|narrat", re.I)
+_NOT_AUTHOR_LABEL = re.compile(vocab.alternation("not_author_label"), re.I)
+# Where a byline's name ends; case-insensitive throughout (also "JaneDoePublished", "...Last").
+_DATE_WORD = vocab.alternation("date_label")
 _NAME_END = re.compile(
-    r"\s+[|•·–—-]\s+|\s*[|•·]\s*|\s+(?:on|at|in)\s+(?=\S)|,?\s+(?:published|updated|posted)\b"
-    r"|\s*\d{1,2}\s*min\b|(?<=[a-z])(?=(?:Published|Updated|Posted|Last)\b)",
+    rf"\s+[|•·–—-]\s+|\s*[|•·]\s*|\s+(?:{vocab.alternation('name_end_word')})\s+(?=\S)"
+    rf"|,?\s+(?:{_DATE_WORD})\b|\s*\d{{1,2}}\s*min\b|(?<=[a-z])(?=(?:{_DATE_WORD}|last)\b)",
     re.I,
 )
 _NAME_PARTICLES = vocab.words("name_particles") | vocab.words("name_joiners")
@@ -930,16 +932,7 @@ def _labelled_updated(node) -> bool:
 
 _PUBLISHED_META = (
     *(s.split('"')[1].lower() for s in DATE_META),
-    "article:published",
-    "publication_date",
-    "citation_publication_date",
-    "dcterms.date",
-    "dcterms.created",
-    "dc.date.created",
-    "datecreated",
-    "published-date",
-    "publish-date",
-    "published",
+    *vocab.phrases("date_meta_more"),
 )
 
 
