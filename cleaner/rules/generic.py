@@ -214,8 +214,9 @@ _phrase_rule(
 )
 _phrase_rule(
     "G109",
-    rf"^(?:{vocab.alternation('related_label')})\s*[:：]|^also on \S+\.\w{{2,}}\b"
-    rf"|^(?:{vocab.alternation('related_heading')}|{vocab.alternation('popular_heading')})$",
+    rf"^(?:{vocab.alternation('related_label')})\s*[:：]|"
+    + "|".join(rf"^{p} \S+\.\w{{2,}}\b" for p in vocab.phrases("related_site_label"))
+    + rf"|^(?:{vocab.alternation('related_heading')}|{vocab.alternation('popular_heading')})$",
 )
 _phrase_rule(
     "G111",
@@ -458,10 +459,12 @@ _PAREN_CAPTION = re.compile(r"^\([^()]{2,160}[^()\s.!?…]\)$")  # a sentence in
 _CREDIT_TAIL = re.compile(r"(?:\*\*|__)[^*_\n]{2,80}(?:\*\*|__)\s*$")
 _MEDIA = vocab.alternation("media_word")
 _CREDIT = vocab.alternation("credit_label")
+_CREDIT_MEDIA = vocab.alternation("credit_media_more")
+_AGENCY = vocab.alternation("photo_agency")
 _PHOTO_CREDIT = re.compile(
-    rf"^(?:{_MEDIA}|graphic|{_CREDIT})s?(?:\s+(?:by|credit))?\s*[:/©]"
-    r"|^(?:\(?(?:photo|image)s?:)|(?:/|\|)\s*(?:getty images|afp|reuters|ap|epa|shutterstock)\)?$"
-    rf"|\((?:image|photo|picture|pic|{_CREDIT})s?(?: credit)?\s*:[^()]{{1,80}}\)$",
+    rf"^(?:{_MEDIA}|{_CREDIT_MEDIA}|{_CREDIT})s?(?:\s+(?:by|credit))?\s*[:/©]"
+    rf"|^(?:\(?(?:photo|image)s?:)|(?:/|\|)\s*(?:{_AGENCY})\)?$"
+    rf"|\((?:{vocab.alternation('credit_paren_media')}|{_CREDIT})s?(?: credit)?\s*:[^()]{{1,80}}\)$",
     I,
 )
 CAPTION_MAX_WORDS = 30
@@ -489,8 +492,9 @@ def caption(doc: Doc) -> None:
             doc.remove(i, "G204", reason)
 
 
+_PLACEHOLDER = vocab.alternation("media_placeholder_more")
 _IMAGE_PLACEHOLDER = re.compile(
-    rf"^[•·*\-]?\s*(?:\d+\s*[x×:]\s*\d+\s+)?(?:{_MEDIA}|gallery|thumbnail|icon|logo)$",
+    rf"^[•·*\-]?\s*(?:\d+\s*[x×:]\s*\d+\s+)?(?:{_MEDIA}|{_PLACEHOLDER})$",
     I,
 )
 
