@@ -118,6 +118,20 @@ def test_modules_read_what_they_expect():
     )
     assert all(isinstance(v, frozenset) and v for v in features.TOKEN_GROUPS.values())
     assert "cookie" in features.TOKEN_GROUPS["popup"]
+    # The lists moved out of the patterns (pagemeta, generic, metadata, article).
+    assert pagemeta._BY_PREFIX.sub("", "Auteurs : Marie Curie") == "Marie Curie"
+    assert pagemeta._BY_PREFIX.sub("", "Blog post by Jane Doe") == "Jane Doe"
+    assert pagemeta._BY_LABEL.match("Thread starter") and pagemeta._BY_LABEL.match("Autorin:")
+    assert pagemeta._NAME_END.split("Jane DoePublished 3 May", maxsplit=1)[0] == "Jane Doe"
+    assert pagemeta._NOT_AUTHOR_LABEL.search("Translated by")
+    assert "dcterms.created" in pagemeta._PUBLISHED_META
+    assert generic._PHOTO_CREDIT.search("A crowd in Kyiv / Getty Images")
+    assert generic._PHOTO_CREDIT.search("(Pic: John Roe)")
+    assert generic._IMAGE_PLACEHOLDER.match("Logo")
+    assert metadata.is_date_line("5 min listen")
+    assert metadata.NOT_PUBLISHED_LINE.search("All rights")
+    assert metadata.byline_names("Discussion in 'Cars' started by Jane Doe") == "Jane Doe"
+    assert metadata.byline_names("March 15, 2022 · 3 min read · Written by Jane Doe") == "Jane Doe"
 
 
 def test_the_data_file_ships_in_the_package():
