@@ -79,3 +79,25 @@ def test_a_page_the_parser_cannot_read_whole_is_suspect(monkeypatch):
     result = clean(huge_page("script"), name="page.html")
     assert result.route.startswith("K503 ")
     assert all(f"part {i} of the plan" in result.text for i in range(12))
+
+
+def test_the_markups_byline_is_not_replaced_by_a_line_near_the_title():
+    # A forum thread: the markup names the first poster; a category label over a date under the
+    # title looks like a signed line to the header reader, which took it on the blocks reading.
+    page = (
+        "<html><head><title>Printer drops off the network</title>"
+        '<script type="application/ld+json">{"@type":"DiscussionForumPosting",'
+        '"headline":"Printer drops off the network","author":{"@type":"Person",'
+        '"name":"amondale"},"datePublished":"2024-03-03"}</script></head>'
+        "<body><main><h1>Printer drops off the network</h1><div>Office Hardware</div>"
+        "<div>March 3, 2024</div>"
+        + "".join(
+            f"<div class='post'><p>Every morning the printer in room {i} has dropped off the "
+            "network again and has to be restarted before anyone can print.</p></div>"
+            for i in range(6)
+        )
+        + "</main></body></html>"
+    )
+    for mode in ("extractor", "blocks", "routed"):
+        result = clean(page, name="page.html", html=mode)
+        assert (result.byline, result.date) == ("amondale", "2024-03-03"), mode

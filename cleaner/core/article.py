@@ -821,9 +821,11 @@ def _read_header(doc: Doc, start: int, title: int | None) -> None:
                 date = date or found_date
                 byline = byline or named or found_name
                 break
-    if date:
+    # On HTML the markup's byline and date stand: a forum's first poster named by the page is
+    # not replaced by a category name or a counter printed near the thread's title.
+    if date and "date" not in doc.from_markup:
         doc.meta.date = date
-    if byline or named:
+    if (byline or named) and "byline" not in doc.from_markup:
         doc.meta.byline = byline or named
 
 

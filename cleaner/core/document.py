@@ -30,6 +30,9 @@ class Doc:
     revised: list[tuple[Unit, str]] = field(default_factory=list)
     # A stretch a rule found to be the article itself (a live blog's feed): kept whole.
     keep_span: tuple[int, int] | None = None
+    # The metadata fields an HTML page's markup gave (pagemeta): the lines printed around the
+    # title fill in what it lacks and replace none of it.
+    from_markup: frozenset[str] = frozenset()
 
     def remove(self, i: int, code: str, reason: str) -> None:
         """Mark unit i removed, unless an earlier rule already did (the first rule is the one named)

@@ -233,6 +233,9 @@ def rule_stage(
         doc.meta.title = html_meta.title
         doc.meta.byline = html_meta.byline
         doc.meta.date = html_meta.date
+        doc.from_markup = frozenset(
+            f for f in ("byline", "date") if getattr(html_meta, f) is not None
+        )
     if url:
         doc.meta.url = url
     if site_spec is not None:
