@@ -710,16 +710,7 @@ def _title_above(doc: Doc, anchor: int) -> int | None:
     i = anchor - 1
     while i >= max(0, anchor - TITLE_SEARCH_UNITS):
         u = units[i]
-        usable = (
-            u.kind != "item"
-            and not u.protected
-            and (u.removed is None or u.removed.rule in ("G401", "G201", "G202"))
-            and title_like(u.text, "text")
-            and not _NUMBERED.match(u.text)
-            and not _signs_or_dates(u.text)
-            and not _credited(u.text)
-        )
-        if usable:
+        if _usable_title(doc, i):
             found.append(i)
             skipped = 0
         elif _header_line(doc, i):
