@@ -664,6 +664,44 @@ def related_block(doc: Doc) -> None:
             taken += 1
 
 
+# A headline of another story that quotes someone, inserted between two paragraphs:
+# "Brigade that spent 2 months in Bakhmut: 'It was becoming harder each week'". A quote in
+# the article itself ends its sentence ("... he said: 'We will stay.'"); a headline does not.
+_QUOTED_HEADLINE = re.compile(
+    r"^(?P<head>[^\W\d_][^.!?:]{8,160}): [‘'\"“«„](?P<quote>[^‘’\"“”«»„.!?…]{3,160})[’'\"”»“]$"
+)
+
+
+_SENTENCE_END = re.compile(r"[.!?…][\"”’»)]?$")
+
+
+def _ends_paragraph(text: str) -> bool:
+    """A paragraph of prose: ten words or more ending a sentence (not a headline of a list)."""
+    return n_tokens(text) >= _PROSE_WORDS and _SENTENCE_END.search(text) is not None
+
+
+@rule("G209")
+def quoted_headline(doc: Doc) -> None:
+    """G209: a "Topic: 'quote'" headline with no sentence end, right after a paragraph."""
+    units = doc.units
+    previous: int | None = None  # the last live unit before this one
+    for i, unit in enumerate(units):
+        if unit.removed is not None:
+            continue
+        m = _QUOTED_HEADLINE.match(unit.text)
+        if (
+            m is not None
+            and unit.text[0].isupper()
+            and " " in m["head"]
+            and len(m["quote"].split()) >= 3
+            and previous is not None
+            and _ends_paragraph(units[previous].text)
+        ):
+            doc.remove(i, "G209", REGISTRY["G209"].reason)
+        else:
+            previous = i
+
+
 # Order matters only for which code is named when two rules match the same line.
 LINE_RULES = (
     "G101",
@@ -688,7 +726,7 @@ LINE_RULES = (
 )
 _PHRASE_CODES = frozenset(p.code for p in PHRASES)
 _PHRASES_IN_ORDER = tuple(sorted(PHRASES, key=lambda p: LINE_RULES.index(p.code)))
-STRUCTURE_RULES = ("G206", "G203", "G207", "G208", "G202", "G204", "G205")
+STRUCTURE_RULES = ("G206", "G203", "G207", "G208", "G209", "G202", "G204", "G205")
 
 
 def apply_generic(doc: Doc) -> None:
