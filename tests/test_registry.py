@@ -173,7 +173,7 @@ def test_nearest_codes():
     assert nearest("G120", codes) == ["G119", "G118", "G116"]
     assert nearest("G1O1", codes)[0] == "G101"
     assert nearest("skip-lnik", codes) == ["G101"]
-    assert nearest("k5", codes)[0] == "K004"
+    assert nearest("k5", codes)[0] == "K005"
 
 
 # --- clean rule CODE ------------------------------------------------------------------------

@@ -60,6 +60,7 @@ _STARTS_UPPER = regex.compile(r"^[\p{Lu}\p{Lo}\d\"“‘'«(\[]")
 KEEP_CREDIT = RULES["K001"].pair
 KEEP_DATE = RULES["K002"].pair
 KEEP_TAIL = RULES["K004"].pair
+KEEP_UNCUT = RULES["K005"].pair
 BEFORE = RULES["G401"].pair
 AFTER = RULES["G402"].pair
 AFTER_CREDIT = RULES["G403"].pair
@@ -844,3 +845,30 @@ def _is_meta(code: str, doc: Doc) -> bool:
     if code in _META_CODES:
         return True
     return doc.site is not None and any(m.code == code for m in doc.site.meta)
+
+
+# The header and footer cut (G401, G402) keeps one dense run of prose. On a page of short
+# entries (a shop's products, a listing, a forum's index) the densest run is a stray paragraph:
+# when the cut leaves fewer words than this of a page ten times its size (the "nearly empty"
+# warning), the page is cleaned again without it. A short article on a big page keeps more
+# (the AEB pages that end nearly empty keep 70 to 300 words), and stays cut.
+UNCUT_MAX_WORDS = 50
+
+
+def undo_cut(doc: Doc) -> list[int]:
+    """Put the lines the header and footer cut removed back in play (the model decides them);
+    their ids, to name K005 on those the model kept."""
+    back = []
+    for u in doc.units:
+        if u.removed is not None and u.removed.rule in (BEFORE[0], AFTER[0]):
+            u.removed = None
+            back.append(id(u))
+    return back
+
+
+def name_uncut(doc: Doc, back: list[int]) -> None:
+    """K005 on the lines undo_cut put back that are still there after the model."""
+    ids = set(back)
+    for i, u in enumerate(doc.units):
+        if id(u) in ids and u.removed is None and i not in doc.kept_by:
+            doc.kept_by[i] = KEEP_UNCUT[0]

@@ -6,7 +6,18 @@ import re
 
 from cleaner.core import html as html_path
 from cleaner.core import route
-from cleaner.core.article import KEEP_CREDIT, KEEP_DATE, KEEP_TAIL, count_words, find_article, words
+from cleaner.core.article import (
+    KEEP_CREDIT,
+    KEEP_DATE,
+    KEEP_TAIL,
+    KEEP_UNCUT,
+    UNCUT_MAX_WORDS,
+    count_words,
+    find_article,
+    name_uncut,
+    undo_cut,
+    words,
+)
 from cleaner.core.assemble import TITLE, assemble, line_map
 from cleaner.core.classify import decide
 from cleaner.core.data import Removal, Result
@@ -42,7 +53,7 @@ def _may_name_url(body: str) -> bool:
     )
 
 
-KEEP_REASONS = dict([KEEP_CREDIT, KEEP_DATE, KEEP_TAIL, KEEP_STAMP])
+KEEP_REASONS = dict([KEEP_CREDIT, KEEP_DATE, KEEP_TAIL, KEEP_STAMP, KEEP_UNCUT])
 NEARLY_EMPTY_SHARE = 0.1  # output under a tenth of the input's words is worth a human look
 NEARLY_EMPTY_MIN_WORDS = 50  # ...unless the input was tiny anyway
 # Warnings that make a result suspect: it kept nearly nothing, or the page was not read whole.
@@ -127,7 +138,9 @@ def run(
 MAX_SETTLE = 3  # passes over the output: the model's verdicts depend on their neighbours
 
 
-def _settle(doc: Doc, rules: RuleSet, *, url, site, site_rules: bool, model: bool) -> None:
+def _settle(
+    doc: Doc, rules: RuleSet, *, url, site, site_rules: bool, model: bool, cut: bool = True
+) -> None:
     """Clean the output again, as a user who cleans it twice would, and take what that pass
     removes as removed now, until a pass removes nothing: cleaning is idempotent although the
     model judges a line by its neighbours, which the first pass changed (a paragraph that read
@@ -144,6 +157,7 @@ def _settle(doc: Doc, rules: RuleSet, *, url, site, site_rules: bool, model: boo
             site_rules=site_rules,
             model=model,
             settle=False,
+            cut=cut,
         )
         if again.text == out:
             return
@@ -222,6 +236,7 @@ def rule_stage(
     url: str | None = None,
     blocks: list | None = None,
     find: bool = True,
+    cut: bool = True,
 ) -> Doc:
     """The units (the lines of a text copy, or the blocks of an HTML page), the site rules and
     the generic rules applied, and the article finder's boundaries drawn: what the model then
@@ -243,6 +258,8 @@ def rule_stage(
     apply_generic(doc)
     if find:
         find_article(doc)
+        if not cut:
+            doc.uncut = undo_cut(doc)
     return doc
 
 
@@ -270,6 +287,7 @@ def _clean(
     html: str = DEFAULT_HTML,
     markdown: bool = False,
     learned=None,
+    cut: bool = True,
 ) -> Result:
     fmt = sniff_format(text, name)
     site_spec = None
@@ -285,7 +303,15 @@ def _clean(
         learned=learned,
     )
     if fmt != "html":
-        return _finish(text, text, fmt, rules, site_spec, **options)
+        result = _finish(text, text, fmt, rules, site_spec, cut=cut, **options)
+        if cut and settle and _cut_took_the_page(result):
+            kept = words(result.text)
+            result = _finish(text, text, fmt, rules, site_spec, cut=False, **options)
+            result.warnings.append(
+                f"{KEEP_UNCUT[0]}: the header and footer cut kept {kept} words of the page;"
+                " cleaned again without it"
+            )
+        return result
 
     def choose_site(page_url: str | None):
         if site_rules and site_spec is None and not site:
@@ -304,6 +330,13 @@ def _clean(
     chosen = route.choose(by_extractor, by_blocks, extracted)
     chosen.language = detect_language(chosen.text) if settle else None
     return chosen
+
+
+def _cut_took_the_page(result: Result) -> bool:
+    """The header and footer cut left a text copy nearly empty, and short (UNCUT_MAX_WORDS)."""
+    return words(result.text) < UNCUT_MAX_WORDS and any(
+        w.startswith("nearly empty") for w in result.warnings
+    )
 
 
 def _readings(text, extracted, rules, choose_site, **options) -> tuple[Result, Result]:
@@ -376,6 +409,7 @@ def _finish(
     language: bool = True,
     markdown: bool = False,
     learned=None,
+    cut: bool = True,
 ) -> Result:
     """The rest of the pipeline on a copy's text, or on one reading of an HTML page;
     `markdown`: the text is given as markdown (see assemble)."""
@@ -394,7 +428,9 @@ def _finish(
     # model (trained on whole pages) has anything to cut there.
     extractor = fmt == "html" and blocks is None
     layout = "markdown" if extractor and markdown else fmt
-    doc = rule_stage(body, layout, site_spec, notes, html_meta, url, blocks, find=not extractor)
+    doc = rule_stage(
+        body, layout, site_spec, notes, html_meta, url, blocks, find=not extractor, cut=cut
+    )
     if extractor:
         _extracted_title(doc)
     else:
@@ -402,7 +438,9 @@ def _finish(
             decide(doc)
         finish(doc)
     if settle and model and not extractor:
-        _settle(doc, rules, url=url, site=site, site_rules=site_rules, model=model)
+        _settle(doc, rules, url=url, site=site, site_rules=site_rules, model=model, cut=cut)
+    if doc.uncut:
+        name_uncut(doc, doc.uncut)
     if learned is not None:  # G601, last: what recurs across the site's pages (--learn)
         table, where, keys = learned
         table.apply(doc, where, keys)
