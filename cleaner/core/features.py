@@ -238,47 +238,74 @@ def _lower_words(text: str) -> list[str]:
     return [w.strip(".,;:!?\"'()[]{}«»“”‘’…-—–*#") for w in text.lower().split()]
 
 
-def base_row(
-    u: UnitView, lw: list[str], stop: frozenset[str], repeats: int, is_date, ends
-) -> list[float]:
-    # Character counts by map over C methods: every unit of every page passes here.
-    text = u.text
+# The base features that depend on a unit's text alone, in these columns; the rest depend on
+# the page (its stoplist, repetitions) or on the rules' verdicts.
+_TEXT_COLS = [1, 2, 5, 6, 7, 8, 9, 17, 18]
+# text -> (the _TEXT_COLS values, its lower-cased words, its token count or 1). A page is
+# featured again at every settle pass (core/pipeline.py) with mostly the same lines, and a
+# site's pages share their menus: each line's text is measured once.
+_TEXT_CACHE: dict[str, tuple[tuple[float, ...], list[str], int]] = {}
+_TEXT_CACHE_MAX = 1 << 16
+
+
+def _text_features(text: str, is_date, ends) -> tuple[tuple[float, ...], list[str], int]:
+    # Character counts by map over C methods: every line of every page passes here once.
     n_chars = len(text)
     toks = text.split()
     n_tok = len(toks) or 1
     letters = sum(map(str.isalpha, text)) or 1
     caps = sum(map(str.isupper, text))
-    row = [0.0] * len(BASE)
-    row[0] = math.log1p(u.words)
-    row[1] = math.log1p(n_chars)
-    row[2] = 1.0 if ends(text) else 0.0
-    row[3] = sum(map(stop.__contains__, lw)) / n_tok
-    row[4] = u.link_share
-    row[5] = sum(map(str.isdigit, text)) / (n_chars or 1)
-    row[6] = sum(t[:1].isupper() for t in toks) / n_tok
-    row[7] = caps / letters
-    row[8] = text.count(",") / n_tok
-    row[9] = sum(map(_SEPARATORS.__contains__, toks)) / n_tok
-    kind = u.kind
-    row[10] = kind == "heading"
-    row[11] = kind == "item"
-    row[12] = kind == "quote"
-    row[13] = kind == "code"
-    row[14] = kind in ("cell", "row")
-    row[15] = u.blank_before
-    row[16] = math.log(repeats)
-    row[17] = 1.0 if n_chars <= 80 and is_date(text) else 0.0
-    row[18] = text.endswith(("...", "…", "[…]", "[...]"))
-    row[19] = u.klass == "good"
-    row[20] = u.klass == "near"
-    code = u.code
-    if code is not None:
-        feature = STRUCTURAL.get(code)
-        if feature is None:
-            row[21] = 1.0
-        else:
-            row[_B[feature]] = 1.0
-    return row
+    values = (
+        math.log1p(n_chars),
+        1.0 if ends(text) else 0.0,
+        sum(map(str.isdigit, text)) / (n_chars or 1),
+        sum(t[:1].isupper() for t in toks) / n_tok,
+        caps / letters,
+        text.count(",") / n_tok,
+        sum(map(_SEPARATORS.__contains__, toks)) / n_tok,
+        1.0 if n_chars <= 80 and is_date(text) else 0.0,
+        float(text.endswith(("...", "…", "[…]", "[...]"))),
+    )
+    return values, _lower_words(text), n_tok
+
+
+def _base(units: Sequence[UnitView], is_date, ends) -> np.ndarray:
+    """The BASE columns of a page's units (the stopword share aside) and its word counts."""
+    cache = _TEXT_CACHE
+    if len(cache) > _TEXT_CACHE_MAX:
+        cache.clear()
+    measured = []
+    for u in units:
+        m = cache.get(u.text)
+        if m is None:
+            m = cache[u.text] = _text_features(u.text, is_date, ends)
+        measured.append(m)
+    counts: Counter[str] = Counter()
+    for _, lw, _ in measured:
+        counts.update(lw)
+    n = len(units)
+    base = np.zeros((n, len(BASE)))
+    base[:, _TEXT_COLS] = [m[0] for m in measured]
+    repeats = Counter(u.text for u in units)
+    base[:, 0] = [math.log1p(u.words) for u in units]
+    base[:, 4] = [u.link_share for u in units]
+    kinds = [u.kind for u in units]
+    base[:, 10] = [k == "heading" for k in kinds]
+    base[:, 11] = [k == "item" for k in kinds]
+    base[:, 12] = [k == "quote" for k in kinds]
+    base[:, 13] = [k == "code" for k in kinds]
+    base[:, 14] = [k in ("cell", "row") for k in kinds]
+    base[:, 15] = [u.blank_before for u in units]
+    base[:, 16] = [math.log(repeats[u.text]) for u in units]
+    base[:, 19] = [u.klass == "good" for u in units]
+    base[:, 20] = [u.klass == "near" for u in units]
+    for i, u in enumerate(units):
+        if u.code is not None:
+            feature = STRUCTURAL.get(u.code)
+            base[i, 21 if feature is None else _B[feature]] = 1.0
+    stop = page_stoplist(counts)
+    base[:, 3] = [sum(map(stop.__contains__, lw)) / n_tok for _, lw, n_tok in measured]
+    return base
 
 
 def matrix(units: Sequence[UnitView], markdown: bool) -> np.ndarray:
@@ -289,19 +316,7 @@ def matrix(units: Sequence[UnitView], markdown: bool) -> np.ndarray:
     n = len(units)
     if n == 0:
         return np.zeros((0, len(NAMES)))
-    lower = [_lower_words(u.text) for u in units]
-    counts: Counter[str] = Counter()
-    for lw in lower:
-        counts.update(lw)
-    stop = page_stoplist(counts)
-    repeats = Counter(u.text for u in units)
-    base = np.array(
-        [
-            base_row(u, lw, stop, repeats[u.text], is_date_line, ends_sentence)
-            for u, lw in zip(units, lower, strict=True)
-        ],
-        dtype=np.float64,
-    )
+    base = _base(units, is_date_line, ends_sentence)
     cols = [base]
     nb = [_B[f] for f in NEIGHBOUR]
     sub = base[:, nb]
