@@ -137,6 +137,9 @@ def is_credit(text: str) -> bool:
     return words(text) <= CREDIT_MAX_WORDS and _CREDIT.search(text) is not None
 
 
+# The rules, the article finder and the model's features ask it of the same lines, at every
+# settle pass again (core/pipeline.py): cached like words.
+@functools.lru_cache(maxsize=65536)
 def classify(text: str, kind: str, link: float = 0.0) -> str:
     if link > MAX_LINK_SHARE or truncated(text):
         return "short"

@@ -153,10 +153,12 @@ def _phrase_hit(rule_: PhraseRule, text: str, low: str) -> bool:
 
 
 @functools.cache
-def _combined(rules: tuple[PhraseRule, ...]) -> tuple[FirstCharIndex, re.Pattern, int]:
+def _combined(
+    rules: tuple[PhraseRule, ...],
+) -> tuple[FirstCharIndex, re.Pattern, int, dict[str, str | None]]:
     any_start = FirstCharIndex([p for r in rules for p in r.starts], re.I)
     needles = "|".join(re.escape(n) for r in rules for n in r.needles) or "(?!)"
-    return any_start, re.compile(needles), max(r.max_chars for r in rules)
+    return any_start, re.compile(needles), max(r.max_chars for r in rules), {}
 
 
 def _apply_phrases(doc: Doc, rules: tuple[PhraseRule, ...]) -> None:
@@ -164,18 +166,36 @@ def _apply_phrases(doc: Doc, rules: tuple[PhraseRule, ...]) -> None:
 
     One combined match and one needle search per line decide whether any rule can match at
     all: most lines are prose, and this keeps them to two cheap tests."""
-    any_start, needles, longest = _combined(tuple(rules))
+    any_start, needles, longest, seen = _combined(tuple(rules))
+    if len(seen) > _SEEN_MAX:
+        seen.clear()
     for i, unit in enumerate(doc.units):
         text = unit.text
         if unit.removed is not None or len(text) >= longest:
             continue
-        low = text.lower()
-        if not any_start.match(text) and not needles.search(low):
-            continue
-        for r in rules:
-            if _phrase_hit(r, text, low):
-                doc.remove(i, r.code, REGISTRY[r.code].reason)
-                break
+        code = seen.get(text, "")
+        if code == "":  # not asked yet; None: no rule matches
+            code = seen[text] = _first_phrase(rules, text, any_start, needles)
+        if code is not None:
+            doc.remove(i, code, REGISTRY[code].reason)
+
+
+# Per rule tuple, line text -> the code of the first phrase rule that matches it (None: none
+# does): a line's verdict depends on its text alone, and each settle pass (core/pipeline.py)
+# and each page of a site asks again about the same lines.
+_SEEN_MAX = 1 << 16
+
+
+def _first_phrase(
+    rules: tuple[PhraseRule, ...], text: str, any_start: FirstCharIndex, needles: re.Pattern
+) -> str | None:
+    low = text.lower()
+    if not any_start.match(text) and not needles.search(low):
+        return None
+    for r in rules:
+        if _phrase_hit(r, text, low):
+            return r.code
+    return None
 
 
 # --- G1xx: boilerplate lines recognised by their wording ---------------------------------------
