@@ -88,11 +88,22 @@ class Trees:
         if x.shape[0] > CHUNK:
             return np.concatenate([self.raw(x[i : i + CHUNK]) for i in range(0, len(x), CHUNK)])
         n = x.shape[0]
+        feature, children = self._walk()
         xf = np.ascontiguousarray(x).ravel()
         offsets = np.arange(0, n * x.shape[1], x.shape[1], dtype=np.intp)
-        node = np.repeat(self.roots[:, None], n, axis=1)
-        for _ in range(self.depth):
-            node, _f = self._step(node, xf, offsets)
+        roots = self.roots[:, None]
+        if self.depth == 0:
+            return self.baseline + self.value[np.repeat(roots, n, axis=1)].sum(axis=0)
+        # At the roots every unit of a tree asks the same column: one gather of x's columns.
+        go_left = (x[:, feature[self.roots]] <= self.threshold[self.roots]).T
+        node = children.take(2 * roots + go_left)
+        for _ in range(self.depth - 1):
+            f = feature.take(node)
+            f += offsets
+            go_left = xf.take(f) <= self.threshold.take(node)
+            node *= 2
+            node += go_left
+            node = children.take(node)
         return self.baseline + self.value[node].sum(axis=0)
 
     def contributions(self, x: np.ndarray) -> np.ndarray:
