@@ -129,6 +129,7 @@ def truncated(text: str) -> bool:
     return before.isalnum() or before == "_"
 
 
+@functools.lru_cache(maxsize=65536)  # the article finder asks it of every line, at every pass
 def is_credit(text: str) -> bool:
     """A credit line of the article: "With reporting by Reuters", "X contributed to this report"."""
     low = text.lower()

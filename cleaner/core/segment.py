@@ -270,7 +270,8 @@ def join_broken(units: list[Unit]) -> list[Unit]:
             continue
         out.append(unit)
         if unit.removed is None:
-            _set_joined(prev, texts, raws)
+            if len(texts) > 1:  # most lines join nothing: spare the call
+                _set_joined(prev, texts, raws)
             prev = unit
             texts, raws = [unit.text], [unit.raw]
             length, tokens = len(unit.text), n_tokens(unit.text)
