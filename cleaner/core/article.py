@@ -129,7 +129,7 @@ def truncated(text: str) -> bool:
     return before.isalnum() or before == "_"
 
 
-@functools.lru_cache(maxsize=65536)  # the article finder asks it of every line, at every pass
+@functools.lru_cache(maxsize=16384)  # the article finder asks it of every line, at every pass
 def is_credit(text: str) -> bool:
     """A credit line of the article: "With reporting by Reuters", "X contributed to this report"."""
     low = text.lower()
@@ -140,7 +140,7 @@ def is_credit(text: str) -> bool:
 
 # The rules, the article finder and the model's features ask it of the same lines, at every
 # settle pass again (core/pipeline.py): cached like words.
-@functools.lru_cache(maxsize=65536)
+@functools.lru_cache(maxsize=16384)
 def classify(text: str, kind: str, link: float = 0.0) -> str:
     if link > MAX_LINK_SHARE or truncated(text):
         return "short"

@@ -269,7 +269,7 @@ _TEXT_COLS = [1, 2, 5, 6, 7, 8, 9, 17, 18]
 # site's pages share their menus: each line's text is measured once.
 _Measured = tuple[tuple[float, ...], list[str], int, dict[int, float]]
 _TEXT_CACHE: dict[str, _Measured] = {}
-_TEXT_CACHE_MAX = 1 << 16
+_TEXT_CACHE_MAX = 1 << 13  # a page's lines with room to spare: its words make entries big
 
 
 _ASCII_UPPER = bytes(range(65, 91))

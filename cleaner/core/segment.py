@@ -153,7 +153,7 @@ def _read_line(line: str, markdown: bool) -> tuple[str, str, str, int, bool]:
 # (core/pipeline.py) segments the output again, and a site's pages share their menus.
 _READ_TEXT: dict[str, tuple[str, str, str, int, bool]] = {}
 _READ_MD: dict[str, tuple[str, str, str, int, bool]] = {}
-_READ_MAX = 1 << 16
+_READ_MAX = 1 << 14
 
 
 def segment(text: str, markdown: bool) -> list[Unit]:

@@ -183,7 +183,7 @@ def _apply_phrases(doc: Doc, rules: tuple[PhraseRule, ...]) -> None:
 # Per rule tuple, line text -> the code of the first phrase rule that matches it (None: none
 # does): a line's verdict depends on its text alone, and each settle pass (core/pipeline.py)
 # and each page of a site asks again about the same lines.
-_SEEN_MAX = 1 << 16
+_SEEN_MAX = 1 << 14
 
 
 def _first_phrase(
@@ -338,7 +338,7 @@ def byline(doc: Doc) -> None:
 
 
 # Asked of every short live line at every settle pass (core/pipeline.py): cached by text.
-@functools.lru_cache(maxsize=65536)
+@functools.lru_cache(maxsize=16384)
 def _byline_of(text: str) -> tuple[str, str | None] | None:
     """The name and the date (None: no date) of a byline line, None for another line."""
     m = BYLINE_RE.match(text)
@@ -510,7 +510,7 @@ def caption(doc: Doc) -> None:
 
 
 # Asked of every live line at every settle pass (core/pipeline.py): cached by text and raw line.
-@functools.lru_cache(maxsize=65536)
+@functools.lru_cache(maxsize=16384)
 def _is_caption(text: str, raw: str) -> bool:
     from cleaner.core.article import is_credit
 
