@@ -222,7 +222,7 @@ def test_fast_paths_on_generated_text(raw):
 
 # --- the phrase rules' first-character dispatch --------------------------------------------------
 
-PHRASE_INDEX, _, _ = _combined(_PHRASES_IN_ORDER)
+PHRASE_INDEX, _, _, _ = _combined(_PHRASES_IN_ORDER)
 
 
 def test_first_chars_of_simple_patterns():

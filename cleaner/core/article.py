@@ -130,6 +130,7 @@ def truncated(text: str) -> bool:
     return before.isalnum() or before == "_"
 
 
+@functools.lru_cache(maxsize=16384)  # the article finder asks it of every line, at every pass
 def is_credit(text: str) -> bool:
     """A credit line of the article: "With reporting by Reuters", "X contributed to this report"."""
     low = text.lower()
@@ -138,6 +139,9 @@ def is_credit(text: str) -> bool:
     return words(text) <= CREDIT_MAX_WORDS and _CREDIT.search(text) is not None
 
 
+# The rules, the article finder and the model's features ask it of the same lines, at every
+# settle pass again (core/pipeline.py): cached like words.
+@functools.lru_cache(maxsize=16384)
 def classify(text: str, kind: str, link: float = 0.0) -> str:
     if link > MAX_LINK_SHARE or truncated(text):
         return "short"

@@ -62,15 +62,48 @@ class Trees:
     # it out as well (G502); 0 keeps every such sentence (tuned; text copies have no extractor)
     strict: float = 0.0
 
+    def _walk(self) -> tuple[np.ndarray, np.ndarray]:
+        """The nodes' features, and their children in one array, right child first: a node's
+        child is children[2 * node + (x <= threshold)], one gather where np.where took two."""
+        cached = _WALKS.get(id(self))
+        if cached is None or cached[0] is not self.right or cached[1] is not self.left:
+            children = np.stack([self.right, self.left], axis=1).ravel().astype(np.intp)
+            cached = (self.right, self.left, self.feature.astype(np.intp), children)
+            if len(_WALKS) > 16:
+                _WALKS.clear()
+            _WALKS[id(self)] = cached
+        return cached[2], cached[3]
+
+    def _step(
+        self, node: np.ndarray, xf: np.ndarray, offsets: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """One level down for every tree and unit (x flattened, offsets: each unit's row start);
+        returns the children and the features split on."""
+        feature, children = self._walk()
+        f = feature.take(node)
+        go_left = xf.take(f + offsets) <= self.threshold.take(node)
+        return children.take(2 * node + go_left), f
+
     def raw(self, x: np.ndarray) -> np.ndarray:
         if x.shape[0] > CHUNK:
             return np.concatenate([self.raw(x[i : i + CHUNK]) for i in range(0, len(x), CHUNK)])
-        node = np.repeat(self.roots[:, None], x.shape[0], axis=1)
-        cols = np.arange(x.shape[0])[None, :]
-        for _ in range(self.depth):
-            f = self.feature[node]
-            go_left = x[cols, f] <= self.threshold[node]
-            node = np.where(go_left, self.left[node], self.right[node])
+        n = x.shape[0]
+        feature, children = self._walk()
+        xf = np.ascontiguousarray(x).ravel()
+        offsets = np.arange(0, n * x.shape[1], x.shape[1], dtype=np.intp)
+        roots = self.roots[:, None]
+        if self.depth == 0:
+            return self.baseline + self.value[np.repeat(roots, n, axis=1)].sum(axis=0)
+        # At the roots every unit of a tree asks the same column: one gather of x's columns.
+        go_left = (x[:, feature[self.roots]] <= self.threshold[self.roots]).T
+        node = children.take(2 * roots + go_left)
+        for _ in range(self.depth - 1):
+            f = feature.take(node)
+            f += offsets
+            go_left = xf.take(f) <= self.threshold.take(node)
+            node *= 2
+            node += go_left
+            node = children.take(node)
         return self.baseline + self.value[node].sum(axis=0)
 
     def contributions(self, x: np.ndarray) -> np.ndarray:
@@ -81,17 +114,22 @@ class Trees:
             return np.concatenate(parts)
         n = x.shape[0]
         out = np.zeros(n * len(self.features))
+        xf = np.ascontiguousarray(x).ravel()
+        offsets = np.arange(0, n * x.shape[1], x.shape[1], dtype=np.intp)
         node = np.repeat(self.roots[:, None], n, axis=1)
         cols = np.arange(n)[None, :]
         for _ in range(self.depth):
-            f = self.feature[node]
-            go_left = x[cols, f] <= self.threshold[node]
-            child = np.where(go_left, self.left[node], self.right[node])
+            child, f = self._step(node, xf, offsets)
             delta = self.value[child] - self.value[node]
             flat = (cols * len(self.features) + f).ravel()
             out += np.bincount(flat, weights=delta.ravel(), minlength=out.size)
             node = child
         return out.reshape(n, len(self.features))
+
+
+# id(trees) -> its right and left arrays (to tell a new model from one at a reused id), its
+# features as indices and its children (Trees._walk); the shipped models stay, tests add theirs.
+_WALKS: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = {}
 
 
 def load_trees(data: dict) -> Trees:

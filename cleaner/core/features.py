@@ -15,9 +15,11 @@ list it was trained on, and explanations quote them.
 from __future__ import annotations
 
 import functools
+import itertools
 import math
+import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -215,18 +217,38 @@ def _stoplists() -> tuple[tuple[frozenset[str], ...], dict[str, tuple[int, ...]]
 LANGUAGE_SAMPLE = 300  # the page's most frequent words decide its stoplist
 
 
+def _most_common(counts: Counter[str], n: int) -> Iterable[tuple[str, int]]:
+    """The n most frequent words as Counter.most_common(n) picks them (of equal counts the
+    first counted), in no particular order: the n-th largest count found by numpy, not a heap
+    walked in Python over every distinct word of the page."""
+    if len(counts) <= n:
+        return counts.items()
+    values = np.fromiter(counts.values(), dtype=np.int64, count=len(counts))
+    cut = np.partition(values, len(values) - n)[len(values) - n]
+    chosen = values > cut
+    ties = np.flatnonzero(values == cut)[: n - int(chosen.sum())]
+    chosen[ties] = True
+    return itertools.compress(counts.items(), chosen.tolist())
+
+
 def page_stoplist(word_counts: Counter[str]) -> frozenset[str]:
     """The stoplist of the page's language: the one that covers most of its frequent words
     (jusText's own choice when no language is given is English; a page's language is better).
     Ties go to the first list in the order of the languages' names."""
+    best = _stoplist_index(word_counts)
+    return _stoplists()[0][best] if best >= 0 else frozenset()
+
+
+def _stoplist_index(word_counts: Counter[str]) -> int:
+    """page_stoplist's list as its index in _stoplists(); -1 for none."""
     lists, index = _stoplists()
-    common = word_counts.most_common(LANGUAGE_SAMPLE)
+    common = _most_common(word_counts, LANGUAGE_SAMPLE)
     hits = [0] * len(lists)
     for w, n in common:
         for i in index.get(w, ()):
             hits[i] += n
     best = max(range(len(lists)), key=hits.__getitem__)
-    return lists[best] if hits[best] > 0 else frozenset()
+    return best if hits[best] > 0 else -1
 
 
 # --- the matrix ---------------------------------------------------------------------------------
@@ -238,47 +260,103 @@ def _lower_words(text: str) -> list[str]:
     return [w.strip(".,;:!?\"'()[]{}«»“”‘’…-—–*#") for w in text.lower().split()]
 
 
-def base_row(
-    u: UnitView, lw: list[str], stop: frozenset[str], repeats: int, is_date, ends
-) -> list[float]:
-    # Character counts by map over C methods: every unit of every page passes here.
-    text = u.text
+# The base features that depend on a unit's text alone, in these columns; the rest depend on
+# the page (its stoplist, repetitions) or on the rules' verdicts.
+_TEXT_COLS = [1, 2, 5, 6, 7, 8, 9, 17, 18]
+# text -> (the _TEXT_COLS values, its lower-cased words, its token count or 1, its stopword
+# share by stoplist index, filled as pages ask). A page is
+# featured again at every settle pass (core/pipeline.py) with mostly the same lines, and a
+# site's pages share their menus: each line's text is measured once.
+_Measured = tuple[tuple[float, ...], list[str], int, dict[int, float]]
+_TEXT_CACHE: dict[str, _Measured] = {}
+_TEXT_CACHE_MAX = 1 << 13  # a page's lines with room to spare: its words make entries big
+
+
+_ASCII_UPPER = bytes(range(65, 91))
+_ASCII_ALPHA = _ASCII_UPPER + bytes(range(97, 123))
+_ASCII_DIGITS = bytes(range(48, 58))
+
+
+# On ASCII text (where str.split() and \s agree and only these are upper case or separators):
+# the tokens that start with a capital, and the tokens that are a separator.
+_ASCII_CAPITALISED = re.compile(r"(?<!\S)[A-Z]")
+_ASCII_SEPARATOR = re.compile(r"(?<!\S)[|/>](?!\S)")
+
+
+def _text_features(text: str, is_date, ends) -> _Measured:
+    # Character counts by map over C methods: every line of every page passes here once.
     n_chars = len(text)
     toks = text.split()
     n_tok = len(toks) or 1
-    letters = sum(map(str.isalpha, text)) or 1
-    caps = sum(map(str.isupper, text))
-    row = [0.0] * len(BASE)
-    row[0] = math.log1p(u.words)
-    row[1] = math.log1p(n_chars)
-    row[2] = 1.0 if ends(text) else 0.0
-    row[3] = sum(map(stop.__contains__, lw)) / n_tok
-    row[4] = u.link_share
-    row[5] = sum(map(str.isdigit, text)) / (n_chars or 1)
-    row[6] = sum(t[:1].isupper() for t in toks) / n_tok
-    row[7] = caps / letters
-    row[8] = text.count(",") / n_tok
-    row[9] = sum(map(_SEPARATORS.__contains__, toks)) / n_tok
-    kind = u.kind
-    row[10] = kind == "heading"
-    row[11] = kind == "item"
-    row[12] = kind == "quote"
-    row[13] = kind == "code"
-    row[14] = kind in ("cell", "row")
-    row[15] = u.blank_before
-    row[16] = math.log(repeats)
-    row[17] = 1.0 if n_chars <= 80 and is_date(text) else 0.0
-    row[18] = text.endswith(("...", "…", "[…]", "[...]"))
-    row[19] = u.klass == "good"
-    row[20] = u.klass == "near"
-    code = u.code
-    if code is not None:
-        feature = STRUCTURAL.get(code)
-        if feature is None:
-            row[21] = 1.0
-        else:
-            row[_B[feature]] = 1.0
-    return row
+    if text.isascii():  # bytes.translate deletes the other characters in C
+        raw = text.encode("ascii")
+        letters = n_chars - len(raw.translate(None, _ASCII_ALPHA)) or 1
+        caps = n_chars - len(raw.translate(None, _ASCII_UPPER))
+        digits = n_chars - len(raw.translate(None, _ASCII_DIGITS))
+        capitalised = len(_ASCII_CAPITALISED.findall(text))
+        separators = len(_ASCII_SEPARATOR.findall(text))
+    else:
+        letters = sum(map(str.isalpha, text)) or 1
+        caps = sum(map(str.isupper, text))
+        digits = sum(map(str.isdigit, text))
+        capitalised = sum(t[:1].isupper() for t in toks)
+        separators = sum(map(_SEPARATORS.__contains__, toks))
+    values = (
+        math.log1p(n_chars),
+        1.0 if ends(text) else 0.0,
+        digits / (n_chars or 1),
+        capitalised / n_tok,
+        caps / letters,
+        text.count(",") / n_tok,
+        separators / n_tok,
+        1.0 if n_chars <= 80 and is_date(text) else 0.0,
+        float(text.endswith(("...", "…", "[…]", "[...]"))),
+    )
+    return values, _lower_words(text), n_tok, {}
+
+
+def _base(units: Sequence[UnitView], is_date, ends) -> np.ndarray:
+    """The BASE columns of a page's units (the stopword share aside) and its word counts."""
+    cache = _TEXT_CACHE
+    if len(cache) > _TEXT_CACHE_MAX:
+        cache.clear()
+    measured = []
+    for u in units:
+        m = cache.get(u.text)
+        if m is None:
+            m = cache[u.text] = _text_features(u.text, is_date, ends)
+        measured.append(m)
+    counts = Counter(itertools.chain.from_iterable(m[1] for m in measured))
+    n = len(units)
+    base = np.zeros((n, len(BASE)))
+    base[:, _TEXT_COLS] = [m[0] for m in measured]
+    repeats = Counter(u.text for u in units)
+    base[:, 0] = [math.log1p(u.words) for u in units]
+    base[:, 4] = [u.link_share for u in units]
+    kinds = [u.kind for u in units]
+    base[:, 10] = [k == "heading" for k in kinds]
+    base[:, 11] = [k == "item" for k in kinds]
+    base[:, 12] = [k == "quote" for k in kinds]
+    base[:, 13] = [k == "code" for k in kinds]
+    base[:, 14] = [k in ("cell", "row") for k in kinds]
+    base[:, 15] = [u.blank_before for u in units]
+    base[:, 16] = [math.log(repeats[u.text]) for u in units]
+    base[:, 19] = [u.klass == "good" for u in units]
+    base[:, 20] = [u.klass == "near" for u in units]
+    for i, u in enumerate(units):
+        if u.code is not None:
+            feature = STRUCTURAL.get(u.code)
+            base[i, 21 if feature is None else _B[feature]] = 1.0
+    which = _stoplist_index(counts)
+    stop = _stoplists()[0][which] if which >= 0 else frozenset()
+    shares = []
+    for _, lw, n_tok, by_list in measured:
+        share = by_list.get(which)
+        if share is None:
+            share = by_list[which] = sum(map(stop.__contains__, lw)) / n_tok
+        shares.append(share)
+    base[:, 3] = shares
+    return base
 
 
 def matrix(units: Sequence[UnitView], markdown: bool) -> np.ndarray:
@@ -289,19 +367,7 @@ def matrix(units: Sequence[UnitView], markdown: bool) -> np.ndarray:
     n = len(units)
     if n == 0:
         return np.zeros((0, len(NAMES)))
-    lower = [_lower_words(u.text) for u in units]
-    counts: Counter[str] = Counter()
-    for lw in lower:
-        counts.update(lw)
-    stop = page_stoplist(counts)
-    repeats = Counter(u.text for u in units)
-    base = np.array(
-        [
-            base_row(u, lw, stop, repeats[u.text], is_date_line, ends_sentence)
-            for u, lw in zip(units, lower, strict=True)
-        ],
-        dtype=np.float64,
-    )
+    base = _base(units, is_date_line, ends_sentence)
     cols = [base]
     nb = [_B[f] for f in NEIGHBOUR]
     sub = base[:, nb]

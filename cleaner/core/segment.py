@@ -135,12 +135,36 @@ def _closes(line: str, mark: str) -> bool:
     return s.startswith(mark) and not s.strip(mark[0])
 
 
+def _read_line(line: str, markdown: bool) -> tuple[str, str, str, int, bool]:
+    """A line's block kind, marker, text without inline markup, link characters, and whether
+    it is markup with no text."""
+    kind, marker, content = block_kind(line) if markdown else bullet(line)
+    inline, link_chars = strip_inline(content, markdown)
+    stripped = content if inline is content else collapse_spaces(inline)
+    markup = (
+        not stripped
+        or kind == "rule"
+        or (inline is not content and _MARKUP_ONLY.fullmatch(stripped) is not None)
+    )
+    return kind, marker, stripped, link_chars, markup
+
+
+# A collapsed line -> _read_line's reading of it, one cache per layout: every settle pass
+# (core/pipeline.py) segments the output again, and a site's pages share their menus.
+_READ_TEXT: dict[str, tuple[str, str, str, int, bool]] = {}
+_READ_MD: dict[str, tuple[str, str, str, int, bool]] = {}
+_READ_MAX = 1 << 14
+
+
 def segment(text: str, markdown: bool) -> list[Unit]:
     """One unit per non-empty line; lines broken mid-sentence are joined again. A table's rows
     are units with their cells joined by " | " (its rule line is markup), a markdown code
     block's lines units as they are (its fences are markup)."""
     units: list[Unit] = []
     blank = False
+    cache = _READ_MD if markdown else _READ_TEXT
+    if len(cache) > _READ_MAX:
+        cache.clear()
     lines = text.split("\n")
     tables = _tables([collapse_spaces(ln) for ln in lines]) if "|" in text else {}
     fences = _fences(lines) if markdown and ("```" in text or "~~~" in text) else {}
@@ -177,14 +201,11 @@ def segment(text: str, markdown: bool) -> list[Unit]:
             blank = False
             continue
         original = line
-        kind, marker, line = block_kind(line) if markdown else bullet(line)
-        inline, link_chars = strip_inline(line, markdown)
-        stripped = line if inline is line else collapse_spaces(inline)
-        if (
-            not stripped
-            or kind == "rule"
-            or (inline is not line and _MARKUP_ONLY.fullmatch(stripped))
-        ):
+        read = cache.get(line)
+        if read is None:
+            read = cache[line] = _read_line(line, markdown)
+        kind, marker, stripped, link_chars, no_text = read
+        if no_text:
             if (
                 markdown
                 and _SETEXT.match(original)
@@ -249,7 +270,8 @@ def join_broken(units: list[Unit]) -> list[Unit]:
             continue
         out.append(unit)
         if unit.removed is None:
-            _set_joined(prev, texts, raws)
+            if len(texts) > 1:  # most lines join nothing: spare the call
+                _set_joined(prev, texts, raws)
             prev = unit
             texts, raws = [unit.text], [unit.raw]
             length, tokens = len(unit.text), n_tokens(unit.text)

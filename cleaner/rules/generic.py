@@ -153,10 +153,12 @@ def _phrase_hit(rule_: PhraseRule, text: str, low: str) -> bool:
 
 
 @functools.cache
-def _combined(rules: tuple[PhraseRule, ...]) -> tuple[FirstCharIndex, re.Pattern, int]:
+def _combined(
+    rules: tuple[PhraseRule, ...],
+) -> tuple[FirstCharIndex, re.Pattern, int, dict[str, str | None]]:
     any_start = FirstCharIndex([p for r in rules for p in r.starts], re.I)
     needles = "|".join(re.escape(n) for r in rules for n in r.needles) or "(?!)"
-    return any_start, re.compile(needles), max(r.max_chars for r in rules)
+    return any_start, re.compile(needles), max(r.max_chars for r in rules), {}
 
 
 def _apply_phrases(doc: Doc, rules: tuple[PhraseRule, ...]) -> None:
@@ -164,18 +166,36 @@ def _apply_phrases(doc: Doc, rules: tuple[PhraseRule, ...]) -> None:
 
     One combined match and one needle search per line decide whether any rule can match at
     all: most lines are prose, and this keeps them to two cheap tests."""
-    any_start, needles, longest = _combined(tuple(rules))
+    any_start, needles, longest, seen = _combined(tuple(rules))
+    if len(seen) > _SEEN_MAX:
+        seen.clear()
     for i, unit in enumerate(doc.units):
         text = unit.text
         if unit.removed is not None or len(text) >= longest:
             continue
-        low = text.lower()
-        if not any_start.match(text) and not needles.search(low):
-            continue
-        for r in rules:
-            if _phrase_hit(r, text, low):
-                doc.remove(i, r.code, REGISTRY[r.code].reason)
-                break
+        code = seen.get(text, "")
+        if code == "":  # not asked yet; None: no rule matches
+            code = seen[text] = _first_phrase(rules, text, any_start, needles)
+        if code is not None:
+            doc.remove(i, code, REGISTRY[code].reason)
+
+
+# Per rule tuple, line text -> the code of the first phrase rule that matches it (None: none
+# does): a line's verdict depends on its text alone, and each settle pass (core/pipeline.py)
+# and each page of a site asks again about the same lines.
+_SEEN_MAX = 1 << 14
+
+
+def _first_phrase(
+    rules: tuple[PhraseRule, ...], text: str, any_start: FirstCharIndex, needles: re.Pattern
+) -> str | None:
+    low = text.lower()
+    if not any_start.match(text) and not needles.search(low):
+        return None
+    for r in rules:
+        if _phrase_hit(r, text, low):
+            return r.code
+    return None
 
 
 # --- G1xx: boilerplate lines recognised by their wording ---------------------------------------
@@ -309,12 +329,22 @@ def byline(doc: Doc) -> None:
     for i, unit in enumerate(doc.units):
         if unit.removed is not None or len(unit.text) > 200:
             continue
-        m = BYLINE_RE.match(unit.text)
-        if m:
+        found = _byline_of(unit.text)
+        if found is not None:
             doc.remove(i, "G301", REGISTRY["G301"].reason)
-            doc.set_meta("byline", m.group("byline").strip(" ,"))
-            if m.group("date"):
-                doc.add_date(unit, iso_date(m.group("date")))
+            doc.set_meta("byline", found[0])
+            if found[1]:
+                doc.add_date(unit, iso_date(found[1]))
+
+
+# Asked of every short live line at every settle pass (core/pipeline.py): cached by text.
+@functools.lru_cache(maxsize=16384)
+def _byline_of(text: str) -> tuple[str, str | None] | None:
+    """The name and the date (None: no date) of a byline line, None for another line."""
+    m = BYLINE_RE.match(text)
+    if m is None:
+        return None
+    return m.group("byline").strip(" ,"), m.group("date")
 
 
 @rule("G302")
@@ -473,23 +503,28 @@ CAPTION_MAX_WORDS = 30
 @rule("G204")
 def caption(doc: Doc) -> None:
     """G204: a short line in brackets, a photo credit, or text ending in a bold credit."""
-    from cleaner.core.article import is_credit
-
     reason = REGISTRY["G204"].reason
     for i, unit in enumerate(doc.units):
-        if unit.removed is not None or n_tokens(unit.text) > CAPTION_MAX_WORDS:
-            continue
-        text = unit.text
-        if (
-            _PAREN_CAPTION.match(text)
-            or _PHOTO_CREDIT.search(text)
-            or (
-                ("**" in unit.raw or "__" in unit.raw)
-                and _CREDIT_TAIL.search(unit.raw)
-                and not unit.raw.lstrip().startswith(("**", "__"))
-            )
-        ) and not is_credit(text):  # "(Reporting by X; Editing by Y)" belongs to the article
+        if unit.removed is None and _is_caption(unit.text, unit.raw):
             doc.remove(i, "G204", reason)
+
+
+# Asked of every live line at every settle pass (core/pipeline.py): cached by text and raw line.
+@functools.lru_cache(maxsize=16384)
+def _is_caption(text: str, raw: str) -> bool:
+    from cleaner.core.article import is_credit
+
+    if n_tokens(text) > CAPTION_MAX_WORDS:
+        return False
+    return bool(
+        _PAREN_CAPTION.match(text)
+        or _PHOTO_CREDIT.search(text)
+        or (
+            ("**" in raw or "__" in raw)
+            and _CREDIT_TAIL.search(raw)
+            and not raw.lstrip().startswith(("**", "__"))
+        )
+    ) and not is_credit(text)  # "(Reporting by X; Editing by Y)" belongs to the article
 
 
 _PLACEHOLDER = vocab.alternation("media_placeholder_more")
