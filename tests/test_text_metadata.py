@@ -270,3 +270,32 @@ def test_the_headline_below_a_kickers_date_and_an_author_box():
     assert r.title == "Stop Nesting Database Systems"
     assert r.byline == "Christian Winter"
     assert r.date == "2025-12-17"
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "1/27/2026 - 3/24/2026",  # a span: an event's or a course's term
+        "DATE: 2025-12-12 - 2025-12-17",
+        "January 27, 2026 to March 24, 2026",
+        "Sale ends 03/31/2026. While supplies last.",  # an offer's end
+        "– Ends Aug 2, 2026",
+        "Effective beginning 6/2/2025:",
+        "Valid until 3 May 2025",
+    ],
+)
+def test_a_terms_dates_are_not_a_publication_date(line):
+    assert published_date(line) is None
+
+
+@pytest.mark.parametrize(
+    ("line", "iso"),
+    [
+        ("Published March 3, 2024 - Updated March 5, 2024", "2024-03-03"),  # two labels
+        ("Posted 3/3/2024 - Last edit 3/5/2024", "2024-03-03"),
+        ("Top Trends Jan 2, 2025", "2025-01-02"),  # 'ends' inside a word is no label
+        ("Kristian Larsen July 13, 2025 — 7 minutes read", "2025-07-13"),
+    ],
+)
+def test_dates_beside_a_terms_words_still_read(line, iso):
+    assert published_date(line) == iso
