@@ -299,3 +299,25 @@ def test_a_terms_dates_are_not_a_publication_date(line):
 )
 def test_dates_beside_a_terms_words_still_read(line, iso):
     assert published_date(line) == iso
+
+
+def test_a_kicker_above_the_title_is_not_the_title():
+    # "Artificial Intelligence" is shaped like a name: above the headline already found it
+    # does not carry the header on to the site's label further up.
+    page = (
+        "Home\nNews\n\nIdeas Made to Matter\nArtificial Intelligence\n"
+        "Machine learning, explained\nBy\nSara Brown\nApr 21, 2021\n\n" + PROSE
+    )
+    r = cleaner.clean(page, name="page.txt")
+    assert r.title == "Machine learning, explained"
+    assert r.date == "2021-04-21"
+
+
+def test_a_date_or_byline_below_the_title_when_a_name_is_above():
+    # The header goes on through a date line above the title, as before.
+    page = (
+        "Home\nNews\n\nMarch 12, 2024\nMedieval maps go online today\nBy Anna Kowalska\n\n" + PROSE
+    )
+    r = cleaner.clean(page, name="page.txt")
+    assert r.title == "Medieval maps go online today"
+    assert r.byline == "Anna Kowalska"

@@ -713,7 +713,7 @@ def _title_above(doc: Doc, anchor: int) -> int | None:
         if _usable_title(doc, i):
             found.append(i)
             skipped = 0
-        elif _header_line(doc, i):
+        elif _header_line(doc, i) and (not found or _above_title_header(doc, i)):
             pass  # a second date or byline line above: the header goes on
         elif found or skipped >= TITLE_SKIP:
             break
@@ -736,6 +736,16 @@ def _title_above(doc: Doc, anchor: int) -> int | None:
         if rest:
             found = rest
     return max(found, key=lambda k: (words(units[k].text), -k))
+
+
+def _above_title_header(doc: Doc, i: int) -> bool:
+    """A header line above a headline already found: a date or a byline goes on with the
+    header, a bare name-shaped line does not: above the title it is a section's kicker
+    ("Artificial Intelligence" over "Machine learning, explained" over "By" / the name)."""
+    u = doc.units[i]
+    if u.removed is not None and _is_meta(u.removed.rule, doc):
+        return True
+    return published_date(u.text) is not None or byline_names(u.text) is not None
 
 
 DEK_MAX_WORDS = 40  # a dek is one sentence
