@@ -321,3 +321,39 @@ def test_a_date_or_byline_below_the_title_when_a_name_is_above():
     r = cleaner.clean(page, name="page.txt")
     assert r.title == "Medieval maps go online today"
     assert r.byline == "Anna Kowalska"
+
+
+def test_the_byline_below_the_dek_under_the_title():
+    dek = (
+        "Choosing between audiobook subscriptions should not be complicated, so we tested "
+        "eleven of them."
+    )
+    page = (
+        "Home\nReviews\n\nBest Audiobook Subscriptions in 2025\n"
+        + dek
+        + "\nKristian Larsen July 13, 2025 — 7 minutes read\n\n"
+        + PROSE
+    )
+    r = cleaner.clean(page, name="page.txt")
+    assert r.title == "Best Audiobook Subscriptions in 2025"
+    assert r.byline == "Kristian Larsen"
+    assert r.date == "2025-07-13"
+
+
+def test_a_paragraph_under_the_title_ends_the_header_without_a_byline_below():
+    # The first paragraph, then a name further down (a quoted person, an author box): the
+    # header ended at the paragraph.
+    lead = (
+        "Choosing between audiobook subscriptions should not be complicated, so we tested "
+        "eleven of them."
+    )
+    page = (
+        "Home\nReviews\n\nBest Audiobook Subscriptions in 2025\n"
+        + lead
+        + "\n"
+        + PROSE.split("\n\n")[0]
+        + "\nKristian Larsen\nJuly 13, 2025\n\n"
+        + PROSE
+    )
+    r = cleaner.clean(page, name="page.txt")
+    assert r.byline is None

@@ -778,7 +778,9 @@ def _dated(doc: Doc, i: int) -> bool:
 
 def _read_header(doc: Doc, start: int, title: int | None) -> None:
     """The byline and date printed around the title, nearest first (below before above): they
-    replace what the rules found further off (a teaser's byline, a sidebar's date)."""
+    replace what the rules found further off (a teaser's byline, a sidebar's date). Below the
+    title the header ends at the first paragraph, unless that is a one-sentence dek with a byline
+    or date line right under it (_dek_over_header)."""
     units = doc.units
     anchor = title if title is not None else start
     lo = max(0, anchor - HEADER_ABOVE)
@@ -788,6 +790,8 @@ def _read_header(doc: Doc, start: int, title: int | None) -> None:
     for j in range(max(anchor + 1, start), hi):
         u = units[j]
         if u.removed is None and classify(u.text, u.kind, u.link_share) == "good":
+            if title is not None and j == title + 1 and _dek_over_header(doc, j):
+                continue  # the dek under the title, the byline and date below it
             hi = j
             break
     order = sorted(
@@ -828,6 +832,19 @@ def _read_header(doc: Doc, start: int, title: int | None) -> None:
         doc.meta.date = date
     if (byline or named) and "byline" not in doc.from_markup:
         doc.meta.byline = byline or named
+
+
+def _dek_over_header(doc: Doc, i: int) -> bool:
+    """A one-sentence dek right under the title with the header's byline or date line right
+    below it ("The No. 1 most popular workout of 2024" / its dek / "Updated Dec. 23, 2024" /
+    "Nicoletta Richardson"): the header goes on past the dek."""
+    units = doc.units
+    if words(units[i].text) > DEK_MAX_WORDS or i + 1 >= len(units):
+        return False
+    nxt = units[i + 1].text
+    return words(nxt) <= HEADER_MAX_WORDS and (
+        dated(nxt) or byline_names(nxt) is not None or name_line(nxt) is not None
+    )
 
 
 BOXED_NAME_MAX_WORDS = 4
