@@ -841,6 +841,8 @@ def _dek_over_header(doc: Doc, i: int) -> bool:
     units = doc.units
     if words(units[i].text) > DEK_MAX_WORDS or i + 1 >= len(units):
         return False
+    if doc.kept_by.get(i + 1) == KEEP_DATE[0]:
+        return False  # a timeline's date between two paragraphs, not the header's
     nxt = units[i + 1].text
     return words(nxt) <= HEADER_MAX_WORDS and (
         dated(nxt) or byline_names(nxt) is not None or name_line(nxt) is not None
