@@ -357,3 +357,17 @@ def test_a_paragraph_under_the_title_ends_the_header_without_a_byline_below():
     )
     r = cleaner.clean(page, name="page.txt")
     assert r.byline is None
+
+
+@pytest.mark.parametrize(
+    "line", ["By Role", "By Company Type", "BY COMPANY SIZE", "By Industry", "Par Matière"]
+)
+def test_a_menus_facet_heading_is_not_a_byline(line):
+    assert byline_names(line) is None
+    page = f"Solutions\n{line}\nMarketers\nAnalysts\n\nMedieval maps go online today\n\n" + PROSE
+    assert cleaner.clean(page, name="page.txt").byline is None
+
+
+def test_a_name_that_starts_like_a_facet_word_is_still_a_byline():
+    assert byline_names("By Sarah Price") == "Sarah Price"
+    assert byline_names("By Roland Agemo") == "Roland Agemo"

@@ -257,8 +257,9 @@ _PERSON = rf"{_CAP_WORD}(?:\s+(?:{_PARTICLE}\s+)*{_CAP_WORD}){{0,4}}"
 _AND = "|".join(rf"\b{w}\b" for w in map(re.escape, vocab.phrases("name_and", skip=("it",))))
 _NAMES_RE = regex.compile(rf"^(?P<names>{_PERSON}(?:\s*(?:,|&|{_AND})\s*{_PERSON}){{0,5}})")
 _USERNAME = regex.compile(r"^[\p{Ll}\d][\p{L}\d_.-]{1,30}$")
+_FACET = regex.compile(rf"^(?:{vocab.alternation('facet_heading_start')})\b", regex.I)
 _NOT_A_NAME = regex.compile(
-    rf"^(?:{vocab.alternation('not_a_name_start')})\b",
+    rf"^(?:{vocab.alternation('not_a_name_start')}|{vocab.alternation('facet_heading_start')})\b",
     regex.I,
 )
 # A role after a name ("Audrey Huang, Print Managing Editor"): a comma, then words of a role.
@@ -268,6 +269,12 @@ _ROLE_TAIL = regex.compile(
 )
 BYLINE_MAX_NAMES = 6
 NAME_LINE_MAX_WORDS = 5
+
+
+def facet_heading(text: str) -> bool:
+    """Words after "by" that name a menu's facet, not an author: "Role", "Company Type",
+    "Matière" ("By Role" / "Marketers" / "Analysts")."""
+    return _FACET.match(text) is not None
 
 
 def _names(rest: str, loose: bool) -> str | None:

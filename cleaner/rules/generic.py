@@ -22,6 +22,7 @@ from cleaner.core.metadata import (
     TIME_ONLY_RE,
     URL_RE,
     dates_of_line,
+    facet_heading,
     is_date_line,
     iso_date,
 )
@@ -305,14 +306,17 @@ def original_url(doc: Doc) -> None:
 
 @rule("G301")
 def byline(doc: Doc) -> None:
-    """G301: a line BYLINE_RE matches whole; its name and date to metadata."""
+    """G301: a line BYLINE_RE matches whole; its name and date to metadata (not a menu's facet
+    heading's words: "By Role", "By Company Type" name no author)."""
     for i, unit in enumerate(doc.units):
         if unit.removed is not None or len(unit.text) > 200:
             continue
         m = BYLINE_RE.match(unit.text)
         if m:
             doc.remove(i, "G301", REGISTRY["G301"].reason)
-            doc.set_meta("byline", m.group("byline").strip(" ,"))
+            name = m.group("byline").strip(" ,")
+            if not facet_heading(name):
+                doc.set_meta("byline", name)
             if m.group("date"):
                 doc.add_date(unit, iso_date(m.group("date")))
 
