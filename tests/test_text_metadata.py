@@ -359,6 +359,22 @@ def test_a_paragraph_under_the_title_ends_the_header_without_a_byline_below():
     assert r.byline is None
 
 
+def test_a_name_with_its_role_under_the_title_is_the_byline():
+    page = (
+        "Home\nOpinion\n\nHow meditation rewires the brain\n"
+        "Manoj Jain and Jagpreet Chhatwal | Guest Columnists\n\n" + PROSE
+    )
+    r = cleaner.clean(page, name="page.txt")
+    assert r.title == "How meditation rewires the brain"
+    assert r.byline == "Manoj Jain and Jagpreet Chhatwal"
+
+
+def test_a_name_with_other_words_under_the_title_is_no_byline():
+    # No role, no date: a place, a caption, a sponsor's name.
+    page = "Home\nOpinion\n\nHow meditation rewires the brain\nAnna Kowalska | Springfield\n\n"
+    assert cleaner.clean(page + PROSE, name="page.txt").byline is None
+
+
 @pytest.mark.parametrize(
     "line", ["By Role", "By Company Type", "BY COMPANY SIZE", "By Industry", "Par Matière"]
 )
@@ -371,3 +387,8 @@ def test_a_menus_facet_heading_is_not_a_byline(line):
 def test_a_name_that_starts_like_a_facet_word_is_still_a_byline():
     assert byline_names("By Sarah Price") == "Sarah Price"
     assert byline_names("By Roland Agemo") == "Roland Agemo"
+
+
+def test_an_author_boxs_line_is_not_the_title():
+    page = "Home\n\nHow meditation rewires the brain\nAudrey Huang, Print Managing Editor\n\n"
+    assert cleaner.clean(page + PROSE, name="page.txt").title == "How meditation rewires the brain"

@@ -463,6 +463,7 @@ def _pick_title(doc: Doc, start: int) -> int | None:
             or not title_like(u.text, "text")
             or _NUMBERED.match(u.text)
             or _signs_or_dates(u.text)
+            or _credited(u.text)  # an author box's line, as _usable_title has it
         ):
             continue
         echoed = _echoed(page, u.text, whole)
@@ -551,8 +552,12 @@ _ROLE_LINE = re.compile(
 
 def _credited(text: str) -> bool:
     """An author box's line: a role, or a name with its role after a comma ("Dylan Bailey, MS,
-    RD")."""
-    return _role_line(text) or ("," in text and name_line(text) is not None)
+    RD") or another separator ("Manoj Jain | Guest Columnist")."""
+    return (
+        _role_line(text)
+        or ("," in text and name_line(text) is not None)
+        or _name_with_role(text) is not None
+    )
 
 
 def _role_line(text: str) -> bool:
@@ -787,10 +792,12 @@ def _read_header(doc: Doc, start: int, title: int | None) -> None:
     # Below, the header ends at the article's first paragraph: a date further down is a
     # timeline's or a comment's.
     hi = min(len(units), max(anchor + 1, start) + HEADER_BELOW)
+    dek = 0  # lines a dek under the title adds to where an author box's name may stand
     for j in range(max(anchor + 1, start), hi):
         u = units[j]
         if u.removed is None and classify(u.text, u.kind, u.link_share) == "good":
             if title is not None and j == title + 1 and _dek_over_header(doc, j):
+                dek = 1
                 continue  # the dek under the title, the byline and date below it
             hi = j
             break
@@ -808,9 +815,10 @@ def _read_header(doc: Doc, start: int, title: int | None) -> None:
             # "By" / "Genevieve Carlton, Ph.D.": the label on a line, the name on the next
             nxt = units[i + 1].text
             byline = name_line(nxt) or byline_names(f"By {nxt}")
-        if named is None and abs(i - anchor) <= TITLE_SKIP + 1 and _dated(doc, i):
-            named = name_line(text)
-        if near_name is None and title is not None and 0 < i - title <= TITLE_SKIP:
+        if named is None and abs(i - anchor) <= TITLE_SKIP + 1 + dek:
+            # a name over or beside a date, or a name with its role on the line
+            named = name_line(text) if _dated(doc, i) else _name_with_role(text)
+        if near_name is None and title is not None and 0 < i - title <= TITLE_SKIP + dek:
             near_name = _boxed_name(doc, i)
     # A name right under the title, over its role or a date (an author box).
     named = near_name or named
@@ -847,6 +855,17 @@ def _dek_over_header(doc: Doc, i: int) -> bool:
     return words(nxt) <= HEADER_MAX_WORDS and (
         dated(nxt) or byline_names(nxt) is not None or name_line(nxt) is not None
     )
+
+
+def _name_with_role(text: str) -> str | None:
+    """A name with its role after it on the same line, as a byline under a title prints it
+    ("Manoj Jain and Jagpreet Chhatwal | Guest Columnists", "Audrey Huang, Print Managing
+    Editor"): the name. A bare name, or a name with other words after it, is not one."""
+    name = name_line(text)
+    if name is None:
+        return None
+    rest = text.strip("*_ ")[len(name) :].strip(" ,|•·–—-")
+    return name if rest and _role_line(rest) else None
 
 
 BOXED_NAME_MAX_WORDS = 4
