@@ -392,3 +392,21 @@ def test_a_name_that_starts_like_a_facet_word_is_still_a_byline():
 def test_an_author_boxs_line_is_not_the_title():
     page = "Home\n\nHow meditation rewires the brain\nAudrey Huang, Print Managing Editor\n\n"
     assert cleaner.clean(page + PROSE, name="page.txt").title == "How meditation rewires the brain"
+
+
+def test_a_revision_date_by_the_title_dates_a_copy_without_another_date():
+    # "0 ·": a comment counter before the byline
+    page = (
+        "Home\n\nMedieval maps go online today\n0 · by Dennis Moons · Updated on 8 January 2026\n\n"
+    )
+    r = cleaner.clean(page + PROSE, name="page.txt")
+    assert r.byline == "Dennis Moons"
+    assert r.date == "2026-01-08"
+
+
+def test_a_publication_date_wins_over_a_revision_date_by_the_title():
+    page = (
+        "Home\n\nMedieval maps go online today\nby Dennis Moons · Updated on 8 January 2026\n"
+        "Published March 7, 2023\n\n"
+    )
+    assert cleaner.clean(page + PROSE, name="page.txt").date == "2023-03-07"

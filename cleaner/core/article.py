@@ -23,6 +23,7 @@ from cleaner.core.metadata import (
     by_label,
     byline_names,
     dated,
+    dates_of_line,
     is_date_line,
     line_dates,
     name_line,
@@ -804,12 +805,13 @@ def _read_header(doc: Doc, start: int, title: int | None) -> None:
     order = sorted(
         (i for i in range(lo, hi) if i != title), key=lambda i: (abs(i - anchor), i < anchor)
     )
-    date = byline = named = near_name = None
+    date = byline = named = near_name = revised = None
     for i in order:
         text = units[i].text
         if words(text) > HEADER_MAX_WORDS:
             continue
         date = date or published_date(text)
+        revised = revised or dates_of_line(text)[1]
         byline = byline or byline_names(text)
         if byline is None and by_label(text) and i + 1 < len(units):
             # "By" / "Genevieve Carlton, Ph.D.": the label on a line, the name on the next
@@ -836,6 +838,10 @@ def _read_header(doc: Doc, start: int, title: int | None) -> None:
                 break
     # On HTML the markup's byline and date stand: a forum's first poster named by the page is
     # not replaced by a category name or a counter printed near the thread's title.
+    # A revision's date by the title ("Updated on 8 January 2026") dates the page only where
+    # no publication date is found anywhere (metadata.line_date's policy: `revised`).
+    if date is None and doc.meta.date is None:
+        date = revised
     if date and "date" not in doc.from_markup:
         doc.meta.date = date
     if (byline or named) and "byline" not in doc.from_markup:
