@@ -836,12 +836,12 @@ def _read_header(doc: Doc, start: int, title: int | None) -> None:
                 date = date or found_date
                 byline = byline or named or found_name
                 break
-    # On HTML the markup's byline and date stand: a forum's first poster named by the page is
-    # not replaced by a category name or a counter printed near the thread's title.
     # A revision's date by the title ("Updated on 8 January 2026") dates the page only where
     # no publication date is found anywhere (metadata.line_date's policy: `revised`).
     if date is None and doc.meta.date is None:
         date = revised
+    # On HTML the markup's byline and date stand: a forum's first poster named by the page is
+    # not replaced by a category name or a counter printed near the thread's title.
     if date and "date" not in doc.from_markup:
         doc.meta.date = date
     if (byline or named) and "byline" not in doc.from_markup:
