@@ -410,3 +410,16 @@ def test_a_publication_date_wins_over_a_revision_date_by_the_title():
         "Published March 7, 2023\n\n"
     )
     assert cleaner.clean(page + PROSE, name="page.txt").date == "2023-03-07"
+
+
+def test_a_revision_date_from_the_lines_does_not_date_an_html_page():
+    # An HTML page's markup reader has looked for a revision date by its <h1> already: the
+    # lines of its blocks do not add one (a customer review's "Reviewed on" date).
+    from cleaner.core.data import Metadata
+    from cleaner.core.pipeline import rule_stage
+
+    body = (
+        "Home\n\nMedieval maps go online today\n0 · by Dennis Moons · Updated on 8 January 2026\n\n"
+    )
+    assert rule_stage(body + PROSE, "text", None).meta.date == "2026-01-08"
+    assert rule_stage(body + PROSE, "text", None, html_meta=Metadata()).meta.date is None

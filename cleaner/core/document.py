@@ -33,6 +33,8 @@ class Doc:
     # The metadata fields an HTML page's markup gave (pagemeta): the lines printed around the
     # title fill in what it lacks and replace none of it.
     from_markup: frozenset[str] = frozenset()
+    # An HTML page's: its markup was read (pagemeta), a revision date by its <h1> with it.
+    html: bool = False
 
     def remove(self, i: int, code: str, reason: str) -> None:
         """Mark unit i removed, unless an earlier rule already did (the first rule is the one named)
