@@ -270,3 +270,156 @@ def test_the_headline_below_a_kickers_date_and_an_author_box():
     assert r.title == "Stop Nesting Database Systems"
     assert r.byline == "Christian Winter"
     assert r.date == "2025-12-17"
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "1/27/2026 - 3/24/2026",  # a span: an event's or a course's term
+        "DATE: 2025-12-12 - 2025-12-17",
+        "January 27, 2026 to March 24, 2026",
+        "Sale ends 03/31/2026. While supplies last.",  # an offer's end
+        "– Ends Aug 2, 2026",
+        "Effective beginning 6/2/2025:",
+        "Valid until 3 May 2025",
+    ],
+)
+def test_a_terms_dates_are_not_a_publication_date(line):
+    assert published_date(line) is None
+
+
+@pytest.mark.parametrize(
+    ("line", "iso"),
+    [
+        ("Published March 3, 2024 - Updated March 5, 2024", "2024-03-03"),  # two labels
+        ("Posted 3/3/2024 - Last edit 3/5/2024", "2024-03-03"),
+        ("Top Trends Jan 2, 2025", "2025-01-02"),  # 'ends' inside a word is no label
+        ("Kristian Larsen July 13, 2025 — 7 minutes read", "2025-07-13"),
+    ],
+)
+def test_dates_beside_a_terms_words_still_read(line, iso):
+    assert published_date(line) == iso
+
+
+def test_a_kicker_above_the_title_is_not_the_title():
+    # "Artificial Intelligence" is shaped like a name: above the headline already found it
+    # does not carry the header on to the site's label further up.
+    page = (
+        "Home\nNews\n\nIdeas Made to Matter\nArtificial Intelligence\n"
+        "Machine learning, explained\nBy\nSara Brown\nApr 21, 2021\n\n" + PROSE
+    )
+    r = cleaner.clean(page, name="page.txt")
+    assert r.title == "Machine learning, explained"
+    assert r.date == "2021-04-21"
+
+
+def test_a_date_or_byline_below_the_title_when_a_name_is_above():
+    # The header goes on through a date line above the title, as before.
+    page = (
+        "Home\nNews\n\nMarch 12, 2024\nMedieval maps go online today\nBy Anna Kowalska\n\n" + PROSE
+    )
+    r = cleaner.clean(page, name="page.txt")
+    assert r.title == "Medieval maps go online today"
+    assert r.byline == "Anna Kowalska"
+
+
+def test_the_byline_below_the_dek_under_the_title():
+    dek = (
+        "Choosing between audiobook subscriptions should not be complicated, so we tested "
+        "eleven of them."
+    )
+    page = (
+        "Home\nReviews\n\nBest Audiobook Subscriptions in 2025\n"
+        + dek
+        + "\nKristian Larsen July 13, 2025 — 7 minutes read\n\n"
+        + PROSE
+    )
+    r = cleaner.clean(page, name="page.txt")
+    assert r.title == "Best Audiobook Subscriptions in 2025"
+    assert r.byline == "Kristian Larsen"
+    assert r.date == "2025-07-13"
+
+
+def test_a_paragraph_under_the_title_ends_the_header_without_a_byline_below():
+    # The first paragraph, then a name further down (a quoted person, an author box): the
+    # header ended at the paragraph.
+    lead = (
+        "Choosing between audiobook subscriptions should not be complicated, so we tested "
+        "eleven of them."
+    )
+    page = (
+        "Home\nReviews\n\nBest Audiobook Subscriptions in 2025\n"
+        + lead
+        + "\n"
+        + PROSE.split("\n\n")[0]
+        + "\nKristian Larsen\nJuly 13, 2025\n\n"
+        + PROSE
+    )
+    r = cleaner.clean(page, name="page.txt")
+    assert r.byline is None
+
+
+def test_a_name_with_its_role_under_the_title_is_the_byline():
+    page = (
+        "Home\nOpinion\n\nHow meditation rewires the brain\n"
+        "Manoj Jain and Jagpreet Chhatwal | Guest Columnists\n\n" + PROSE
+    )
+    r = cleaner.clean(page, name="page.txt")
+    assert r.title == "How meditation rewires the brain"
+    assert r.byline == "Manoj Jain and Jagpreet Chhatwal"
+
+
+def test_a_name_with_other_words_under_the_title_is_no_byline():
+    # No role, no date: a place, a caption, a sponsor's name.
+    page = "Home\nOpinion\n\nHow meditation rewires the brain\nAnna Kowalska | Springfield\n\n"
+    assert cleaner.clean(page + PROSE, name="page.txt").byline is None
+
+
+@pytest.mark.parametrize(
+    "line", ["By Role", "By Company Type", "BY COMPANY SIZE", "By Industry", "Par Matière"]
+)
+def test_a_menus_facet_heading_is_not_a_byline(line):
+    assert byline_names(line) is None
+    page = f"Solutions\n{line}\nMarketers\nAnalysts\n\nMedieval maps go online today\n\n" + PROSE
+    assert cleaner.clean(page, name="page.txt").byline is None
+
+
+def test_a_name_that_starts_like_a_facet_word_is_still_a_byline():
+    assert byline_names("By Sarah Price") == "Sarah Price"
+    assert byline_names("By Roland Agemo") == "Roland Agemo"
+
+
+def test_an_author_boxs_line_is_not_the_title():
+    page = "Home\n\nHow meditation rewires the brain\nAudrey Huang, Print Managing Editor\n\n"
+    assert cleaner.clean(page + PROSE, name="page.txt").title == "How meditation rewires the brain"
+
+
+def test_a_revision_date_by_the_title_dates_a_copy_without_another_date():
+    # "0 ·": a comment counter before the byline
+    page = (
+        "Home\n\nMedieval maps go online today\n0 · by Dennis Moons · Updated on 8 January 2026\n\n"
+    )
+    r = cleaner.clean(page + PROSE, name="page.txt")
+    assert r.byline == "Dennis Moons"
+    assert r.date == "2026-01-08"
+
+
+def test_a_publication_date_wins_over_a_revision_date_by_the_title():
+    page = (
+        "Home\n\nMedieval maps go online today\nby Dennis Moons · Updated on 8 January 2026\n"
+        "Published March 7, 2023\n\n"
+    )
+    assert cleaner.clean(page + PROSE, name="page.txt").date == "2023-03-07"
+
+
+def test_a_revision_date_from_the_lines_does_not_date_an_html_page():
+    # An HTML page's markup reader has looked for a revision date by its <h1> already: the
+    # lines of its blocks do not add one (a customer review's "Reviewed on" date).
+    from cleaner.core.data import Metadata
+    from cleaner.core.pipeline import rule_stage
+
+    body = (
+        "Home\n\nMedieval maps go online today\n0 · by Dennis Moons · Updated on 8 January 2026\n\n"
+    )
+    assert rule_stage(body + PROSE, "text", None).meta.date == "2026-01-08"
+    assert rule_stage(body + PROSE, "text", None, html_meta=Metadata()).meta.date is None

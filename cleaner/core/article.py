@@ -23,6 +23,7 @@ from cleaner.core.metadata import (
     by_label,
     byline_names,
     dated,
+    dates_of_line,
     is_date_line,
     line_dates,
     name_line,
@@ -468,6 +469,7 @@ def _pick_title(doc: Doc, start: int) -> int | None:
             or not title_like(u.text, "text")
             or _NUMBERED.match(u.text)
             or _signs_or_dates(u.text)
+            or _credited(u.text)  # an author box's line, as _usable_title has it
         ):
             continue
         echoed = _echoed(page, u.text, whole)
@@ -556,8 +558,12 @@ _ROLE_LINE = re.compile(
 
 def _credited(text: str) -> bool:
     """An author box's line: a role, or a name with its role after a comma ("Dylan Bailey, MS,
-    RD")."""
-    return _role_line(text) or ("," in text and name_line(text) is not None)
+    RD") or another separator ("Manoj Jain | Guest Columnist")."""
+    return (
+        _role_line(text)
+        or ("," in text and name_line(text) is not None)
+        or _name_with_role(text) is not None
+    )
 
 
 def _role_line(text: str) -> bool:
@@ -718,7 +724,7 @@ def _title_above(doc: Doc, anchor: int) -> int | None:
         if _usable_title(doc, i):
             found.append(i)
             skipped = 0
-        elif _header_line(doc, i):
+        elif _header_line(doc, i) and (not found or _above_title_header(doc, i)):
             pass  # a second date or byline line above: the header goes on
         elif found or skipped >= TITLE_SKIP:
             break
@@ -741,6 +747,16 @@ def _title_above(doc: Doc, anchor: int) -> int | None:
         if rest:
             found = rest
     return max(found, key=lambda k: (words(units[k].text), -k))
+
+
+def _above_title_header(doc: Doc, i: int) -> bool:
+    """A header line above a headline already found: a date or a byline goes on with the
+    header, a bare name-shaped line does not: above the title it is a section's kicker
+    ("Artificial Intelligence" over "Machine learning, explained" over "By" / the name)."""
+    u = doc.units[i]
+    if u.removed is not None and _is_meta(u.removed.rule, doc):
+        return True
+    return published_date(u.text) is not None or byline_names(u.text) is not None
 
 
 DEK_MAX_WORDS = 40  # a dek is one sentence
@@ -773,35 +789,43 @@ def _dated(doc: Doc, i: int) -> bool:
 
 def _read_header(doc: Doc, start: int, title: int | None) -> None:
     """The byline and date printed around the title, nearest first (below before above): they
-    replace what the rules found further off (a teaser's byline, a sidebar's date)."""
+    replace what the rules found further off (a teaser's byline, a sidebar's date). Below the
+    title the header ends at the first paragraph, unless that is a one-sentence dek with a byline
+    or date line right under it (_dek_over_header)."""
     units = doc.units
     anchor = title if title is not None else start
     lo = max(0, anchor - HEADER_ABOVE)
     # Below, the header ends at the article's first paragraph: a date further down is a
     # timeline's or a comment's.
     hi = min(len(units), max(anchor + 1, start) + HEADER_BELOW)
+    dek = 0  # lines a dek under the title adds to where an author box's name may stand
     for j in range(max(anchor + 1, start), hi):
         u = units[j]
         if u.removed is None and classify(u.text, u.kind, u.link_share) == "good":
+            if title is not None and j == title + 1 and _dek_over_header(doc, j):
+                dek = 1
+                continue  # the dek under the title, the byline and date below it
             hi = j
             break
     order = sorted(
         (i for i in range(lo, hi) if i != title), key=lambda i: (abs(i - anchor), i < anchor)
     )
-    date = byline = named = near_name = None
+    date = byline = named = near_name = revised = None
     for i in order:
         text = units[i].text
         if words(text) > HEADER_MAX_WORDS:
             continue
         date = date or published_date(text)
+        revised = revised or dates_of_line(text)[1]
         byline = byline or byline_names(text)
         if byline is None and by_label(text) and i + 1 < len(units):
             # "By" / "Genevieve Carlton, Ph.D.": the label on a line, the name on the next
             nxt = units[i + 1].text
             byline = name_line(nxt) or byline_names(f"By {nxt}")
-        if named is None and abs(i - anchor) <= TITLE_SKIP + 1 and _dated(doc, i):
-            named = name_line(text)
-        if near_name is None and title is not None and 0 < i - title <= TITLE_SKIP:
+        if named is None and abs(i - anchor) <= TITLE_SKIP + 1 + dek:
+            # a name over or beside a date, or a name with its role on the line
+            named = name_line(text) if _dated(doc, i) else _name_with_role(text)
+        if near_name is None and title is not None and 0 < i - title <= TITLE_SKIP + dek:
             near_name = _boxed_name(doc, i)
     # A name right under the title, over its role or a date (an author box).
     named = near_name or named
@@ -817,12 +841,44 @@ def _read_header(doc: Doc, start: int, title: int | None) -> None:
                 date = date or found_date
                 byline = byline or named or found_name
                 break
+    # A revision's date by the title ("Updated on 8 January 2026") dates a text copy only where
+    # no publication date is found anywhere (metadata.line_date's policy: `revised`). An HTML
+    # page's markup reader has looked for one by its <h1> already; a block's "Reviewed on" date
+    # further off is a customer review's (WCXB, HTML: false dates 14.9 -> 15.0% without this).
+    if date is None and doc.meta.date is None and not doc.html:
+        date = revised
     # On HTML the markup's byline and date stand: a forum's first poster named by the page is
     # not replaced by a category name or a counter printed near the thread's title.
     if date and "date" not in doc.from_markup:
         doc.meta.date = date
     if (byline or named) and "byline" not in doc.from_markup:
         doc.meta.byline = byline or named
+
+
+def _dek_over_header(doc: Doc, i: int) -> bool:
+    """A one-sentence dek right under the title with the header's byline or date line right
+    below it ("The No. 1 most popular workout of 2024" / its dek / "Updated Dec. 23, 2024" /
+    "Nicoletta Richardson"): the header goes on past the dek."""
+    units = doc.units
+    if words(units[i].text) > DEK_MAX_WORDS or i + 1 >= len(units):
+        return False
+    if doc.kept_by.get(i + 1) == KEEP_DATE[0]:
+        return False  # a timeline's date between two paragraphs, not the header's
+    nxt = units[i + 1].text
+    return words(nxt) <= HEADER_MAX_WORDS and (
+        dated(nxt) or byline_names(nxt) is not None or name_line(nxt) is not None
+    )
+
+
+def _name_with_role(text: str) -> str | None:
+    """A name with its role after it on the same line, as a byline under a title prints it
+    ("Manoj Jain and Jagpreet Chhatwal | Guest Columnists", "Audrey Huang, Print Managing
+    Editor"): the name. A bare name, or a name with other words after it, is not one."""
+    name = name_line(text)
+    if name is None:
+        return None
+    rest = text.strip("*_ ")[len(name) :].strip(" ,|•·–—-")
+    return name if rest and _role_line(rest) else None
 
 
 BOXED_NAME_MAX_WORDS = 4

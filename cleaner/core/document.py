@@ -35,6 +35,8 @@ class Doc:
     from_markup: frozenset[str] = frozenset()
     # The lines the header and footer cut removed and article.undo_cut put back (their ids).
     uncut: list[int] = field(default_factory=list)
+    # An HTML page's: its markup was read (pagemeta), a revision date by its <h1> with it.
+    html: bool = False
 
     def remove(self, i: int, code: str, reason: str) -> None:
         """Mark unit i removed, unless an earlier rule already did (the first rule is the one named)

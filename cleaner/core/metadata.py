@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 from datetime import date as _date
 from urllib.parse import urlsplit
@@ -149,9 +150,13 @@ def site_of_url(url: str | None) -> str | None:
 # publication's ("Aug 16, 2019 - Updated Jul 9, 2025" gives the first, "Updated Dec 3 | Published
 # Oct 10" the second). A page that prints only a revision's date is dated by it, as a last resort
 # after every publication date of the page (both paths: `revised`). A member's join date, a
-# reference's access date, a copyright's year and a site header's "today" never date the page.
+# reference's access date, a copyright's year and a site header's "today" never date the page,
+# nor does a term's date ("Sale ends 03/31/2026", "Effective beginning 6/2/2025") or a line that
+# gives a span of dates ("1/27/2026 - 3/24/2026": an event's, a course's, an offer's).
 REVISION_LABEL = re.compile(vocab.alternation("date_updated_label"), re.I)
-OTHER_LABEL = re.compile(vocab.alternation("date_other_label"), re.I)
+OTHER_LABEL = re.compile(
+    f"{vocab.alternation('date_other_label')}|{vocab.alternation('date_term_label')}", re.I
+)
 NOT_PUBLISHED_LABEL = re.compile(f"{REVISION_LABEL.pattern}|{OTHER_LABEL.pattern}", re.I)
 NOT_PUBLISHED_LINE = re.compile(
     f"{vocab.alternation('date_other_label', skip=('en',))}"
@@ -164,6 +169,21 @@ HEADER_LINE_MAX_CHARS = 160  # a byline or date line is short; a sentence that n
 _HAS_DIGIT = re.compile(r"\d")
 
 
+# The end of a span's first date: a dash or a range word before the second date.
+_SPAN_JOIN = re.compile(rf"(?:[-–—]|\b(?:{vocab.alternation('date_range_word')}))\s*$", re.I)
+SPAN_MAX_CHARS = 30  # the first date of a span and its joiner: "Monday, January 27, 2026 - "
+
+
+def _span(text: str, found: list[tuple[int, str]]) -> bool:
+    """The line gives a span of dates ("1/27/2026 - 3/24/2026", "DATE: 2025-12-12 -
+    2025-12-17"): an event's or an offer's term, not the page's date."""
+    for (a, _), (b, _) in itertools.pairwise(found):
+        between = text[a:b]
+        if len(between) <= SPAN_MAX_CHARS and _SPAN_JOIN.search(between):
+            return True
+    return False
+
+
 def line_date(
     text: str, found: list[tuple[int, str]], above: str = ""
 ) -> tuple[str | None, str | None]:
@@ -172,6 +192,8 @@ def line_date(
     one labelled a revision. `above`: the line before, the label of a first date that has none
     of its own ("Updated" / "March 3, 2024")."""
     if not found or NOT_PUBLISHED_LINE.search(text):
+        return None, None
+    if _span(text, found):
         return None, None
     prev = 0
     revised = None
@@ -235,8 +257,9 @@ _PERSON = rf"{_CAP_WORD}(?:\s+(?:{_PARTICLE}\s+)*{_CAP_WORD}){{0,4}}"
 _AND = "|".join(rf"\b{w}\b" for w in map(re.escape, vocab.phrases("name_and", skip=("it",))))
 _NAMES_RE = regex.compile(rf"^(?P<names>{_PERSON}(?:\s*(?:,|&|{_AND})\s*{_PERSON}){{0,5}})")
 _USERNAME = regex.compile(r"^[\p{Ll}\d][\p{L}\d_.-]{1,30}$")
+_FACET = regex.compile(rf"^(?:{vocab.alternation('facet_heading_start')})\b", regex.I)
 _NOT_A_NAME = regex.compile(
-    rf"^(?:{vocab.alternation('not_a_name_start')})\b",
+    rf"^(?:{vocab.alternation('not_a_name_start')}|{vocab.alternation('facet_heading_start')})\b",
     regex.I,
 )
 # A role after a name ("Audrey Huang, Print Managing Editor"): a comma, then words of a role.
@@ -246,6 +269,12 @@ _ROLE_TAIL = regex.compile(
 )
 BYLINE_MAX_NAMES = 6
 NAME_LINE_MAX_WORDS = 5
+
+
+def facet_heading(text: str) -> bool:
+    """Words after "by" that name a menu's facet, not an author: "Role", "Company Type",
+    "Matière" ("By Role" / "Marketers" / "Analysts")."""
+    return _FACET.match(text) is not None
 
 
 def _names(rest: str, loose: bool) -> str | None:

@@ -251,6 +251,7 @@ def rule_stage(
         doc.from_markup = frozenset(
             f for f in ("byline", "date") if getattr(html_meta, f) is not None
         )
+        doc.html = True
     if url:
         doc.meta.url = url
     if site_spec is not None:

@@ -22,6 +22,7 @@ from cleaner.core.metadata import (
     TIME_ONLY_RE,
     URL_RE,
     dates_of_line,
+    facet_heading,
     is_date_line,
     iso_date,
 )
@@ -325,14 +326,16 @@ def original_url(doc: Doc) -> None:
 
 @rule("G301")
 def byline(doc: Doc) -> None:
-    """G301: a line BYLINE_RE matches whole; its name and date to metadata."""
+    """G301: a line BYLINE_RE matches whole; its name and date to metadata (not a menu's facet
+    heading's words: "By Role", "By Company Type" name no author)."""
     for i, unit in enumerate(doc.units):
         if unit.removed is not None or len(unit.text) > 200:
             continue
         found = _byline_of(unit.text)
         if found is not None:
             doc.remove(i, "G301", REGISTRY["G301"].reason)
-            doc.set_meta("byline", found[0])
+            if not facet_heading(found[0]):
+                doc.set_meta("byline", found[0])
             if found[1]:
                 doc.add_date(unit, iso_date(found[1]))
 
