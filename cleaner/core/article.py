@@ -915,20 +915,18 @@ def _is_meta(code: str, doc: Doc) -> bool:
 UNCUT_MAX_WORDS = 50
 
 
-def undo_cut(doc: Doc) -> list[int]:
+def undo_cut(doc: Doc) -> None:
     """Put the lines the header and footer cut removed back in play (the model decides them);
-    their ids, to name K005 on those the model kept."""
-    back = []
+    doc.uncut remembers them, to name K005 on those the model kept."""
     for u in doc.units:
         if u.removed is not None and u.removed.rule in (BEFORE[0], AFTER[0]):
             u.removed = None
-            back.append(id(u))
-    return back
+            doc.uncut.append(id(u))
 
 
-def name_uncut(doc: Doc, back: list[int]) -> None:
+def name_uncut(doc: Doc) -> None:
     """K005 on the lines undo_cut put back that are still there after the model."""
-    ids = set(back)
+    ids = set(doc.uncut)
     for i, u in enumerate(doc.units):
         if id(u) in ids and u.removed is None and i not in doc.kept_by:
             doc.kept_by[i] = KEEP_UNCUT[0]

@@ -62,24 +62,19 @@ class Trees:
     # it out as well (G502); 0 keeps every such sentence (tuned; text copies have no extractor)
     strict: float = 0.0
 
+    @functools.cached_property  # (a frozen dataclass without slots: its __dict__ takes it)
     def _walk(self) -> tuple[np.ndarray, np.ndarray]:
         """The nodes' features, and their children in one array, right child first: a node's
         child is children[2 * node + (x <= threshold)], one gather where np.where took two."""
-        cached = _WALKS.get(id(self))
-        if cached is None or cached[0] is not self.right or cached[1] is not self.left:
-            children = np.stack([self.right, self.left], axis=1).ravel().astype(np.intp)
-            cached = (self.right, self.left, self.feature.astype(np.intp), children)
-            if len(_WALKS) > 16:
-                _WALKS.clear()
-            _WALKS[id(self)] = cached
-        return cached[2], cached[3]
+        children = np.stack([self.right, self.left], axis=1).ravel().astype(np.intp)
+        return self.feature.astype(np.intp), children
 
     def _step(
         self, node: np.ndarray, xf: np.ndarray, offsets: np.ndarray
     ) -> tuple[np.ndarray, np.ndarray]:
         """One level down for every tree and unit (x flattened, offsets: each unit's row start);
         returns the children and the features split on."""
-        feature, children = self._walk()
+        feature, children = self._walk
         f = feature.take(node)
         go_left = xf.take(f + offsets) <= self.threshold.take(node)
         return children.take(2 * node + go_left), f
@@ -88,7 +83,7 @@ class Trees:
         if x.shape[0] > CHUNK:
             return np.concatenate([self.raw(x[i : i + CHUNK]) for i in range(0, len(x), CHUNK)])
         n = x.shape[0]
-        feature, children = self._walk()
+        feature, children = self._walk
         xf = np.ascontiguousarray(x).ravel()
         offsets = np.arange(0, n * x.shape[1], x.shape[1], dtype=np.intp)
         roots = self.roots[:, None]
@@ -125,11 +120,6 @@ class Trees:
             out += np.bincount(flat, weights=delta.ravel(), minlength=out.size)
             node = child
         return out.reshape(n, len(self.features))
-
-
-# id(trees) -> its right and left arrays (to tell a new model from one at a reused id), its
-# features as indices and its children (Trees._walk); the shipped models stay, tests add theirs.
-_WALKS: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = {}
 
 
 def load_trees(data: dict) -> Trees:

@@ -231,16 +231,11 @@ def _most_common(counts: Counter[str], n: int) -> Iterable[tuple[str, int]]:
     return itertools.compress(counts.items(), chosen.tolist())
 
 
-def page_stoplist(word_counts: Counter[str]) -> frozenset[str]:
-    """The stoplist of the page's language: the one that covers most of its frequent words
-    (jusText's own choice when no language is given is English; a page's language is better).
-    Ties go to the first list in the order of the languages' names."""
-    best = _stoplist_index(word_counts)
-    return _stoplists()[0][best] if best >= 0 else frozenset()
-
-
 def _stoplist_index(word_counts: Counter[str]) -> int:
-    """page_stoplist's list as its index in _stoplists(); -1 for none."""
+    """The stoplist of the page's language, as its index in _stoplists() (-1: none): the one
+    that covers most of its frequent words (jusText's own choice when no language is given is
+    English; a page's language is better). Ties go to the first list in the order of the
+    languages' names."""
     lists, index = _stoplists()
     common = _most_common(word_counts, LANGUAGE_SAMPLE)
     hits = [0] * len(lists)
@@ -262,7 +257,20 @@ def _lower_words(text: str) -> list[str]:
 
 # The base features that depend on a unit's text alone, in these columns; the rest depend on
 # the page (its stoplist, repetitions) or on the rules' verdicts.
-_TEXT_COLS = [1, 2, 5, 6, 7, 8, 9, 17, 18]
+_TEXT_COLS = [
+    BASE.index(f)
+    for f in (
+        "chars",
+        "sentence_end",
+        "digits",
+        "capitalised",
+        "all_caps",
+        "commas",
+        "separators",
+        "date_line",
+        "truncated",
+    )
+]
 # text -> (the _TEXT_COLS values, its lower-cased words, its token count or 1, its stopword
 # share by stoplist index, filled as pages ask). A page is
 # featured again at every settle pass (core/pipeline.py) with mostly the same lines, and a

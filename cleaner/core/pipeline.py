@@ -260,7 +260,7 @@ def rule_stage(
     if find:
         find_article(doc)
         if not cut:
-            doc.uncut = undo_cut(doc)
+            undo_cut(doc)
     return doc
 
 
@@ -335,8 +335,8 @@ def _clean(
 
 def _cut_took_the_page(result: Result) -> bool:
     """The header and footer cut left a text copy nearly empty, and short (UNCUT_MAX_WORDS)."""
-    return words(result.text) < UNCUT_MAX_WORDS and any(
-        w.startswith("nearly empty") for w in result.warnings
+    return any(w.startswith("nearly empty") for w in result.warnings) and (
+        words(result.text) < UNCUT_MAX_WORDS
     )
 
 
@@ -441,7 +441,7 @@ def _finish(
     if settle and model and not extractor:
         _settle(doc, rules, url=url, site=site, site_rules=site_rules, model=model, cut=cut)
     if doc.uncut:
-        name_uncut(doc, doc.uncut)
+        name_uncut(doc)
     if learned is not None:  # G601, last: what recurs across the site's pages (--learn)
         table, where, keys = learned
         table.apply(doc, where, keys)

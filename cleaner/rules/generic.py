@@ -366,12 +366,6 @@ def date_line(doc: Doc) -> None:
         above = unit.text if len(unit.text) < 40 else ""
 
 
-def _is_prose(text: str) -> bool:
-    from cleaner.core.segment import ends_sentence
-
-    return len(text.split()) >= 10 and ends_sentence(text)
-
-
 # --- G2xx: structure -----------------------------------------------------------------------------
 
 _FEED_HEADER = re.compile(rf"^(?:{vocab.alternation('feed_heading')})$", I)
@@ -714,7 +708,8 @@ _SENTENCE_END = re.compile(r"[.!?…][\"”’»)]?$")
 
 
 def _ends_paragraph(text: str) -> bool:
-    """A paragraph of prose: ten words or more ending a sentence (not a headline of a list)."""
+    """A paragraph of prose: ten words or more ending a sentence (not a headline of a list).
+    Not segment.ends_sentence: a line ending in ":" introduces the quote under it."""
     return n_tokens(text) >= _PROSE_WORDS and _SENTENCE_END.search(text) is not None
 
 
