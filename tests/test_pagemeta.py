@@ -145,6 +145,71 @@ def test_a_forum_threads_first_poster():
     assert meta(person, BODY).byline == "paulb203"
 
 
+def test_an_author_box_gives_its_first_text_or_the_text_before_its_date():
+    # Elementor's 'author-box__name', a box whose name is followed by the bio.
+    body = (
+        f"<article><h1>{HEADLINE}</h1>{BODY}</article><div class='elementor-author-box'>"
+        "<h4 class='elementor-author-box__name'>Liz Kenny</h4></div>"
+    )
+    assert meta("", body).byline == "Liz Kenny"
+    bio = "Lauren Vetter is a marketing professional who writes about clinics and their tools."
+    body = (
+        f"<article><h1>{HEADLINE}</h1>{BODY}</article><div class='blog_author-box'>"
+        f"<div>Lauren Vetter</div><p>{bio}</p></div>"
+    )
+    assert meta("", body).byline == "Lauren Vetter"
+    body = (
+        f"<article><h1>{HEADLINE}</h1><div class='blog_author'><div>Supermove</div>"
+        f"<div>February 8, 2022</div><div>10 mins read</div></div>{BODY}</article>"
+    )
+    assert meta("", body).byline == "Supermove"
+
+
+def test_author_boxes_with_different_names_are_cards_not_the_byline():
+    cards = "".join(
+        f"<div class='tm-author'><p>{name}</p><p>Managing Director, Hallam Internet Ltd</p></div>"
+        for name in ("Susan Hallam", "Casey Marez", "Colan Nielsen")
+    )
+    assert meta("", f"<main><h1>{HEADLINE}</h1>{BODY}{cards}</main>").byline is None
+    one = cards.split("</div>")[0] + "</div>"
+    assert meta("", f"<main><h1>{HEADLINE}</h1>{BODY}{one}</main>").byline == "Susan Hallam"
+
+
+def test_a_forum_user_name_in_author_markup():
+    body = (
+        f"<h1>{HEADLINE}</h1><div class='question'>{BODY}<div class='user-details' "
+        "itemprop='author'><a href='/users/1'>drat</a></div><div>1,234 reputation</div></div>"
+    )
+    assert meta("", body).byline == "drat"
+    # Outside the markup a lower-case word is no name.
+    assert meta("", body.replace("itemprop='author'", "")).byline is None
+
+
+def test_written_by_anywhere_in_the_page():
+    box = "<div class='bio'><h3>Written by Cassidy Horton</h3><p>A finance writer.</p></div>"
+    filler = "".join(f"<p>Paragraph {i} of the article.</p>" for i in range(40))
+    body = f"<article><h1>{HEADLINE}</h1>{BODY}{filler}{box}</article>"
+    assert meta("", body).byline == "Cassidy Horton"
+    # The label and the name in two elements.
+    split = box.replace(
+        "<h3>Written by Cassidy Horton</h3>", "<p>Written by</p><p>Cassidy Horton</p>"
+    )
+    assert meta("", body.replace(box, split)).byline == "Cassidy Horton"
+    # Cards of related posts, each written by someone else: none of them is the page's author.
+    cards = "<div><p>Written by Ann Poe</p></div><div><p>Written by John Roe</p></div>"
+    assert meta("", f"<article><h1>{HEADLINE}</h1>{BODY}{filler}{cards}</article>").byline is None
+    # A bare 'By' that far from the headline credits anything (photos, tools, sites).
+    bare = body.replace("Written by Cassidy Horton", "By Cassidy Horton")
+    assert meta("", bare).byline is None
+
+
+@pytest.mark.parametrize("name", ["Our Product Research Team", "My Family"])
+def test_a_possessive_description_is_no_author(name):
+    body = f"<main><h1>{HEADLINE}</h1><p>Written by</p><p>{name}</p>{BODY}</main>"
+    assert meta("", body).byline is None
+    assert meta(f'<meta name="author" content="{name}">', BODY).byline is None
+
+
 def test_no_author_element_in_comments_or_navigation():
     body = (
         "<nav><span class='username'>Sign in</span></nav>"

@@ -503,6 +503,7 @@ _DIGITS = re.compile(r"\d{3}")
 _HANDLE = re.compile(r"^[^\W\d_][\w.-]{1,29}$")
 # Placeholders and roles that templates put where a name should be.
 _NO_NAME = vocab.words("author_placeholder")
+_PRONOUN = vocab.words("author_pronoun")
 # A byline's label on a line of its own; the name follows on the next lines.
 _BY_LABEL = re.compile(
     rf"^(?:(?:{vocab.alternation('by_label_word')})\s+)?by\s*:?$|^authors?\s*:?$"
@@ -537,6 +538,8 @@ def _clean_author(value: str | None, page: _Page, site_ok: bool = False) -> str 
         return None
     if not re.search(r"[^\W\d_]", value) or value.lower() in _NO_NAME:
         return None
+    if value.split()[0].lower() in _PRONOUN:
+        return None  # 'Our Product Research Team' describes the writers, it names nobody
     return value
 
 
@@ -630,7 +633,8 @@ def _markup_author(page: _Page) -> str | None:
         target = inner or node
         value = target.attributes.get("content") or _node_text(target)
         found = _clean_author(value, page)
-        if found and _name_like(found):
+        # A forum's user name ('drat', 'user447274') is the poster's name as the markup says.
+        if found and (_name_like(found) or _USERNAME.match(found)):
             return found
     return None
 
@@ -745,9 +749,41 @@ def _author(page: _Page) -> str | None:
         or _meta_author(page)
         or _markup_author(page)
         or _class_author(page)
+        or _written_by(page)
         or _dated_name(page)
         or _site_author(page)
     )
+
+
+# 'Written by Jane Doe' (byline_by_verb): unlike a bare 'By', which also credits photos, sites
+# and tools, the verb names a writer wherever the template prints it (an author box at the end).
+_WRITTEN_BY = re.compile(rf"^(?:{vocab.alternation('byline_by_verb')})\s*:?\s*", re.I)
+
+
+def _written_by(page: _Page) -> str | None:
+    """The name after a 'Written by' anywhere in the page (outside its navigation, footer,
+    comments and reviews), when every such line names the same person: cards of related posts
+    name several."""
+    body = page.tree.body
+    if body is None:
+        return None
+    names: dict[str, str] = {}
+    texts = [
+        (" ".join((n.text_content or "").split()), n)
+        for n in body.traverse(include_text=True)
+        if n.tag == "-text" and n.parent is not None and n.parent.tag not in _NO_TEXT
+    ]
+    texts = [(t, n) for t, n in texts if t]
+    for k, (text, node) in enumerate(texts):
+        m = _WRITTEN_BY.match(text)
+        if m is None or len(text) > 80:
+            continue
+        rest = text[m.end() :] or (texts[k + 1][0] if k + 1 < len(texts) else "")
+        name = _byline_name(rest)
+        found = _clean_author(name, page, site_ok=True) if name else None
+        if found and not _in_layout(node.parent) and not _in_feedback(node.parent):
+            names.setdefault(_compact(found), found)
+    return next(iter(names.values())) if len(names) == 1 else None
 
 
 def _site_author(page: _Page) -> str | None:
@@ -759,8 +795,10 @@ def _site_author(page: _Page) -> str | None:
 # Class and id tokens of the element that holds the author's name, in templates of blogs (WordPress
 # 'wp-block-post-author__name', 'post-hero__author__name') and forums ('username', phpBB's
 # 'author', Discourse's 'creator').
+_AUTHOR_PART = "box|card|info|wrapper|wrap|details|text|meta|block|content"
 _AUTHOR_CLASS = re.compile(
-    rf"(?:^|[\s_-])(?:{vocab.alternation('author_class')})(?:[_-]*name)?(?:$|[\s_])", re.I
+    rf"(?:^|[\s_-])(?:{vocab.alternation('author_class')})(?:[_-]+(?:{_AUTHOR_PART}))?(?:[_-]*name)?(?:$|[\s_])",
+    re.I,
 )
 # The same words as a CSS substring match, so that the parser, not Python, walks the page.
 _AUTHOR_CLASS_CSS = ", ".join(f'[class*="{w}" i]' for w in vocab.phrases("author_class"))
@@ -773,27 +811,65 @@ def _class_author(page: _Page) -> str | None:
     body = page.tree.body
     if body is None:
         return None
+    found: list[tuple[str, bool]] = []  # (name, read from the first text of a box)
     for node in body.css(_AUTHOR_CLASS_CSS):
         if _AUTHOR_CLASS.search(node.attributes.get("class") or "") is None:
             continue
         text = _node_text(node)
-        if not text or len(text) > 60:
+        if not text or len(text) > AUTHOR_BOX_MAX_CHARS:
             continue
-        # 'Matteo Laratta | Author', 'Jane Doe · 7 min read': the name ends at a separator.
-        text = _NAME_END.split(_BY_PREFIX.sub("", text), maxsplit=1)[0]
-        name = _clean_author(text, page, site_ok=True)
-        words = name.split() if name else []
-        while len(words) > 1 and words[-1].lower() in _ROLE_WORDS | _RANK_WORDS:
-            words.pop()  # 'Mateusz Haberny Founder', 'StarredSkies Big Board Owner'
-        name = " ".join(words)
-        if not name or len(words) > CLASS_AUTHOR_MAX_WORDS:
+        name, boxed = _class_name(text, page), False
+        if name is None:
+            # An author box with the date, the bio or a role in it: the name is its text up
+            # to the date, or its first text.
+            name = _class_name(text, page, cut_date=True) or _class_name(_first_text(node), page)
+            boxed = True
+        if name is None or _in_layout(node) or _in_feedback(node):
             continue
-        if not (_name_like(name) or _USERNAME.match(name)) or name.lower() in _NOT_A_NAME_WORDS:
-            continue
-        if _in_layout(node) or _in_feedback(node):
-            continue
-        return name
+        found.append((name, boxed))
+    # A box's first text names the author when it is the page's only name in author elements;
+    # boxes with different names are cards (testimonials, a team, related posts).
+    names = {_compact(n) for n, _ in found}
+    for name, boxed in found:
+        if not boxed or len(names) == 1:
+            return name
     return None
+
+
+AUTHOR_BOX_MAX_CHARS = 400  # an author box (name, date, a short bio), not a page section
+
+
+def _class_name(text: str, page: _Page, cut_date: bool = False) -> str | None:
+    """The name an author element's text gives: 'Jane Doe | Author' (and with `cut_date`
+    'Jane Doe March 3, 2024')."""
+    if not text or len(text) > 60:
+        return None
+    # 'Matteo Laratta | Author', 'Jane Doe · 7 min read': the name ends at a separator.
+    text = _NAME_END.split(_BY_PREFIX.sub("", text), maxsplit=1)[0]
+    found = text_dates(text, page.month_first) if cut_date else None
+    if found:
+        text = text[: found[0][0]]
+    name = _clean_author(text, page, site_ok=True)
+    words = name.split() if name else []
+    while len(words) > 1 and words[-1].lower() in _ROLE_WORDS | _RANK_WORDS:
+        words.pop()  # 'Mateusz Haberny Founder', 'StarredSkies Big Board Owner'
+    name = " ".join(words)
+    if not name or len(words) > CLASS_AUTHOR_MAX_WORDS:
+        return None
+    if not (_name_like(name) or _USERNAME.match(name)) or name.lower() in _NOT_A_NAME_WORDS:
+        return None
+    return name
+
+
+def _first_text(node) -> str:
+    """The first text in the element that is not a label ('Written by', 'About the author')."""
+    for child in node.traverse(include_text=True):
+        if child.tag != "-text" or child.parent is None or child.parent.tag in _NO_TEXT:
+            continue
+        text = " ".join((child.text_content or "").split())
+        if text and text.lower().strip(" :") not in _NOT_A_NAME_WORDS and not _BY_LABEL.match(text):
+            return text
+    return ""
 
 
 _RANK_WORDS = vocab.words("forum_rank")
