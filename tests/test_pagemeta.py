@@ -78,6 +78,31 @@ def test_a_date_is_never_the_title():
     assert meta("", "<h1>2023-03-07</h1>").title is None
 
 
+def test_an_h1_that_links_to_the_front_page_is_the_sites_logo():
+    head = f"<title>{HEADLINE} / Harbour Forums</title>"
+    body = f"<h1><a href='https://harbour.example/'>Harbour Forums Online</a></h1>{BODY}"
+    assert meta(head, body).title == HEADLINE
+    body = f"<h1><a href='/'>Harbour Forums Online</a></h1><p>March 7, 2023</p>{BODY}"
+    found = meta(head, body)
+    assert (found.title, found.date) == (HEADLINE, "2023-03-07")  # still where the header starts
+    # An h1 linking to the page itself, or to another page, is a headline.
+    linked = f"<h1><a href='/threads/ferry'>{HEADLINE}, at last</a></h1>{BODY}"
+    assert meta(head, linked).title == f"{HEADLINE}, at last"
+
+
+def test_the_h1_is_the_books_name_and_its_subheading_the_pages():
+    head = "<title>What is Ownership? - The Rust Programming Language</title>"
+    body = (
+        "<h1 class='menu-title'>The Rust Programming Language</h1>"
+        f"<main><h2>What Is Ownership?</h2>{BODY}<h3>The Stack and the Heap</h3></main>"
+    )
+    assert meta(head, body).title == "What is Ownership?"
+    # 'Headline - Section' with the h1 the headline: the section's h2 is not the title.
+    head = f"<title>{HEADLINE} - Harbour Board</title>"
+    body = f"<h1>{HEADLINE}</h1><h2>Harbour Board</h2>{BODY}"
+    assert meta(head, body).title == HEADLINE
+
+
 # --- author --------------------------------------------------------------------------------------
 
 

@@ -435,6 +435,44 @@ def _node_text(node) -> str:
     return " ".join(node.text(separator=" ").split())
 
 
+_HOME_PATHS = ("", "/", "/index.html", "/index.php")
+
+
+def _links_home(node: LexborNode, text: str) -> bool:
+    """The h1 is a link to the site's front page: the site's logo or name ('<h1><a href="/">Arch
+    Linux</a></h1>' on every page of a blog or forum), not the page's headline."""
+    link = node.css_first("a[href]")
+    if link is None or _compact(_node_text(link)) != _compact(text):
+        return False
+    href = (link.attributes.get("href") or "").strip()
+    parts = urlsplit(href)
+    return bool(href) and parts.path in _HOME_PATHS and not parts.query and not parts.fragment
+
+
+def _headline_beside_h1(
+    page: _Page, title: str, h1s: list[tuple[str, LexborNode, bool]]
+) -> tuple[str, LexborNode] | None:
+    """The <title> is two parts, the second the page's h1 and the first the h1's first
+    subheading ('What is Ownership? - The Rust Programming Language', h1 the book's name, h2 the
+    chapter's): the h1 is the site's or the book's name, the subheading the page's headline."""
+    parts = [p.strip() for p in _TITLE_SEP.split(title) if p.strip()]
+    if len(parts) != 2 or len(h1s) != 1:
+        return None
+    keys = [_compact(p) for p in parts]
+    h1_text, h1_node, _layout = h1s[0]
+    if _compact(h1_text) != keys[1]:
+        return None  # 'Headline - Section' with the h1 the headline and an h2 the section
+    other = 0
+    seen = False
+    for node in page.tree.css("h1, h2, h3"):
+        if node.mem_id == h1_node.mem_id:
+            seen = True
+        elif seen and not _in_layout(node) and _node_text(node):
+            # The h1's first subheading outside the layout.
+            return (parts[other], node) if _compact(_node_text(node)) == keys[other] else None
+    return None
+
+
 def _title(page: _Page) -> str | None:
     tree = page.tree
     head = tree.css_first("title")
@@ -456,7 +494,14 @@ def _title(page: _Page) -> str | None:
     for node in tree.css("h1"):
         text = _node_text(node)
         if 2 <= len(text) <= 300 and not _is_date(text) and not page.is_site_name(text):
-            h1s.append((text, node, _in_layout(node)))
+            if not _links_home(node, text):
+                h1s.append((text, node, _in_layout(node)))
+            elif page.h1 is None:
+                page.h1 = node  # no headline, but where the page's header starts (its date)
+    beside = _headline_beside_h1(page, page_title, h1s)
+    if beside is not None:
+        page.h1 = beside[1]
+        return beside[0]
     variants = [v for v in (*raw, page_title) if v]
     cleaned = [_strip_site(v, page, [*(h[0] for h in h1s), *variants]) for v in variants]
     cleaned = [c for c in cleaned if c and not _is_date(c)]
