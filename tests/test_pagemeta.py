@@ -103,6 +103,25 @@ def test_the_h1_is_the_books_name_and_its_subheading_the_pages():
     assert meta(head, body).title == HEADLINE
 
 
+def test_a_headline_printed_twice_is_one_h1():
+    # Desktop and mobile layouts each print the h1; a <title> that disagrees does not win.
+    head = "<title>Marathon plans for every runner | Harbour Running</title>"
+    body = f"<main><h1>Marathon Training</h1><h1>Marathon Training</h1>{BODY}</main>"
+    assert meta(head, body).title == "Marathon Training"
+    two = body.replace("<h1>Marathon Training</h1>", "<h1>Half Marathon</h1>", 1)
+    assert meta(head, two).title == "Marathon plans for every runner"
+
+
+def test_the_sites_name_in_the_h1_is_dropped_as_in_the_title():
+    head = (
+        '<title>Catering Tips | Cookshack</title><meta property="og:site_name" content="Cookshack">'
+    )
+    assert meta(head, f"<h1>Catering Tips | Cookshack</h1>{BODY}").title == "Catering Tips"
+    # Another part after the headline is the h1's own (a subtitle).
+    body = "<h1>Catering Tips | Ten of Them</h1>"
+    assert meta(head, body + BODY).title == "Catering Tips | Ten of Them"
+
+
 # --- author --------------------------------------------------------------------------------------
 
 

@@ -473,6 +473,18 @@ def _headline_beside_h1(
     return None
 
 
+def _site_in_h1(text: str, cleaned: list[str], page: _Page) -> str | None:
+    """The headline, where the h1 prints it with the site's name after it as the <title> does
+    ('Catering Tips | Cookshack')."""
+    for c in cleaned:
+        if not (_fold(text).startswith(_fold(c)) and _affix(text, c)):
+            continue
+        rest = [p for p in _TITLE_SEP.split(text[len(c) :]) if p.strip()]
+        if rest and all(page.is_site_name(p) for p in rest):
+            return c
+    return None
+
+
 def _title(page: _Page) -> str | None:
     tree = page.tree
     head = tree.css_first("title")
@@ -508,6 +520,10 @@ def _title(page: _Page) -> str | None:
     # An h1 that agrees with the page's own title is the headline, wherever the template put
     # it; one that agrees with none is taken only when it is the page's single content h1.
     for text, node, _layout in h1s:
+        headline = _site_in_h1(text, cleaned, page)
+        if headline is not None:
+            page.h1 = node
+            return headline
         if any(_agree(text, c) for c in cleaned):
             page.h1 = node
             return text
@@ -516,7 +532,8 @@ def _title(page: _Page) -> str | None:
         page.h1 = content[0][1]
     og = _strip_site(raw[0], page, variants) if raw[0] else None
     shown = _strip_site(page_title, page, variants) if page_title else None
-    if len(content) == 1:
+    # Templates print the headline twice (desktop and mobile layouts): one h1 all the same.
+    if len({_compact(h[0]) for h in content}) == 1:
         # An h1 that disagrees with the titles is still the headline on an article page; on
         # other pages (products, services) it is often a slogan, and a title that the og:title
         # confirms is the page's name.
