@@ -254,6 +254,16 @@ def test_a_possessive_description_is_no_author(name):
     assert meta(f'<meta name="author" content="{name}">', BODY).byline is None
 
 
+def test_an_articles_own_footer_is_not_the_sites():
+    byline = "<footer class='entry-footer'><span class='entry-author-name'>Kiersten</span></footer>"
+    body = f"<article><h1>{HEADLINE}</h1>{BODY}{byline}</article><footer>About us</footer>"
+    assert meta("", body).byline == "Kiersten"
+    # The site's footer, and the footers of a listing's cards, are not the article's.
+    assert meta("", f"<article><h1>{HEADLINE}</h1>{BODY}</article>{byline}").byline is None
+    cards = f"<article><h2>One</h2>{byline}</article><article><h2>Two</h2>{byline}</article>"
+    assert meta("", f"<main><h1>{HEADLINE}</h1>{cards}</main>").byline is None
+
+
 def test_no_author_element_in_comments_or_navigation():
     body = (
         "<nav><span class='username'>Sign in</span></nav>"

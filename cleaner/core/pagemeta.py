@@ -418,6 +418,9 @@ def _in_layout(node) -> bool:
     while node is not None and node.tag not in ("body", "html"):
         tag = node.tag
         if tag in _LAYOUT:
+            if tag == "footer" and _own_footer(node):
+                node = node.parent
+                continue
             return True
         role = (node.attributes.get("role") or "").lower()
         if role in ("navigation", "banner", "contentinfo", "complementary"):
@@ -429,6 +432,20 @@ def _in_layout(node) -> bool:
             return False
         node = node.parent
     return header
+
+
+def _own_footer(footer) -> bool:
+    """The footer of the page's one <article> (its byline, its tags), not the site's; a page of
+    several articles (cards of a listing, reviews) has no article of its own."""
+    article = footer.parent
+    while article is not None and article.tag != "article":
+        article = article.parent
+    if article is None:
+        return False
+    root = footer
+    while root.parent is not None:
+        root = root.parent
+    return len(root.css("article")) == 1
 
 
 def _node_text(node) -> str:
