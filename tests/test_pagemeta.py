@@ -264,6 +264,22 @@ def test_an_articles_own_footer_is_not_the_sites():
     assert meta("", f"<main><h1>{HEADLINE}</h1>{cards}</main>").byline is None
 
 
+def test_a_forum_poster_inside_noscript_when_parsed_with_scripting_on():
+    # Forums serve their posts inside <noscript>; parsed with scripting on, as the HTML path
+    # parses pages, its content is one text node, read as a page of its own.
+    post = (
+        "<div class='topic-body'><span class='creator' itemprop='author'>"
+        "<a href='/u/PaulWBryant'><span itemprop='name'>PaulWBryant</span></a></span></div>"
+    )
+    html = f"<html><body><h1>{HEADLINE}</h1><noscript>{post}{BODY}</noscript></body></html>"
+    found = read_html_metadata(LexborHTMLParser(html, scripting=True), html, None)
+    assert found.byline == "PaulWBryant"
+    # Without a poster's markup in it, a <noscript> gives no author.
+    html = f"<html><body><h1>{HEADLINE}</h1><noscript><p>Enable JavaScript</p></noscript></body></html>"
+    found = read_html_metadata(LexborHTMLParser(html, scripting=True), html, None)
+    assert found.byline is None
+
+
 def test_no_author_element_in_comments_or_navigation():
     body = (
         "<nav><span class='username'>Sign in</span></nav>"

@@ -193,6 +193,18 @@ class _Page:
         self.host_names.discard("")
 
     @functools.cached_property
+    def author_trees(self) -> list[LexborHTMLParser]:
+        """The page's tree, then the <noscript> contents that a parser with scripting on (as
+        core/blocks.py parses) leaves as text: forums serve their posts, posters' names with
+        them, inside <noscript> for readers without JavaScript."""
+        trees = [self.tree]
+        for node in self.tree.css("noscript"):
+            raw = node.text(deep=True)
+            if "<" in raw and all(c.tag == "-text" for c in node.iter(include_text=True)):
+                trees.append(LexborHTMLParser(raw))
+        return trees
+
+    @functools.cached_property
     def month_first(self) -> bool:
         """Whether 3/7/2023 is March 7 here: American English or no language given."""
         node = self.tree.css_first("html")
@@ -705,7 +717,8 @@ def _meta_author(page: _Page, site_ok: bool = False) -> str | None:
 
 def _markup_author(page: _Page) -> str | None:
     """itemprop=author and rel=author outside reviews and comments."""
-    for node in page.tree.css('[itemprop="author"], a[rel~="author"]'):
+    nodes = (n for t in page.author_trees for n in t.css('[itemprop="author"], a[rel~="author"]'))
+    for node in nodes:
         if _in_feedback(node) or _in_layout(node):
             continue
         inner = node.css_first('[itemprop="name"]')
@@ -887,11 +900,9 @@ CLASS_AUTHOR_MAX_WORDS = 5  # a name, not the author box's bio or a poster's sta
 def _class_author(page: _Page) -> str | None:
     """The first short name-like text of an element classed as the author's (outside the site's
     navigation and footer, and outside comments and reviews)."""
-    body = page.tree.body
-    if body is None:
-        return None
+    bodies = [t.body for t in page.author_trees if t.body is not None]
     found: list[tuple[str, bool]] = []  # (name, read from the first text of a box)
-    for node in body.css(_AUTHOR_CLASS_CSS):
+    for node in (n for body in bodies for n in body.css(_AUTHOR_CLASS_CSS)):
         if _AUTHOR_CLASS.search(node.attributes.get("class") or "") is None:
             continue
         text = _node_text(node)
