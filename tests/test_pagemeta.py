@@ -247,6 +247,15 @@ def test_written_by_anywhere_in_the_page():
     assert meta("", bare).byline is None
 
 
+def test_a_by_label_without_its_name_is_no_author():
+    # 'By' on its own line twice (an icon's label, then the label): the name is the markup's.
+    head = '<meta name="author" content="Rebecca MacFarlane">'
+    body = f"<article><h1>{HEADLINE}</h1><p>By</p><p>by</p><p>March 7, 2023</p>{BODY}</article>"
+    assert meta(head, body).byline == "Rebecca MacFarlane"
+    named = body.replace("<p>by</p>", "<p>Jane Doe</p>")
+    assert meta(head, named).byline == "Jane Doe"
+
+
 @pytest.mark.parametrize("name", ["Our Product Research Team", "My Family"])
 def test_a_possessive_description_is_no_author(name):
     body = f"<main><h1>{HEADLINE}</h1><p>Written by</p><p>{name}</p>{BODY}</main>"

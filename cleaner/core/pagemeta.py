@@ -629,6 +629,8 @@ def _clean_author(value: str | None, page: _Page, site_ok: bool = False) -> str 
         return None
     if not re.search(r"[^\W\d_]", value) or value.lower() in _NO_NAME:
         return None
+    if _BY_LABEL.match(value):
+        return None  # the label alone ('By', 'Written by'), its name not found after it
     if value.split()[0].lower() in _PRONOUN:
         return None  # 'Our Product Research Team' describes the writers, it names nobody
     return value
