@@ -6,12 +6,15 @@ what the page shows a reader around its headline, by rules measured on the WCXB 
 (bench/metadata.py):
 
 - title: the <h1> that agrees with the <title>/og:title/JSON-LD headline; else the single <h1>
-  of an article, else the <title> with the site's name cut from either end (og:site_name, the
-  publisher, the host, a domain-shaped part) and a tagline after the headline with it;
+  (printed once or twice) of an article, else the <title> with the site's name cut from either
+  end (og:site_name, the publisher, the host, a domain-shaped part) and a tagline after the
+  headline with it. An <h1> that links to the front page is the site's logo, and one that is
+  the <title>'s second part, its first part the h1's subheading, is the site's or book's name;
 - byline: the byline printed under the headline ('By ...', 'Written by' and the names after
   it), else JSON-LD, meta tags, itemprop/rel=author, else the first name in an element classed
-  as the author's (blog templates, a forum thread's first poster), else a name printed beside
-  the date;
+  as the author's (blog templates and author boxes, a forum thread's first poster; also inside
+  the <noscript> that forums serve their posts in), else the one name after 'Written by'
+  anywhere in the page, else a name printed beside the date;
 - date: the published date of the structured data (never dateModified) when it is an
   article's or the page prints it, unless the page prints another date at its headline and
   never the structured one; else a <time> or a printed date under the headline (not one
@@ -487,18 +490,16 @@ def _headline_beside_h1(
     parts = [p.strip() for p in _TITLE_SEP.split(title) if p.strip()]
     if len(parts) != 2 or len(h1s) != 1:
         return None
-    keys = [_compact(p) for p in parts]
     h1_text, h1_node, _layout = h1s[0]
-    if _compact(h1_text) != keys[1]:
+    if _compact(h1_text) != _compact(parts[1]):
         return None  # 'Headline - Section' with the h1 the headline and an h2 the section
-    other = 0
     seen = False
     for node in page.tree.css("h1, h2, h3"):
         if node.mem_id == h1_node.mem_id:
             seen = True
         elif seen and not _in_layout(node) and _node_text(node):
             # The h1's first subheading outside the layout.
-            return (parts[other], node) if _compact(_node_text(node)) == keys[other] else None
+            return (parts[0], node) if _compact(_node_text(node)) == _compact(parts[0]) else None
     return None
 
 
@@ -887,11 +888,13 @@ def _site_author(page: _Page) -> str | None:
 
 
 # Class and id tokens of the element that holds the author's name, in templates of blogs (WordPress
-# 'wp-block-post-author__name', 'post-hero__author__name') and forums ('username', phpBB's
-# 'author', Discourse's 'creator').
+# 'wp-block-post-author__name', 'post-hero__author__name', Elementor's 'author-box__name') and
+# forums ('username', phpBB's 'author', Discourse's 'creator').
+# The parts of an author box that hold its name ('blog_author-box', 'author-card'), in BEM names.
 _AUTHOR_PART = "box|card|info|wrapper|wrap|details|text|meta|block|content"
 _AUTHOR_CLASS = re.compile(
-    rf"(?:^|[\s_-])(?:{vocab.alternation('author_class')})(?:[_-]+(?:{_AUTHOR_PART}))?(?:[_-]*name)?(?:$|[\s_])",
+    rf"(?:^|[\s_-])(?:{vocab.alternation('author_class')})"
+    rf"(?:[_-]+(?:{_AUTHOR_PART}))?(?:[_-]*name)?(?:$|[\s_])",
     re.I,
 )
 # The same words as a CSS substring match, so that the parser, not Python, walks the page.
