@@ -67,9 +67,12 @@ def _f1(a: list[str], b: list[str]) -> float:
     return 2 * tp / (len(a) + len(b))
 
 
+def tokens_f1(found: str, truth: str) -> float:
+    return _f1(_WORD.findall(fold(found)), _WORD.findall(fold(truth)))
+
+
 def title_match(found: str, truth: str) -> bool:
-    f, t = fold(found), fold(truth)
-    return f == t or _f1(_WORD.findall(f), _WORD.findall(t)) >= 0.8
+    return fold(found) == fold(truth) or tokens_f1(found, truth) >= 0.8
 
 
 def _name_tokens(text: str) -> list[str]:

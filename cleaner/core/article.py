@@ -13,6 +13,7 @@ import functools
 import re
 from collections import Counter
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 import regex
 
@@ -62,6 +63,7 @@ KEEP_CREDIT = RULES["K001"].pair
 KEEP_DATE = RULES["K002"].pair
 KEEP_TAIL = RULES["K004"].pair
 KEEP_UNCUT = RULES["K005"].pair
+KEEP_TITLE = RULES["K504"].pair
 BEFORE = RULES["G401"].pair
 AFTER = RULES["G402"].pair
 AFTER_CREDIT = RULES["G403"].pair
@@ -437,8 +439,9 @@ def _echoed(page: str, text: str, whole: Counter) -> bool:
 
 
 def _pick_title(doc: Doc, start: int) -> int | None:
-    """The title is a headline-shaped unit just above the article; one sitting next to the byline or
-    date, or printed again further down, wins over one that merely comes last."""
+    """The title line: where the markup or a site rule gave the title, its line; else the
+    learned picker's choice among the headline-shaped lines near the article (core/title.py),
+    the rules' own pick (_rule_title) one of its features."""
     units = doc.units
     if doc.meta.title:  # given by a site rule: find its line, else it stands above the text
         for i in range(start):
@@ -446,13 +449,136 @@ def _pick_title(doc: Doc, start: int) -> int | None:
                 doc.title_index = i
                 return i
         return None
-    anchored = _crumbed_title(doc, start)
-    if anchored is None:
-        anchored = _anchored_title(doc, start)
+    from cleaner.core import title as learned
+
+    best, how = _rule_title(doc, start)
+    model = learned.shipped() if doc.title_model else None
+    if model is not None:
+        cands = title_candidates(doc, start, best)
+        x = learned.features(doc, start, cands, (best, how), TitleHelpers(doc))
+        row, p = learned.choose(model, x)
+        best = None if row is None else cands[row]
+        if row is not None and best is not None:
+            doc.kept_by[best] = KEEP_TITLE[0]
+            units[best].note = f"{KEEP_TITLE[1]} {learned.explain(model, x, row, p)}"
+    if best is not None:
+        if units[best].removed is not None:
+            units[best].removed = None  # a repeated headline or the cut's: the title all the same
+        doc.title_index = best
+        doc.meta.title = units[best].text
+    return best
+
+
+# Rules whose removal a title may have: the header and footer cut, a repetition, the model. Not
+# a phrase rule's (a known label), a caption's, a date or byline rule's, or a site rule's. (A
+# line below the article's start is a candidate, for the model's sake, but is never taken:
+# title.decide.)
+_TITLE_REMOVED_OK = ("G201", "G202", "G401", "G402", "G501")
+
+
+def title_candidates(doc: Doc, start: int, rule: int | None = None) -> list[int]:
+    """The headline-shaped lines the title may be: from far above the article's start to a few
+    lines below it, shaped like a title as plain text (cleaning the output again must find the
+    same one), not a list item, a contents entry, a byline, a date or an author box's line;
+    and the rules' pick `rule`."""
+    from cleaner.core.title import BELOW, FAR_ABOVE
+
+    units = doc.units
+    out = []
+    site = _site_key(doc.meta.url)
+    for i in range(max(0, start - FAR_ABOVE), min(len(units), start + BELOW)):
+        u = units[i]
+        if u.protected or u.kind == "item" or i in doc.kept_by:
+            continue
+        if site and _NON_WORD.sub("", u.text.casefold()) == site:
+            continue  # "Harbour Gazette" on harbourgazette.example: the site's name
+        if u.removed is not None and u.removed.rule not in _TITLE_REMOVED_OK:
+            continue
+        if (
+            _title_shaped(u.text)
+            and not _NUMBERED.match(u.text)
+            and not _signs_or_dates(u.text)
+            and not _credited(u.text)
+        ):
+            out.append(i)
+    if rule is not None and rule not in out:
+        out = sorted([*out, rule])
+    return out
+
+
+CANDIDATE_MIN_WORDS = 2  # "Dental Care": a service's page is titled so; "News" is a label
+# A sentence's end, inside closing quotes too: 'Zelensky said, “There is no part of it.”' is a
+# paragraph of the article, not its title.
+_CANDIDATE_END_BAD = re.compile(r"[.,;:][\"”’'»]*$")
+
+
+def _title_shaped(text: str) -> bool:
+    """title_like's test for a line of text, two words allowed: the picker weighs a short one
+    against the rest (a two-word title printed first is picked again when the output is
+    cleaned again: the picker's own features say so, tests/test_title.py)."""
+    if TIME_ONLY_RE.match(text) or DATE_LINE_RE.match(text):
+        return False
+    return (
+        CANDIDATE_MIN_WORDS <= words(text) <= TITLE_MAX_WORDS
+        and not _CANDIDATE_END_BAD.search(text)
+        and _STARTS_UPPER.match(text) is not None
+    )
+
+
+_NON_WORD = regex.compile(r"[\W_]+")
+
+
+def _site_key(url: str | None) -> str | None:
+    """The name a site's host spells ("harbourgazette" of www.harbourgazette.example), which a
+    line naming the site spells too, spaces and case aside."""
+    host = urlsplit(url).hostname if url else None
+    if not host:
+        return None
+    labels = host.removeprefix("www.").split(".")
+    return labels[0] if len(labels) > 1 and len(labels[0]) >= 4 else None
+
+
+class TitleHelpers:
+    """The article finder's line tests, for core/title.features."""
+
+    def __init__(self, doc: Doc) -> None:
+        self.doc = doc
+        units = doc.units
+        self._page = "\n".join(u.text for u in units).casefold()
+        self._whole = Counter(u.text.casefold() for u in units)
+
+    def header_line(self, i: int) -> bool:
+        return _header_line(self.doc, i)
+
+    def prose(self, i: int) -> bool:
+        u = self.doc.units[i]
+        return classify(u.text, u.kind, u.link_share) == "good"
+
+    def echoed(self, text: str) -> bool:
+        return _echoed(self._page, text, self._whole)
+
+
+# How the rules found their title, a feature of the title model: the last part of a breadcrumb
+# printed near it, the headline by a byline or date line, the nearest headline-shaped line.
+BY_CRUMB, BY_ANCHOR, BY_NEARNESS = 3, 2, 1
+
+
+def _rule_title(doc: Doc, start: int) -> tuple[int | None, int]:
+    """The rules' title and how they found it (BY_*): a headline-shaped unit just above the
+    article; one sitting next to the byline or date, or printed again further down, wins over
+    one that merely comes last."""
+    crumbed = _crumbed_title(doc, start)
+    if crumbed is not None:
+        return crumbed, BY_CRUMB
+    anchored = _anchored_title(doc, start)
     if anchored is not None:
-        doc.title_index = anchored
-        doc.meta.title = units[anchored].text
-        return anchored
+        return anchored, BY_ANCHOR
+    nearest = _nearest_title(doc, start)
+    return nearest, BY_NEARNESS if nearest is not None else 0
+
+
+def _nearest_title(doc: Doc, start: int) -> int | None:
+    units = doc.units
     best, best_score = None, None
     lo = max(0, start - ANCHOR_REACH)
     later = {u.text.casefold() for u in units[start:]}
@@ -489,9 +615,6 @@ def _pick_title(doc: Doc, start: int) -> int | None:
                 break
         if best_score is None or score > best_score:
             best, best_score = i, score
-    if best is not None:
-        doc.title_index = best
-        doc.meta.title = units[best].text
     return best
 
 

@@ -238,7 +238,9 @@ def probabilities(trees: Trees, x: np.ndarray) -> np.ndarray:
     return 1.0 / (1.0 + np.exp(-trees.raw(x)))
 
 
-def _reason(trees: Trees, contrib: np.ndarray, row: np.ndarray, p: float, keep: bool) -> str:
+def reason(trees: Trees, contrib: np.ndarray, row: np.ndarray, p: float, keep: bool) -> str:
+    """'(p=0.06): links=1, repeats=4': the probability and the features that weighed most for
+    (keep) or against the unit."""
     sign = 1.0 if keep else -1.0
     order = np.argsort(-sign * contrib)[:EXPLAIN_TOP]
     parts = [f"{trees.features[j]}={row[j]:.2g}" for j in order if sign * contrib[j] > 0]
@@ -284,7 +286,7 @@ def decide(doc: Doc, trees: Trees | None = None) -> None:
     rows = np.array([i for i, _, _ in flips])
     contrib = trees.contributions(x[rows])
     for k, (i, keep, (code, name)) in enumerate(flips):
-        why = _reason(trees, contrib[k], x[i], float(p[i]), keep)
+        why = reason(trees, contrib[k], x[i], float(p[i]), keep)
         u = doc.units[i]
         if keep:
             u.removed = None

@@ -37,6 +37,8 @@ class Doc:
     uncut: list[int] = field(default_factory=list)
     # An HTML page's: its markup was read (pagemeta), a revision date by its <h1> with it.
     html: bool = False
+    # The title model picks the title (core/title.py); False: the rules' pick (clean(model=False)).
+    title_model: bool = True
 
     def remove(self, i: int, code: str, reason: str) -> None:
         """Mark unit i removed, unless an earlier rule already did (the first rule is the one named)

@@ -237,13 +237,14 @@ def rule_stage(
     blocks: list | None = None,
     find: bool = True,
     cut: bool = True,
+    model: bool = True,
 ) -> Doc:
     """The units (the lines of a text copy, or the blocks of an HTML page), the site rules and
     the generic rules applied, and the article finder's boundaries drawn: what the model then
     decides."""
     markdown = fmt == "markdown"
     units = units_from_blocks(blocks) if blocks is not None else segment(body, markdown)
-    doc = Doc(units, markdown=markdown, site=site_spec, warnings=notes or [])
+    doc = Doc(units, markdown=markdown, site=site_spec, warnings=notes or [], title_model=model)
     if html_meta is not None:
         doc.meta.title = html_meta.title
         doc.meta.byline = html_meta.byline
@@ -430,7 +431,16 @@ def _finish(
     extractor = fmt == "html" and blocks is None
     layout = "markdown" if extractor and markdown else fmt
     doc = rule_stage(
-        body, layout, site_spec, notes, html_meta, url, blocks, find=not extractor, cut=cut
+        body,
+        layout,
+        site_spec,
+        notes,
+        html_meta,
+        url,
+        blocks,
+        find=not extractor,
+        cut=cut,
+        model=model,
     )
     if extractor:
         _extracted_title(doc)
