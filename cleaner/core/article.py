@@ -455,12 +455,19 @@ def _pick_title(doc: Doc, start: int) -> int | None:
     model = learned.shipped() if doc.title_model else None
     if model is not None:
         cands = title_candidates(doc, start, best)
-        x = learned.features(doc, start, cands, (best, how), TitleHelpers(doc))
-        row, p = learned.choose(model, x)
-        best = None if row is None else cands[row]
-        if row is not None and best is not None:
-            doc.kept_by[best] = KEEP_TITLE[0]
-            units[best].note = f"{KEEP_TITLE[1]} {learned.explain(model, x, row, p)}"
+        if cands[:1] == [0] and start == 1:
+            # The line that opens the page right above the article, as title.decide takes it
+            # whatever the scores (an output cleaned again: the settling passes' every page).
+            best = 0
+            doc.kept_by[0] = KEEP_TITLE[0]
+            units[0].note = f"{KEEP_TITLE[1]} {learned.OPENS_PAGE_REASON}"
+        else:
+            x = learned.features(doc, start, cands, (best, how), TitleHelpers(doc))
+            row, p = learned.choose(model, x)
+            best = None if row is None else cands[row]
+            if row is not None and best is not None:
+                doc.kept_by[best] = KEEP_TITLE[0]
+                units[best].note = f"{KEEP_TITLE[1]} {learned.explain(model, x, row, p)}"
     if best is not None:
         if units[best].removed is not None:
             units[best].removed = None  # a repeated headline or the cut's: the title all the same

@@ -116,6 +116,7 @@ def features(
     units = doc.units
     n = len(units)
     x = np.zeros((len(cands), len(FEATURES)))
+    header_line = functools.cache(helpers.header_line)  # neighbours are asked up to four times
     body: Counter[str] = Counter()
     for u in units[start : start + BODY_UNITS]:
         body.update(_content_words(u.text))
@@ -168,10 +169,10 @@ def features(
         f[COLUMNS["removed_other"]] = bool(code) and code not in ("G401", "G402", "G201", "G202")
         f[COLUMNS["removed_other"]] *= not code.startswith("G5")
         f[COLUMNS["header_before"]] = any(
-            helpers.header_line(j) for j in range(max(0, i - _HEADER_AROUND), i)
+            header_line(j) for j in range(max(0, i - _HEADER_AROUND), i)
         )
         f[COLUMNS["header_after"]] = any(
-            helpers.header_line(j) for j in range(i + 1, min(n, i + 1 + _HEADER_AROUND))
+            header_line(j) for j in range(i + 1, min(n, i + 1 + _HEADER_AROUND))
         )
         f[COLUMNS["prose_after"]] = i + 1 < n and prose[i + 1]
         f[COLUMNS["prose_before"]] = i > 0 and prose[i - 1]
@@ -204,6 +205,9 @@ def features(
     return x
 
 
+OPENS_PAGE_REASON = "(the line opens the page, right above the article)"
+
+
 def opens_page(x: np.ndarray) -> np.ndarray:
     """The rows of a line that opens the page right above the article: the title, as the
     output prints it. Taken whatever the scores say, so that cleaning the output again keeps
@@ -216,7 +220,7 @@ def explain(model, x: np.ndarray, row: int, p: float) -> str:
     from cleaner.core.classify import reason
 
     if opens_page(x[row : row + 1])[0]:
-        return "(the line opens the page, right above the article)"
+        return OPENS_PAGE_REASON
     contrib = model.contributions(x[row : row + 1])[0]
     return reason(model, contrib, x[row], p, keep=True)
 
