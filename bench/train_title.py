@@ -26,6 +26,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import train
 import wcxb
 from metadata import fold, title_match, tokens_f1
 from train import folds
@@ -34,17 +35,9 @@ import cleaner
 from cleaner.core import title as learned
 
 RENDERERS = ("inscriptis", "html2text", "html_text")
-SEED = 0
-PARAMS = dict(
-    max_iter=120,
-    learning_rate=0.1,
-    max_leaf_nodes=15,
-    max_depth=6,
-    min_samples_leaf=20,
-    l2_regularization=1.0,
-    early_stopping=False,
-    random_state=SEED,
-)
+# bench/train.py's trees, smaller: a page has tens of candidates, not thousands of units.
+PARAMS = {**train.PARAMS, "max_iter": 120, "max_leaf_nodes": 15, "max_depth": 6}
+PARAMS["min_samples_leaf"] = 20
 # A wrong title costs the user more than none: the cut gives up at most this share of the
 # titles found (out of fold, on any renderer's copies) for the wrong ones it drops (at 0.02:
 # about a third of the wrong titles).

@@ -166,8 +166,8 @@ def features(
         f[COLUMNS["removed_cut"]] = code in ("G401", "G402")
         f[COLUMNS["removed_repeat"]] = code in ("G201", "G202")
         f[COLUMNS["removed_model"]] = code.startswith("G5")
-        f[COLUMNS["removed_other"]] = bool(code) and code not in ("G401", "G402", "G201", "G202")
-        f[COLUMNS["removed_other"]] *= not code.startswith("G5")
+        named = ("removed_cut", "removed_repeat", "removed_model")
+        f[COLUMNS["removed_other"]] = bool(code) and not any(f[COLUMNS[k]] for k in named)
         f[COLUMNS["header_before"]] = any(
             header_line(j) for j in range(max(0, i - _HEADER_AROUND), i)
         )
