@@ -501,16 +501,21 @@ def title_candidates(doc: Doc, start: int, rule: int | None = None) -> list[int]
             continue  # "Harbour Gazette" on harbourgazette.example: the site's name
         if u.removed is not None and u.removed.rule not in _TITLE_REMOVED_OK:
             continue
-        if (
-            _title_shaped(u.text)
-            and not _NUMBERED.match(u.text)
-            and not _signs_or_dates(u.text)
-            and not _credited(u.text)
-        ):
+        if _candidate_shaped(u.text):
             out.append(i)
     if rule is not None and rule not in out:
         out = sorted([*out, rule])
     return out
+
+
+@functools.lru_cache(maxsize=16384)  # a line is tested again at every settling pass
+def _candidate_shaped(text: str) -> bool:
+    return (
+        _title_shaped(text)
+        and not _NUMBERED.match(text)
+        and not _signs_or_dates(text)
+        and not _credited(text)
+    )
 
 
 CANDIDATE_MIN_WORDS = 2  # "Dental Care": a service's page is titled so; "News" is a label
@@ -665,9 +670,13 @@ def _header_line(doc: Doc, i: int) -> bool:
     u = doc.units[i]
     if u.removed is not None and _is_meta(u.removed.rule, doc):
         return True
-    if words(u.text) > HEADER_MAX_WORDS:
+    return _header_shaped(u.text)
+
+
+@functools.lru_cache(maxsize=16384)  # the title's and the header's readers ask at every pass
+def _header_shaped(text: str) -> bool:
+    if words(text) > HEADER_MAX_WORDS:
         return False
-    text = u.text
     return (
         published_date(text) is not None
         or byline_names(text) is not None

@@ -121,7 +121,14 @@ def iso_date(text: str) -> str | None:
     return parsed.date().isoformat()
 
 
+# iso_date takes no date without its year: a cheap test before DATE_RE (_YEAR's lookarounds
+# left out, as the date DATE_RE finds is a part of the line).
+_ANY_YEAR = re.compile(r"(?:1[89]|2[01])\d{2}")
+
+
 def find_date(text: str) -> str | None:
+    if _ANY_YEAR.search(text) is None:
+        return None
     m = DATE_RE.search(text)
     return iso_date(m.group(0)) if m else None
 
@@ -303,6 +310,9 @@ _BY_AFTER_SEPARATOR = regex.compile(
 )
 
 
+_DATE_THEN_BY = regex.compile(r"^.{0,40}?\s+by\s+(?P<rest>\p{Lu}.+)$")
+
+
 @functools.lru_cache(maxsize=16384)
 def byline_names(text: str) -> str | None:
     """The author a byline-shaped line names: "By X", "by X and Y | SEO | 8 min read",
@@ -312,7 +322,7 @@ def byline_names(text: str) -> str | None:
     text = _EMPHASIS.sub("", text).strip(" ")
     m = _BY_START.match(text) or _POSTED_BY.match(text) or _BY_AFTER_SEPARATOR.search(text)
     if m is None:
-        m2 = regex.match(r"^.{0,40}?\s+by\s+(?P<rest>\p{Lu}.+)$", text)
+        m2 = _DATE_THEN_BY.match(text)
         if m2 is None or not line_dates(text[: m2.start("rest")]):
             return None  # "October 11, 2023 by X": a date, then "by"
         m = m2

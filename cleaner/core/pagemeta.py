@@ -1001,6 +1001,9 @@ _TEXT_DATES = (
 )
 
 
+_ANY_YEAR = re.compile(r"(?:19|20)\d{2}")
+
+
 @functools.lru_cache(maxsize=4096)
 def _parse_date(raw: str) -> str | None:
     """'2023-03-07T10:00:00+01:00', 'March 7, 2023' -> '2023-03-07' (the day as written)."""
@@ -1027,6 +1030,8 @@ def text_dates(text: str, month_first: bool = True) -> list[tuple[int, str]]:
     """The dates written in a line of text, as (offset, ISO date), in order. `month_first`
     reads 3/7/2023 as March 7 (American pages); 7.3.2023 is always 7 March."""
     found: list[tuple[int, str]] = []
+    if not _ANY_YEAR.search(text):
+        return found  # every form names its year
     for i, pattern in enumerate(_TEXT_DATES):
         for m in pattern.finditer(text):
             g = m.groupdict()

@@ -30,7 +30,8 @@ BODY_UNITS = 60  # the article's first units, whose words a title's words recur 
 NEXT_PROSE_CAP = 50
 MIN_WORD_CHARS = 4  # a title's content words: short ones are function words in most languages
 
-_WORD = regex.compile(r"\w+")
+# A word run of MIN_WORD_CHARS and more: the content words, without a filter in Python
+_CONTENT_WORD = regex.compile(rf"\w{{{MIN_WORD_CHARS},}}")
 _SEPARATOR = regex.compile(r"\s[|–—-]\s|:\s")
 _CRUMB = regex.compile(r"\s(?:»|>|›|/|\|)\s")
 CRUMB_PARTS = 3
@@ -103,7 +104,48 @@ def shipped():
 
 @functools.lru_cache(maxsize=1 << 16)  # the settling passes ask again about the same lines
 def _content_words(text: str) -> frozenset[str]:
-    return frozenset(w for w in _WORD.findall(text.casefold()) if len(w) >= MIN_WORD_CHARS)
+    return frozenset(_CONTENT_WORD.findall(text.casefold()))
+
+
+_SHAPE = (
+    "words",
+    "chars",
+    "question",
+    "upper_share",
+    "all_caps",
+    "digit_share",
+    "separator",
+    "crumb",
+)
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def _shape(text: str) -> tuple[float, ...]:
+    """The features of a line's text alone (_SHAPE's order): a line is a candidate again at
+    every settling pass."""
+    tokens = text.split()
+    letters = [t for t in tokens if t[:1].isalpha()]
+    return (
+        len(tokens),
+        len(text),
+        text.endswith("?"),
+        sum(t[0].isupper() for t in letters) / max(1, len(letters)),
+        text.isupper(),
+        sum(c.isdigit() for c in text) / max(1, len(text)),
+        _SEPARATOR.search(text) is not None,
+        len(_CRUMB.split(text)) >= CRUMB_PARTS,
+    )
+
+
+def _lines_using(units, words: frozenset[str]) -> Counter[str]:
+    """For each of `words`, how many of the units use it (only the candidates' words are
+    counted: a page has far more)."""
+    counts: Counter[str] = Counter()
+    for u in units:
+        shared = _content_words(u.text) & words
+        if shared:
+            counts.update(shared)
+    return counts
 
 
 def features(
@@ -115,13 +157,14 @@ def features(
     rule_pick, how = rule
     units = doc.units
     n = len(units)
-    x = np.zeros((len(cands), len(FEATURES)))
     header_line = functools.cache(helpers.header_line)  # neighbours are asked up to four times
-    body: Counter[str] = Counter()
-    for u in units[start : start + BODY_UNITS]:
-        body.update(_content_words(u.text))
-    whole = Counter(u.text.casefold() for u in units)
-    later = {u.text.casefold() for u in units[start:]}
+    cand_words = [_content_words(units[i].text) for i in cands]
+    vocab = frozenset().union(*cand_words)
+    body = _lines_using(units[start : start + BODY_UNITS], vocab)
+    seen = _lines_using(units, vocab)
+    keys = [u.text.casefold() for u in units]
+    whole = Counter(keys)
+    later = set(keys[start:])
     nearest = sorted(cands, key=lambda i: (abs(i - start), i))
     rank = {i: k for k, i in enumerate(nearest)}
     near = [i for i in cands if abs(i - start) <= 6]
@@ -135,71 +178,52 @@ def features(
     next_prose = [n] * (n + 1)
     for j in range(hi - 1, -1, -1):
         next_prose[j] = j if prose[j] else next_prose[j + 1]
-    seen: Counter[str] = Counter()
-    for u in units:
-        seen.update(_content_words(u.text))
     cand_set = set(cands)
+    rows = []
     for row, i in enumerate(cands):
         u = units[i]
         text = u.text
-        tokens = text.split()
-        letters = [t for t in tokens if t[:1].isalpha()]
-        f = x[row]
-        f[COLUMNS["offset"]] = i - start
-        f[COLUMNS["log_distance"]] = math.log1p(abs(i - start))
-        f[COLUMNS["rank"]] = rank[i]
-        f[COLUMNS["candidates"]] = len(cands)
-        f[COLUMNS["position"]] = i / max(1, n - 1)
-        f[COLUMNS["words"]] = len(tokens)
-        f[COLUMNS["chars"]] = len(text)
-        f[COLUMNS["question"]] = text.endswith("?")
-        f[COLUMNS["upper_share"]] = sum(t[0].isupper() for t in letters) / max(1, len(letters))
-        f[COLUMNS["all_caps"]] = text.isupper()
-        f[COLUMNS["digit_share"]] = sum(c.isdigit() for c in text) / max(1, len(text))
-        f[COLUMNS["separator"]] = _SEPARATOR.search(text) is not None
-        f[COLUMNS["heading"]] = u.kind == "heading"
-        f[COLUMNS["rule_pick"]] = how if i == rule_pick else 0
-        f[COLUMNS["echoed"]] = helpers.echoed(text)
-        f[COLUMNS["repeats"]] = whole[text.casefold()]
-        f[COLUMNS["later"]] = i < start and text.casefold() in later
+        f = dict(zip(_SHAPE, _shape(text), strict=True))
+        f["offset"] = i - start
+        f["log_distance"] = math.log1p(abs(i - start))
+        f["rank"] = rank[i]
+        f["candidates"] = len(cands)
+        f["position"] = i / max(1, n - 1)
+        f["heading"] = u.kind == "heading"
+        f["rule_pick"] = how if i == rule_pick else 0
+        f["echoed"] = helpers.echoed(text)
+        f["repeats"] = whole[keys[i]]
+        f["later"] = i < start and keys[i] in later
         code = u.removed.rule if u.removed is not None else ""
-        f[COLUMNS["removed_cut"]] = code in ("G401", "G402")
-        f[COLUMNS["removed_repeat"]] = code in ("G201", "G202")
-        f[COLUMNS["removed_model"]] = code.startswith("G5")
+        f["removed_cut"] = code in ("G401", "G402")
+        f["removed_repeat"] = code in ("G201", "G202")
+        f["removed_model"] = code.startswith("G5")
         named = ("removed_cut", "removed_repeat", "removed_model")
-        f[COLUMNS["removed_other"]] = bool(code) and not any(f[COLUMNS[k]] for k in named)
-        f[COLUMNS["header_before"]] = any(
-            header_line(j) for j in range(max(0, i - _HEADER_AROUND), i)
-        )
-        f[COLUMNS["header_after"]] = any(
+        f["removed_other"] = bool(code) and not any(f[k] for k in named)
+        f["header_before"] = any(header_line(j) for j in range(max(0, i - _HEADER_AROUND), i))
+        f["header_after"] = any(
             header_line(j) for j in range(i + 1, min(n, i + 1 + _HEADER_AROUND))
         )
-        f[COLUMNS["prose_after"]] = i + 1 < n and prose[i + 1]
-        f[COLUMNS["prose_before"]] = i > 0 and prose[i - 1]
-        lo, hi = sorted((i + 1, start))
-        f[COLUMNS["prose_between"]] = between_prose[hi] - between_prose[lo] if hi > lo else 0
-        words = _content_words(text)
-        f[COLUMNS["body_share"]] = (
-            sum(body[w] - (start <= i < start + BODY_UNITS) > 0 for w in words) / len(words)
-            if words
-            else 0.0
-        )
-        f[COLUMNS["longest_near"]] = i == longest
-        f[COLUMNS["blank_before"]] = u.blank_before
-        f[COLUMNS["link_share"]] = u.link_share
-        f[COLUMNS["heading_level"]] = (
-            (len(u.raw) - len(u.raw.lstrip("#"))) if u.kind == "heading" else 0
-        )
-        f[COLUMNS["top_rank"]] = row
-        f[COLUMNS["crumb"]] = len(_CRUMB.split(text)) >= CRUMB_PARTS
+        f["prose_after"] = i + 1 < n and prose[i + 1]
+        f["prose_before"] = i > 0 and prose[i - 1]
+        a, b = sorted((i + 1, start))
+        f["prose_between"] = between_prose[b] - between_prose[a] if b > a else 0
+        words = cand_words[row]
+        in_body = start <= i < start + BODY_UNITS  # its own use of its words is not counted
+        f["body_share"] = sum(body[w] - in_body > 0 for w in words) / len(words) if words else 0.0
+        f["longest_near"] = i == longest
+        f["blank_before"] = u.blank_before
+        f["link_share"] = u.link_share
+        f["heading_level"] = (len(u.raw) - len(u.raw.lstrip("#"))) if u.kind == "heading" else 0
+        f["top_rank"] = row
         below = next_prose[i + 1] if i + 1 < n else n
-        f[COLUMNS["next_prose"]] = min(below - i, NEXT_PROSE_CAP)
-        f[COLUMNS["last_before_prose"]] = below < n and not any(
-            j in cand_set for j in range(i + 1, below)
-        )
-        f[COLUMNS["recurrence"]] = (
+        f["next_prose"] = min(below - i, NEXT_PROSE_CAP)
+        f["last_before_prose"] = below < n and not any(j in cand_set for j in range(i + 1, below))
+        f["recurrence"] = (
             sum(seen[w] - 1 for w in words) / (len(words) * max(1, n)) if words else 0.0
         )
+        rows.append([f.get(name, 0.0) for name in FEATURES])
+    x = np.array(rows, dtype=float).reshape(len(cands), len(FEATURES))
     for name, of in _RELATIVE:
         x[:, COLUMNS[name]] = x[:, COLUMNS[of]] - x[:, COLUMNS[of]].max() if len(x) else 0.0
     return x
