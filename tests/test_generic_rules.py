@@ -311,3 +311,36 @@ def test_a_title_must_be_shaped_like_one_as_plain_text():
     assert clean(result.text, name="out.txt", site_rules=False, model=False).text == result.text
     titled = f"# {TITLE}\n\n" + "\n\n".join(PARAS) + "\n"
     assert clean(titled, name="page.md", site_rules=False, model=False).title == TITLE
+
+
+# A tag cloud run together on one line (no punctuation at all), heavier than the article.
+_TERMS = (
+    "Agriculture Campaign Training Fuel Notice Contest Councils Culture Civil Defence Economy"
+    " Education Sports Events Treasury Cabinet Housing Opening Infrastructure Leisure Environment"
+    " Works Partnership Heritage Planning Master Plan Policy Reconstruction Sanitation Health"
+    " Safety Social Taxes Traffic Tourism Urbanism adopt a friend water alert environment"
+    " friendship service library walk campaign carnival council storytelling course dance"
+    " notice education school event exhibition fair party festival housing elderly"
+)
+TAG_CLOUD = " ".join([_TERMS] * 3)
+
+
+def test_a_tag_cloud_does_not_start_the_article():
+    """G402: a line of two hundred terms without one punctuation mark is no paragraph, although
+    it outweighs the article: the article above it is the run of prose, the cloud the footer."""
+    article = [PARAS[0], PARAS[1]]
+    sidebar = ["Share", "Back", "Archive", "Tags", TAG_CLOUD]
+    text = TITLE + "\n\n" + "\n\n".join([*article, *sidebar]) + "\n"
+    result = clean(text, site_rules=False, model=False)
+    assert all(p in result.text for p in article)
+    assert removed_by(text, TAG_CLOUD) == "G402"
+
+
+def test_an_unpunctuated_reply_beside_prose_stays():
+    """A forum's long reply typed without punctuation joins the run of prose around it."""
+    reply = (
+        "i tried that too and it still did not work for me so i reinstalled the driver and then"
+        " rebooted twice and now the printer shows up again but only when the cable is plugged"
+        " into the back port and not the front one which is strange"
+    )
+    assert removed_by(doc_with(reply), reply) is None

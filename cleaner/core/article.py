@@ -280,12 +280,27 @@ def select_runs(runs: list[Run], doc: Doc, classes: list[str]) -> list[Run]:
     return sorted(kept, key=lambda r: r.start)
 
 
+# A long line with no punctuation at all is a list of terms run together (a tag cloud, a menu, a
+# month archive: "Administração Agricultura Campanha ..."), not a paragraph: it may join a run
+# of prose but not start one. (On WCXB's and AEB's text copies 154 of 163 such lines lie outside
+# the main content; the others are a forum's unpunctuated replies, which neighbours carry.)
+_ANY_PUNCTUATION = regex.compile(r"[,.;:!?()\[\]\"“”„«»…،。、，！？；：]")
+
+
+def _term_list(text: str) -> bool:
+    return _ANY_PUNCTUATION.search(text) is None
+
+
+def _run_class(u) -> str:
+    klass = classify(u.text, u.kind, u.link_share)
+    if klass == "good" and _term_list(u.text):
+        return "near"
+    return klass
+
+
 def find_article(doc: Doc) -> None:
     units = doc.units
-    classes = [
-        "removed" if u.removed is not None else classify(u.text, u.kind, u.link_share)
-        for u in units
-    ]
+    classes = ["removed" if u.removed is not None else _run_class(u) for u in units]
     lengths = [len(u.text) for u in units]
     for i, u in enumerate(units):
         if u.removed is None and is_credit(u.text):
