@@ -456,6 +456,7 @@ def finish(doc: Doc) -> None:
     from cleaner.core.segment import join_broken
 
     repeated_caption(doc)
+    run_together(doc)
     title = doc.units[doc.title_index] if doc.title_index is not None else None
     kept = {id(doc.units[i]): code for i, code in doc.kept_by.items()}
     doc.units = join_broken(doc.units)
@@ -480,6 +481,37 @@ def repeated_caption(doc: Doc) -> None:
     for i, j in pairs:
         doc.remove(i, "G202", reason)
         doc.remove(j, "G202", reason)
+
+
+RUN_TOGETHER_MIN_WORDS = 40  # the article's body (or its summary) printed as one line
+RUN_TOGETHER_PART_CHARS = 30  # a part is a sentence or a paragraph, not a word or a label
+RUN_TOGETHER_MIN_PARTS = 2
+RUN_TOGETHER_COVER = 0.8  # the kept lines it contains make up most of it
+
+
+@rule("G210")
+def run_together(doc: Doc) -> None:
+    """G210: a long line made of other kept lines run together (a page's articleBody or its
+    summary printed again as one paragraph): the lines stay, the line that repeats them goes.
+    Run once the article is cut out, so that the parts it repeats are kept lines."""
+    units = doc.units
+    live = [i for i, u in enumerate(units) if u.removed is None]
+    long = [i for i in live if n_tokens(units[i].text) >= RUN_TOGETHER_MIN_WORDS]
+    if not long:
+        return
+    parts = {units[i].text for i in live if len(units[i].text) >= RUN_TOGETHER_PART_CHARS}
+    reason = REGISTRY["G210"].reason
+    for i in long:
+        text = units[i].text
+        inside = [q for q in parts if q != text and q in text]
+        if len(inside) < RUN_TOGETHER_MIN_PARTS:
+            continue
+        covered = bytearray(len(text))  # parts may overlap (a bullet and the paragraph it opens)
+        for q in inside:
+            at = text.find(q)
+            covered[at : at + len(q)] = b"\x01" * len(q)
+        if sum(covered) >= RUN_TOGETHER_COVER * len(text):
+            doc.remove(i, "G210", reason)
 
 
 _PAREN_CAPTION = re.compile(r"^\([^()]{2,160}[^()\s.!?…]\)$")  # a sentence in brackets ends in "."
