@@ -59,6 +59,23 @@ def test_a_two_word_title_is_a_candidate_a_one_word_label_is_not(monkeypatch):
     assert "About us" in texts  # two words: the model weighs it against the title
 
 
+@pytest.mark.parametrize(
+    ("line", "candidate"),
+    [
+        ("Northwind Islander | Home | News | Ferries", False),  # the site's menu on one line
+        ("Shop · Blog · About · Contact", False),
+        ("Ferry timetable changes for spring | Northwind Islander", True),  # a site suffix
+        ("Online Math Tutors | Online Math Help | The Princeton Review", True),
+    ],
+)
+def test_a_menu_on_one_line_is_no_candidate_a_title_with_its_site_is(monkeypatch, line, candidate):
+    monkeypatch.setattr(learned, "shipped", lambda: None)
+    doc = rule_stage(f"{line}\n\n{PROSE}", "text", None)
+    start = next(i for i, u in enumerate(doc.units) if u.text.startswith("Our clinic"))
+    texts = [doc.units[i].text for i in article.title_candidates(doc, start)]
+    assert (line in texts) == candidate
+
+
 def test_the_picker_takes_the_best_candidate_and_the_text_keeps_it_first(monkeypatch):
     col = learned.COLUMNS["words"]
     # a stand-in that likes "Dental Care" (nearest the prose) best

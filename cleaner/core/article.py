@@ -530,7 +530,22 @@ def _candidate_shaped(text: str) -> bool:
         and not _NUMBERED.match(text)
         and not _signs_or_dates(text)
         and not _credited(text)
+        and not _menu_line(text)
     )
+
+
+# "Northwind Islander | Home | News | Ferries": a site's menu printed on one line, its parts
+# mostly single words. A title with a site suffix has two parts ("Headline | Site"), and a
+# title of three ("Online Math Tutors | Online Math Help | The Princeton Review") longer ones.
+_MENU_SEPARATOR = re.compile(r"\s[|·•]\s")
+MENU_MIN_PARTS = 3
+
+
+def _menu_line(text: str) -> bool:
+    parts = _MENU_SEPARATOR.split(text)
+    if len(parts) < MENU_MIN_PARTS:
+        return False
+    return 2 * sum(len(part.split()) == 1 for part in parts) > len(parts)
 
 
 CANDIDATE_MIN_WORDS = 2  # "Dental Care": a service's page is titled so; "News" is a label
