@@ -283,7 +283,8 @@ def select_runs(runs: list[Run], doc: Doc, classes: list[str]) -> list[Run]:
 # A long line with no punctuation at all is a list of terms run together (a tag cloud, a menu, a
 # month archive: "Administração Agricultura Campanha ..."), not a paragraph: it may join a run
 # of prose but not start one. (On WCXB's and AEB's text copies 154 of 163 such lines lie outside
-# the main content; the others are a forum's unpunctuated replies, which neighbours carry.)
+# the main content; the others, a forum's unpunctuated replies, product names, a list of years,
+# may still join the run beside them.)
 _ANY_PUNCTUATION = regex.compile(r"[,.;:!?()\[\]\"“”„«»…،。、，！？；：]")
 
 
@@ -585,9 +586,9 @@ class TitleHelpers:
 
     def __init__(self, doc: Doc) -> None:
         self.doc = doc
-        units = doc.units
-        self._page = "\n".join(u.text for u in units).casefold()
-        self._whole = Counter(u.text.casefold() for u in units)
+        self.keys = [u.text.casefold() for u in doc.units]  # each line, casefolded
+        self.whole = Counter(self.keys)  # how often each line is printed
+        self._page = "\n".join(self.keys)
 
     def header_line(self, i: int) -> bool:
         return _header_line(self.doc, i)
@@ -597,7 +598,7 @@ class TitleHelpers:
         return classify(u.text, u.kind, u.link_share) == "good"
 
     def echoed(self, text: str) -> bool:
-        return _echoed(self._page, text, self._whole)
+        return _echoed(self._page, text, self.whole)
 
 
 # How the rules found their title, a feature of the title model: the last part of a breadcrumb

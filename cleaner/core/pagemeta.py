@@ -1001,7 +1001,7 @@ _TEXT_DATES = (
 )
 
 
-_ANY_YEAR = re.compile(r"(?:19|20)\d{2}")
+_ANY_YEAR = re.compile(r"(?:19|20)\d{2}")  # every form of _TEXT_DATES names its year so
 
 
 @functools.lru_cache(maxsize=4096)

@@ -152,8 +152,9 @@ def features(
     doc: Doc, start: int, cands: list[int], rule: tuple[int | None, int], helpers
 ) -> np.ndarray:
     """One row per candidate (FEATURES). `rule` is the rules' pick and how they found it;
-    `helpers` are article's line tests (header_line, prose, echoed), passed in so that this
-    module does not import the article finder."""
+    `helpers` are article's line tests (header_line, prose, echoed) and the page's casefolded
+    lines (keys) and their counts (whole), passed in so that this module does not import the
+    article finder."""
     rule_pick, how = rule
     units = doc.units
     n = len(units)
@@ -162,8 +163,7 @@ def features(
     vocab = frozenset().union(*cand_words)
     body = _lines_using(units[start : start + BODY_UNITS], vocab)
     seen = _lines_using(units, vocab)
-    keys = [u.text.casefold() for u in units]
-    whole = Counter(keys)
+    keys, whole = helpers.keys, helpers.whole
     later = set(keys[start:])
     nearest = sorted(cands, key=lambda i: (abs(i - start), i))
     rank = {i: k for k, i in enumerate(nearest)}
