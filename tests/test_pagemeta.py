@@ -152,6 +152,23 @@ def test_a_json_ld_author_string_and_graph_reference():
     assert meta(ld({"@type": "BlogPosting", "author": "Ann Poe"}), BODY).byline == "Ann Poe"
 
 
+def test_a_json_ld_person_typed_in_lower_case_is_a_person():
+    # A person's own site: the name is the host's, which only a Person may be.
+    url = "https://www.janedoe.com/2024/ferries.html"
+    person = {"@type": "Article", "author": {"@type": "person", "name": "Jane Doe"}}
+    assert meta(ld(person), BODY, url).byline == "Jane Doe"
+    person["author"]["@type"] = "Organization"
+    assert meta(ld(person), BODY, url).byline is None
+
+
+def test_a_json_ld_name_that_starts_with_a_comma_is_an_empty_name():
+    body = f"<article><h1>{HEADLINE}</h1><span class='author'>Jane Doe</span>{BODY}</article>"
+    empty = {"@type": "NewsArticle", "author": {"@type": "Person", "name": ", Ferry Times"}}
+    assert meta(ld(empty), body).byline == "Jane Doe"
+    empty["author"]["name"] = "Ann Poe, Ferry Times"
+    assert meta(ld(empty), body).byline == "Ann Poe, Ferry Times"
+
+
 def test_rel_author_link():
     body = f'<article><h1>{HEADLINE}</h1><a rel="author" href="/staff/jane">Jane Doe</a>{BODY}</article>'
     assert meta("", body).byline == "Jane Doe"

@@ -668,7 +668,10 @@ def _ld_names(value: object, by_id: dict[str, dict]) -> list[tuple[str, bool]]:
         name = _name_of(value.get("name"))
         if name is None and isinstance(value.get("givenName"), str):
             name = f"{value['givenName']} {value.get('familyName') or ''}".strip()
-        return [(name, "Person" in _types(value))] if name else []
+        if name and name[0] in ",;|":
+            return []  # ', USA TODAY': the template's name field left empty, its affiliation kept
+        person = any(t.lower() == "person" for t in _types(value))  # also '"@type": "person"'
+        return [(name, person)] if name else []
     if isinstance(value, str):
         return [(value, False)]
     return []
