@@ -264,6 +264,18 @@ def test_written_by_anywhere_in_the_page():
     assert meta("", bare).byline is None
 
 
+def test_text_by_and_article_by_credit_the_writer_anywhere():
+    filler = "".join(f"<p>Paragraph {i} of the article.</p>" for i in range(40))
+    body = f"<article><h1>{HEADLINE}</h1>{BODY}{filler}<p>Text by <a>Hunter Dukes</a></p></article>"
+    assert meta("", body).byline == "Hunter Dukes"
+    split = body.replace(
+        "<p>Text by <a>Hunter Dukes</a></p>", "<h2>Article by</h2><p>Hunter Dukes</p>"
+    )
+    assert meta("", split).byline == "Hunter Dukes"
+    # A photo's credit names no writer.
+    assert meta("", body.replace("Text by", "Photos by")).byline is None
+
+
 def test_a_by_label_without_its_name_is_no_author():
     # 'By' on its own line twice (an icon's label, then the label): the name is the markup's.
     head = '<meta name="author" content="Rebecca MacFarlane">'

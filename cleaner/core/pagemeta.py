@@ -855,7 +855,10 @@ def _author(page: _Page) -> str | None:
 
 # 'Written by Jane Doe' (byline_by_verb): unlike a bare 'By', which also credits photos, sites
 # and tools, the verb names a writer wherever the template prints it (an author box at the end).
-_WRITTEN_BY = re.compile(rf"^(?:{vocab.alternation('byline_by_verb')})\s*:?\s*", re.I)
+_WRITTEN_BY = re.compile(
+    rf"^(?:{vocab.alternation('byline_by_verb')}|{vocab.alternation('byline_by_verb_more')})\s*:?\s*",
+    re.I,
+)
 
 
 def _written_by(page: _Page) -> str | None:
