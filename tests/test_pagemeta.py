@@ -179,6 +179,22 @@ def test_a_printed_by_line_under_the_headline():
     assert meta("", body).byline == "Jane Doe"
 
 
+def test_the_written_by_label_of_a_link_preview():
+    preview = (
+        '<meta name="twitter:label1" content="Est. reading time">'
+        '<meta name="twitter:data1" content="4 minutes">'
+        '<meta name="twitter:label2" content="Written by">'
+        '<meta name="twitter:data2" content="Tyler Brown">'
+    )
+    article = '<meta property="og:type" content="article">'
+    assert meta(article + preview, BODY).byline == "Tyler Brown"
+    # A home or service page: the plugin labels it with its editor, who wrote no article.
+    assert meta('<meta property="og:type" content="website">' + preview, BODY).byline is None
+    # Only the label 'Written by' names the author.
+    other = preview.replace("Written by", "Reviewed by")
+    assert meta(article + other, BODY).byline is None
+
+
 def test_an_author_element_of_a_blog_template():
     body = (
         f"<article><h1>{HEADLINE}</h1><div class='post-hero__author'>"

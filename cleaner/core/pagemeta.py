@@ -718,7 +718,22 @@ def _meta_author(page: _Page, site_ok: bool = False) -> str | None:
         found = _join_names(page.meta.get(name, []), page, site_ok)
         if found:
             return found
-    return None
+    return _join_names(_labelled_meta_authors(page), page, site_ok)
+
+
+def _labelled_meta_authors(page: _Page) -> list[str]:
+    """The values of twitter:dataN whose twitter:labelN is 'Written by': SEO plugins (Yoast) print
+    the post's author there for link previews, also on pages whose author meta tag they leave out.
+    Only on articles: the plugins label a site's home and service pages with their editor too."""
+    names: list[str] = []
+    if not page.is_article:
+        return names
+    for k in range(1, 5):
+        for label in page.meta.get(f"twitter:label{k}", ()):
+            m = _WRITTEN_BY.match(label.strip())
+            if m is not None and m.end() == len(label.strip()):
+                names += page.meta.get(f"twitter:data{k}", [])
+    return names
 
 
 def _markup_author(page: _Page) -> str | None:
