@@ -301,6 +301,15 @@ def test_a_by_label_without_its_name_is_no_author():
     assert meta(head, named).byline == "Jane Doe"
 
 
+def test_a_capitalised_the_counts_once_in_a_name():
+    body = f"<main><h1>{HEADLINE}</h1><p>Written by</p><p>The Upwork Team</p>{BODY}</main>"
+    assert meta("", body).byline == "The Upwork Team"
+    # A subheading that starts with 'From': its 'The' makes up for no lower-case 'to'.
+    head = '<meta name="author" content="Jessica Talisman">'
+    deck = "<p>From Theory to Practice, The Procedural Knowledge Ontology</p>"
+    assert meta(head, f"<main><h1>{HEADLINE}</h1>{deck}{BODY}</main>").byline == "Jessica Talisman"
+
+
 @pytest.mark.parametrize("name", ["Our Product Research Team", "My Family"])
 def test_a_possessive_description_is_no_author(name):
     body = f"<main><h1>{HEADLINE}</h1><p>Written by</p><p>{name}</p>{BODY}</main>"

@@ -645,7 +645,9 @@ def _name_like(text: str) -> bool:
     if any(c.isdigit() for c in text):
         return False
     capital = sum(w[0].isupper() for w in words)
-    others = sum(w.lower() in _NAME_PARTICLES for w in words)
+    # A capitalised particle ('The', 'Of') counts once: 'From Theory to Practice, The ...' is
+    # no name for its 'The' standing in for its 'to'.
+    others = sum(not w[0].isupper() and w.lower() in _NAME_PARTICLES for w in words)
     return capital >= 1 and capital + others == len(words)
 
 
