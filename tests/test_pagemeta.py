@@ -152,6 +152,23 @@ def test_a_json_ld_author_string_and_graph_reference():
     assert meta(ld({"@type": "BlogPosting", "author": "Ann Poe"}), BODY).byline == "Ann Poe"
 
 
+def test_a_json_ld_person_typed_in_lower_case_is_a_person():
+    # A person's own site: the name is the host's, which only a Person may be.
+    url = "https://www.janedoe.com/2024/ferries.html"
+    person = {"@type": "Article", "author": {"@type": "person", "name": "Jane Doe"}}
+    assert meta(ld(person), BODY, url).byline == "Jane Doe"
+    person["author"]["@type"] = "Organization"
+    assert meta(ld(person), BODY, url).byline is None
+
+
+def test_a_json_ld_name_that_starts_with_a_comma_is_an_empty_name():
+    body = f"<article><h1>{HEADLINE}</h1><span class='author'>Jane Doe</span>{BODY}</article>"
+    empty = {"@type": "NewsArticle", "author": {"@type": "Person", "name": ", Ferry Times"}}
+    assert meta(ld(empty), body).byline == "Jane Doe"
+    empty["author"]["name"] = "Ann Poe, Ferry Times"
+    assert meta(ld(empty), body).byline == "Ann Poe, Ferry Times"
+
+
 def test_rel_author_link():
     body = f'<article><h1>{HEADLINE}</h1><a rel="author" href="/staff/jane">Jane Doe</a>{BODY}</article>'
     assert meta("", body).byline == "Jane Doe"
@@ -160,6 +177,22 @@ def test_rel_author_link():
 def test_a_printed_by_line_under_the_headline():
     body = f"<article><h1>{HEADLINE}</h1><div>By <a href='/j'>Jane Doe</a></div>{BODY}</article>"
     assert meta("", body).byline == "Jane Doe"
+
+
+def test_the_written_by_label_of_a_link_preview():
+    preview = (
+        '<meta name="twitter:label1" content="Est. reading time">'
+        '<meta name="twitter:data1" content="4 minutes">'
+        '<meta name="twitter:label2" content="Written by">'
+        '<meta name="twitter:data2" content="Tyler Brown">'
+    )
+    article = '<meta property="og:type" content="article">'
+    assert meta(article + preview, BODY).byline == "Tyler Brown"
+    # A home or service page: the plugin labels it with its editor, who wrote no article.
+    assert meta('<meta property="og:type" content="website">' + preview, BODY).byline is None
+    # Only the label 'Written by' names the author.
+    other = preview.replace("Written by", "Reviewed by")
+    assert meta(article + other, BODY).byline is None
 
 
 def test_an_author_element_of_a_blog_template():
@@ -247,6 +280,18 @@ def test_written_by_anywhere_in_the_page():
     assert meta("", bare).byline is None
 
 
+def test_text_by_and_article_by_credit_the_writer_anywhere():
+    filler = "".join(f"<p>Paragraph {i} of the article.</p>" for i in range(40))
+    body = f"<article><h1>{HEADLINE}</h1>{BODY}{filler}<p>Text by <a>Hunter Dukes</a></p></article>"
+    assert meta("", body).byline == "Hunter Dukes"
+    split = body.replace(
+        "<p>Text by <a>Hunter Dukes</a></p>", "<h2>Article by</h2><p>Hunter Dukes</p>"
+    )
+    assert meta("", split).byline == "Hunter Dukes"
+    # A photo's credit names no writer.
+    assert meta("", body.replace("Text by", "Photos by")).byline is None
+
+
 def test_a_by_label_without_its_name_is_no_author():
     # 'By' on its own line twice (an icon's label, then the label): the name is the markup's.
     head = '<meta name="author" content="Rebecca MacFarlane">'
@@ -254,6 +299,15 @@ def test_a_by_label_without_its_name_is_no_author():
     assert meta(head, body).byline == "Rebecca MacFarlane"
     named = body.replace("<p>by</p>", "<p>Jane Doe</p>")
     assert meta(head, named).byline == "Jane Doe"
+
+
+def test_a_capitalised_the_counts_once_in_a_name():
+    body = f"<main><h1>{HEADLINE}</h1><p>Written by</p><p>The Upwork Team</p>{BODY}</main>"
+    assert meta("", body).byline == "The Upwork Team"
+    # A subheading that starts with 'From': its 'The' makes up for no lower-case 'to'.
+    head = '<meta name="author" content="Jessica Talisman">'
+    deck = "<p>From Theory to Practice, The Procedural Knowledge Ontology</p>"
+    assert meta(head, f"<main><h1>{HEADLINE}</h1>{deck}{BODY}</main>").byline == "Jessica Talisman"
 
 
 @pytest.mark.parametrize("name", ["Our Product Research Team", "My Family"])

@@ -645,7 +645,9 @@ def _name_like(text: str) -> bool:
     if any(c.isdigit() for c in text):
         return False
     capital = sum(w[0].isupper() for w in words)
-    others = sum(w.lower() in _NAME_PARTICLES for w in words)
+    # A capitalised particle ('The', 'Of') counts once: 'From Theory to Practice, The ...' is
+    # no name for its 'The' standing in for its 'to'.
+    others = sum(not w[0].isupper() and w.lower() in _NAME_PARTICLES for w in words)
     return capital >= 1 and capital + others == len(words)
 
 
@@ -668,7 +670,10 @@ def _ld_names(value: object, by_id: dict[str, dict]) -> list[tuple[str, bool]]:
         name = _name_of(value.get("name"))
         if name is None and isinstance(value.get("givenName"), str):
             name = f"{value['givenName']} {value.get('familyName') or ''}".strip()
-        return [(name, "Person" in _types(value))] if name else []
+        if name and name[0] in ",;|":
+            return []  # ', USA TODAY': the template's name field left empty, its affiliation kept
+        person = any(t.lower() == "person" for t in _types(value))  # also '"@type": "person"'
+        return [(name, person)] if name else []
     if isinstance(value, str):
         return [(value, False)]
     return []
@@ -715,7 +720,22 @@ def _meta_author(page: _Page, site_ok: bool = False) -> str | None:
         found = _join_names(page.meta.get(name, []), page, site_ok)
         if found:
             return found
-    return None
+    return _join_names(_labelled_meta_authors(page), page, site_ok)
+
+
+def _labelled_meta_authors(page: _Page) -> list[str]:
+    """The values of twitter:dataN whose twitter:labelN is 'Written by': SEO plugins (Yoast) print
+    the post's author there for link previews, also on pages whose author meta tag they leave out.
+    Only on articles: the plugins label a site's home and service pages with their editor too."""
+    names: list[str] = []
+    if not page.is_article:
+        return names
+    for k in range(1, 5):
+        for label in page.meta.get(f"twitter:label{k}", ()):
+            m = _WRITTEN_BY.match(label.strip())
+            if m is not None and m.end() == len(label.strip()):
+                names += page.meta.get(f"twitter:data{k}", [])
+    return names
 
 
 def _markup_author(page: _Page) -> str | None:
@@ -852,7 +872,10 @@ def _author(page: _Page) -> str | None:
 
 # 'Written by Jane Doe' (byline_by_verb): unlike a bare 'By', which also credits photos, sites
 # and tools, the verb names a writer wherever the template prints it (an author box at the end).
-_WRITTEN_BY = re.compile(rf"^(?:{vocab.alternation('byline_by_verb')})\s*:?\s*", re.I)
+_WRITTEN_BY = re.compile(
+    rf"^(?:{vocab.alternation('byline_by_verb')}|{vocab.alternation('byline_by_verb_more')})\s*:?\s*",
+    re.I,
+)
 
 
 def _written_by(page: _Page) -> str | None:
