@@ -83,6 +83,8 @@ def test_a_revision_date_dates_a_copy_only_without_a_publication_date():
         ("Post by galitsyn » 11. Sep 2024, 18:36", "galitsyn"),
         ("Discussion in 'Social Networks' started by AjayJunkies, May 11, 2024 .", "AjayJunkies"),
         ("Started by Biology Forums, June 04, 2024, 11:23:55 AM", "Biology Forums"),
+        ("September 1st, 2023 By Emily Norwood", "Emily Norwood"),  # "By" after a date
+        ("by Meaghan Weeden ● December 23, 2025 ● 6 min read", "Meaghan Weeden"),
     ],
 )
 def test_byline_shapes(line, name):
@@ -94,6 +96,23 @@ def test_byline_shapes(line, name):
 )
 def test_not_a_byline(line):
     assert byline_names(line) is None
+
+
+def test_a_byline_block_under_a_headline_is_not_joined_to_it():
+    # The scraper's line break before "by X" (lower case) is a block's, not a broken sentence's.
+    page = (
+        "Why the ferry timetable changed and what it means for commuters this winter\n"
+        "by Jill Barshay | Travel | 8 min read\n\n" + PROSE
+    )
+    assert cleaner.clean(page, name="page.txt").byline == "Jill Barshay"
+
+
+def test_a_broken_sentence_ending_by_a_name_is_still_joined():
+    from cleaner.core.segment import join_broken, segment
+
+    text = "The small ferry company that runs the island route was bought\nby Google in 2014 for its maps."
+    units = join_broken(segment(text, markdown=False))
+    assert len(units) == 1
 
 
 def test_name_line_with_date_or_role():
