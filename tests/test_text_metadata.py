@@ -451,3 +451,27 @@ def test_a_revision_date_from_the_lines_does_not_date_an_html_page():
     )
     assert rule_stage(body + PROSE, "text", None).meta.date == "2026-01-08"
     assert rule_stage(body + PROSE, "text", None, html_meta=Metadata()).meta.date is None
+
+
+def _with_line_below_the_intro(line: str) -> str:
+    first, second, third = PROSE.strip().split("\n\n")
+    title = "Why the ferry timetable changed this winter"
+    return f"{title}\n\n{first}\n\n{second}\n\n{line}\n\n{third}\n"
+
+
+def test_an_explicit_byline_below_the_intro_is_the_byline():
+    page = _with_line_below_the_intro("by Daniel Burstein , Senior Director, Content and Marketing")
+    assert cleaner.clean(page, name="page.txt").byline == "Daniel Burstein"
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "By focusing on the best maps, the library can streamline its work",  # a sentence's start
+        "Posted by Peter Bell on August 21, 2019",  # each item of a listing prints one
+        "by Daniel Burstein, who led the project.",  # a sentence
+    ],
+)
+def test_no_byline_read_inside_the_article_from_other_lines(line):
+    page = _with_line_below_the_intro(line)
+    assert cleaner.clean(page, name="page.txt").byline is None
