@@ -475,3 +475,27 @@ def test_an_explicit_byline_below_the_intro_is_the_byline():
 def test_no_byline_read_inside_the_article_from_other_lines(line):
     page = _with_line_below_the_intro(line)
     assert cleaner.clean(page, name="page.txt").byline is None
+
+
+def _name_under_the_title(name: str, dated: bool = True) -> str:
+    menu = "\n".join(f"* Menu entry {n}" for n in range(6))
+    date = "Travel September 8, 2021\n" if dated else ""
+    return f"{menu}\n\n{date}Need a change? Seven vital tips on renting a car\n{name}\n\n" + PROSE
+
+
+def test_a_bare_name_under_the_title_of_a_dated_header_is_the_byline():
+    page = _name_under_the_title("Andrei Zakhareuski")
+    assert cleaner.clean(page, name="page.txt").byline == "Andrei Zakhareuski"
+
+
+@pytest.mark.parametrize(
+    ("name", "dated"),
+    [
+        ("Digital Maps", True),  # "maps" stands in lower case in the prose: a label
+        ("M Zakhareuski", True),  # a single letter without its dot
+        ("Andrei Zakhareuski", False),  # no date in the header: a menu's label as likely
+    ],
+)
+def test_no_bare_name_under_the_title_when_it_reads_as_a_label(name, dated):
+    page = _name_under_the_title(name, dated)
+    assert cleaner.clean(page, name="page.txt").byline is None

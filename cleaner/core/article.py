@@ -999,6 +999,8 @@ def _read_header(doc: Doc, start: int, title: int | None) -> None:
             near_name = _boxed_name(doc, i)
     # A name right under the title, over its role or a date (an author box).
     named = near_name or named
+    if named is None and byline is None and date is not None and title is not None:
+        named = _bare_name_under(doc, title)  # a dated header's bare name under the title
     if date is None or (byline or named) is None:
         # No header around the title: the byline or date line nearest above the article, as
         # far as the title is looked for ("By Kathryn Giuffrida Mar 5, 2025 | 6 comments").
@@ -1060,6 +1062,36 @@ def _signed_in_article(doc: Doc, start: int) -> str | None:
             if name is not None and name[0].isupper():
                 return name
     return None
+
+
+def _bare_name_under(doc: Doc, title: int) -> str | None:
+    """A person's name alone on the line right under the title of a dated header ("Need a
+    Change? 7 Vital Tips" / "Andrei Zakhareuski" / the first paragraph). A button's or a menu's
+    label there ("Ask Question", "Play Game", "Digital Photo Frame") is shaped like one: a name's
+    words are proper nouns, so none of them may stand in lower case anywhere on the page (WCXB
+    text copies: 14 labels read as authors without this, 3 names of 4 kept with it); a
+    single letter without its dot ("M Home") is no initial."""
+    units = doc.units
+    k = title + 1
+    while k < len(units) and units[k].removed is not None:
+        k += 1
+    if k >= len(units):
+        return None
+    text = units[k].text
+    name = name_line(text)
+    if name is None or name != text.strip("*_ ") or name.isupper():
+        return None
+    if len(name.split()) > BOXED_NAME_MAX_WORDS:
+        return None
+    if any(len(w) < 2 and not w.endswith(".") for w in name.split()):
+        return None
+    lower = _lower_words(doc)
+    return None if any(w.lower() in lower for w in _LETTER_WORD.findall(name)) else name
+
+
+def _lower_words(doc: Doc) -> set[str]:
+    """The words the page writes in lower case (common words, not proper nouns)."""
+    return {w for u in doc.units for w in _LETTER_WORD.findall(u.text) if w.islower()}
 
 
 def _dek_over_header(doc: Doc, i: int) -> bool:
