@@ -83,6 +83,8 @@ def test_a_revision_date_dates_a_copy_only_without_a_publication_date():
         ("Post by galitsyn » 11. Sep 2024, 18:36", "galitsyn"),
         ("Discussion in 'Social Networks' started by AjayJunkies, May 11, 2024 .", "AjayJunkies"),
         ("Started by Biology Forums, June 04, 2024, 11:23:55 AM", "Biology Forums"),
+        ("September 1st, 2023 By Emily Norwood", "Emily Norwood"),  # "By" after a date
+        ("by Meaghan Weeden ● December 23, 2025 ● 6 min read", "Meaghan Weeden"),
     ],
 )
 def test_byline_shapes(line, name):
@@ -94,6 +96,23 @@ def test_byline_shapes(line, name):
 )
 def test_not_a_byline(line):
     assert byline_names(line) is None
+
+
+def test_a_byline_block_under_a_headline_is_not_joined_to_it():
+    # The scraper's line break before "by X" (lower case) is a block's, not a broken sentence's.
+    page = (
+        "Why the ferry timetable changed and what it means for commuters this winter\n"
+        "by Jill Barshay | Travel | 8 min read\n\n" + PROSE
+    )
+    assert cleaner.clean(page, name="page.txt").byline == "Jill Barshay"
+
+
+def test_a_broken_sentence_ending_by_a_name_is_still_joined():
+    from cleaner.core.segment import join_broken, segment
+
+    text = "The small ferry company that runs the island route was bought\nby Google in 2014 for its maps."
+    units = join_broken(segment(text, markdown=False))
+    assert len(units) == 1
 
 
 def test_name_line_with_date_or_role():
@@ -432,3 +451,51 @@ def test_a_revision_date_from_the_lines_does_not_date_an_html_page():
     )
     assert rule_stage(body + PROSE, "text", None).meta.date == "2026-01-08"
     assert rule_stage(body + PROSE, "text", None, html_meta=Metadata()).meta.date is None
+
+
+def _with_line_below_the_intro(line: str) -> str:
+    first, second, third = PROSE.strip().split("\n\n")
+    title = "Why the ferry timetable changed this winter"
+    return f"{title}\n\n{first}\n\n{second}\n\n{line}\n\n{third}\n"
+
+
+def test_an_explicit_byline_below_the_intro_is_the_byline():
+    page = _with_line_below_the_intro("by Daniel Burstein , Senior Director, Content and Marketing")
+    assert cleaner.clean(page, name="page.txt").byline == "Daniel Burstein"
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "By focusing on the best maps, the library can streamline its work",  # a sentence's start
+        "Posted by Peter Bell on August 21, 2019",  # each item of a listing prints one
+        "by Daniel Burstein, who led the project.",  # a sentence
+    ],
+)
+def test_no_byline_read_inside_the_article_from_other_lines(line):
+    page = _with_line_below_the_intro(line)
+    assert cleaner.clean(page, name="page.txt").byline is None
+
+
+def _name_under_the_title(name: str, dated: bool = True) -> str:
+    menu = "\n".join(f"* Menu entry {n}" for n in range(6))
+    date = "Travel September 8, 2021\n" if dated else ""
+    return f"{menu}\n\n{date}Need a change? Seven vital tips on renting a car\n{name}\n\n" + PROSE
+
+
+def test_a_bare_name_under_the_title_of_a_dated_header_is_the_byline():
+    page = _name_under_the_title("Andrei Zakhareuski")
+    assert cleaner.clean(page, name="page.txt").byline == "Andrei Zakhareuski"
+
+
+@pytest.mark.parametrize(
+    ("name", "dated"),
+    [
+        ("Digital Maps", True),  # "maps" stands in lower case in the prose: a label
+        ("M Zakhareuski", True),  # a single letter without its dot
+        ("Andrei Zakhareuski", False),  # no date in the header: a menu's label as likely
+    ],
+)
+def test_no_bare_name_under_the_title_when_it_reads_as_a_label(name, dated):
+    page = _name_under_the_title(name, dated)
+    assert cleaner.clean(page, name="page.txt").byline is None

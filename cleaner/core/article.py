@@ -999,6 +999,8 @@ def _read_header(doc: Doc, start: int, title: int | None) -> None:
             near_name = _boxed_name(doc, i)
     # A name right under the title, over its role or a date (an author box).
     named = near_name or named
+    if named is None and byline is None and date is not None and title is not None:
+        named = _bare_name_under(doc, title)  # a dated header's bare name under the title
     if date is None or (byline or named) is None:
         # No header around the title: the byline or date line nearest above the article, as
         # far as the title is looked for ("By Kathryn Giuffrida Mar 5, 2025 | 6 comments").
@@ -1011,6 +1013,8 @@ def _read_header(doc: Doc, start: int, title: int | None) -> None:
                 date = date or found_date
                 byline = byline or named or found_name
                 break
+    if byline is None and named is None and doc.meta.byline is None:
+        byline = _signed_in_article(doc, hi)  # below the header: the article's first lines
     # A revision's date by the title ("Updated on 8 January 2026") dates a text copy only where
     # no publication date is found anywhere (metadata.line_date's policy: `revised`). An HTML
     # page's markup reader has looked for one by its <h1> already; a block's "Reviewed on" date
@@ -1023,6 +1027,71 @@ def _read_header(doc: Doc, start: int, title: int | None) -> None:
         doc.meta.date = date
     if (byline or named) and "byline" not in doc.from_markup:
         doc.meta.byline = byline or named
+
+
+SIGNED_REACH = 8  # live lines of the article read for a byline the header lacks (WCXB: at 40,
+# a forum reply's "By Vaughn" signature is read as the author)
+# An explicit byline's label: a bare name line or "Posted by" (a feed's or a listing's items
+# each print one) is not read inside the article, nor "Di"/"Door"/"Av" that open a heading.
+_EXPLICIT_BY = regex.compile(
+    rf"^(?:{vocab.alternation('byline_by', skip=('it', 'nl', 'sv'))}"
+    rf"|{vocab.alternation('byline_signed_verb')}|author|autor|auteur|автор)\s*[:：]?\s",
+    regex.I,
+)
+
+
+def _signed_in_article(doc: Doc, start: int) -> str | None:
+    """Where the header names no one: an explicit byline on a line of its own among the
+    article's first lines, below an intro or under a short article ("by Daniel Burstein,
+    Senior Director", "Text by Hunter Dukes"). Not a sentence ("By focusing on the best CRM,
+    companies..."), nor a lower-case word after "by"."""
+    units = doc.units
+    seen = 0
+    for i in range(start, len(units)):
+        u = units[i]
+        if u.removed is not None:
+            continue
+        seen += 1
+        if seen > SIGNED_REACH:
+            break
+        text = u.text
+        if u.kind == "item" or words(text) > HEADER_MAX_WORDS or ends_sentence(text):
+            continue
+        if _EXPLICIT_BY.match(text.strip("*_ ")):
+            name = byline_names(text)
+            if name is not None and name[0].isupper():
+                return name
+    return None
+
+
+def _bare_name_under(doc: Doc, title: int) -> str | None:
+    """A person's name alone on the line right under the title of a dated header ("Need a
+    Change? 7 Vital Tips" / "Andrei Zakhareuski" / the first paragraph). A button's or a menu's
+    label there ("Ask Question", "Play Game", "Digital Photo Frame") is shaped like one: a name's
+    words are proper nouns, so none of them may stand in lower case anywhere on the page (WCXB
+    text copies: 14 labels read as authors without this, 3 names of 4 kept with it); a
+    single letter without its dot ("M Home") is no initial."""
+    units = doc.units
+    k = title + 1
+    while k < len(units) and units[k].removed is not None:
+        k += 1
+    if k >= len(units):
+        return None
+    text = units[k].text
+    name = name_line(text)
+    if name is None or name != text.strip("*_ ") or name.isupper():
+        return None
+    if len(name.split()) > BOXED_NAME_MAX_WORDS:
+        return None
+    if any(len(w) < 2 and not w.endswith(".") for w in name.split()):
+        return None
+    lower = _lower_words(doc)
+    return None if any(w.lower() in lower for w in _LETTER_WORD.findall(name)) else name
+
+
+def _lower_words(doc: Doc) -> set[str]:
+    """The words the page writes in lower case (common words, not proper nouns)."""
+    return {w for u in doc.units for w in _LETTER_WORD.findall(u.text) if w.islower()}
 
 
 def _dek_over_header(doc: Doc, i: int) -> bool:

@@ -255,7 +255,7 @@ _POSTED_BY = regex.compile(
 # Where a name ends: a separator, a date, "on", "in", "|", "–", a role after a comma.
 _NAME_STOP = regex.compile(
     rf"\s+(?:on|in|at|am|le|el|il|le|{_LABEL}|fact-checked|reviewed|edited|–|—|-|\||•|·|»)\s"
-    r"|\s*[|•·–—]\s*|\s*[(\[]|\s+\d",
+    r"|\s*[|•·●–—]\s*|\s*[(\[]|\s+\d",
     regex.I,
 )
 _CAP_WORD = r"(?:\p{Lu}[\p{L}'’.\-]*|\p{Lu}\.)"
@@ -306,11 +306,11 @@ def _names(rest: str, loose: bool) -> str | None:
 _EMPHASIS = re.compile(r"\*\*|__|^[*_]|[*_]$")
 # "March 15, 2022 · 3 min read · By ASU Online": "by" after a separator.
 _BY_AFTER_SEPARATOR = regex.compile(
-    rf"[|·•–—]\s*(?:{vocab.alternation('byline_after_separator')})\s*:?\s+(?P<rest>.+)$", regex.I
+    rf"[|·•●–—]\s*(?:{vocab.alternation('byline_after_separator')})\s*:?\s+(?P<rest>.+)$", regex.I
 )
 
 
-_DATE_THEN_BY = regex.compile(r"^.{0,40}?\s+by\s+(?P<rest>\p{Lu}.+)$")
+_DATE_THEN_BY = regex.compile(r"^.{0,40}?\s+(?i:by)\s+(?P<rest>\p{Lu}.+)$")
 
 
 @functools.lru_cache(maxsize=16384)

@@ -7,7 +7,7 @@ import re
 import regex
 
 from cleaner.core.data import Removal, Unit
-from cleaner.core.metadata import BYLINE_RE, URL_RE
+from cleaner.core.metadata import BYLINE_RE, URL_RE, byline_names
 from cleaner.core.normalise import block_kind, bullet, collapse_spaces, n_tokens, strip_inline
 from cleaner.rules.registry import RULES
 
@@ -259,6 +259,7 @@ def join_broken(units: list[Unit]) -> list[Unit]:
             and _STARTS_LOWER.match(unit.text)
             and tokens >= JOIN_MIN_WORDS
             and not BYLINE_RE.match(unit.text)  # "by X" under a headline is a byline, not a tail
+            and not _byline_block(unit.text)
             and not URL_RE.match(unit.text)
         ):
             total = length + len(unit.text)
@@ -277,6 +278,21 @@ def join_broken(units: list[Unit]) -> list[Unit]:
             length, tokens = len(unit.text), n_tokens(unit.text)
     _set_joined(prev, texts, raws)
     return out
+
+
+_BY_START = regex.compile(r"^by\s")
+
+
+def _byline_block(text: str) -> bool:
+    """A line of its own that opens with "by" and a name, with a date or labels after it and no
+    sentence's end ("by Jason Rostar | SEO | 8 min Read", "by Jill Barshay August 25, 2025"): a
+    byline block under a headline, not the tail of a broken sentence ("...was acquired" / "by
+    Google in 2014.")."""
+    return (
+        _BY_START.match(text) is not None
+        and not ends_sentence(text)
+        and byline_names(text) is not None
+    )
 
 
 def _set_joined(unit: Unit | None, texts: list[str], raws: list[str]) -> None:
