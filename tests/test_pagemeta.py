@@ -65,6 +65,18 @@ def test_a_domain_name_part_is_the_sites_name():
     assert meta("<title>GAME CHANGER | Newegg.com</title>", BODY).title == "GAME CHANGER"
 
 
+def test_the_name_a_host_abbreviates_is_the_sites_name():
+    title = "Electrical - Overview | Occupational Safety and Health Administration"
+    canonical = '<link rel="canonical" href="https://www.osha.gov/electrical">'
+    assert meta(f"<title>{title}</title>{canonical}", BODY).title == "Electrical - Overview"
+    # Another host's page keeps the name; a part with a word in lower case is no name.
+    other = canonical.replace("osha.gov", "labour.example")
+    assert meta(f"<title>{title}</title>{other}", BODY).title == title
+    title = "Schedule | New and suggested Approaches"
+    nsa = '<link rel="canonical" href="https://www.nsa.gov/launch">'
+    assert meta(f"<title>{title}</title>{nsa}", BODY).title == title
+
+
 def test_the_h1_that_matches_the_title_is_the_headline():
     head = f"<title>{HEADLINE} – Section – Site</title>"
     body = f"<h1>Site</h1><article><h1>{HEADLINE}</h1>{BODY}</article>"

@@ -279,7 +279,28 @@ class _Page:
         if _DOMAIN_SHAPED.match(text.strip()):
             return True  # 'GAME CHANGER | Newegg.com': a domain name is a site's
         # "The Kyiv Independent" for kyivindependent.com, "Dictionary.com".
-        return any(len(h) > 3 and (c == h or c.removeprefix("the") == h) for h in self.host_names)
+        if any(len(h) > 3 and (c == h or c.removeprefix("the") == h) for h in self.host_names):
+            return True
+        # "Occupational Safety and Health Administration" for osha.gov: the name the host
+        # abbreviates.
+        initials = _initials(text)
+        return len(initials) >= ACRONYM_MIN and initials in self.host_names
+
+
+ACRONYM_MIN = 3  # two letters ('ab.com') match too many phrases' initials
+_ACRONYM_SKIP = frozenset(
+    ("and", "of", "the", "for", "in", "on", "at", "de", "du", "des", "la", "le")
+)
+
+
+def _initials(text: str) -> str:
+    """The first letters of a name's words, its small words skipped: 'osha' for 'Occupational
+    Safety and Health Administration'; '' when a word starts in lower case (a sentence, not a
+    name)."""
+    words = [w for w in _WORDS.findall(text) if w.lower() not in _ACRONYM_SKIP]
+    if not words or not all(w[0].isupper() for w in words):
+        return ""
+    return "".join(w[0] for w in words).lower()
 
 
 _DOMAIN_SHAPED = re.compile(
