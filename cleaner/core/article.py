@@ -1077,13 +1077,8 @@ def _bare_name_under(doc: Doc, title: int) -> str | None:
         k += 1
     if k >= len(units):
         return None
-    text = units[k].text
-    name = name_line(text)
-    if name is None or name != text.strip("*_ ") or name.isupper():
-        return None
-    if len(name.split()) > BOXED_NAME_MAX_WORDS:
-        return None
-    if any(len(w) < 2 and not w.endswith(".") for w in name.split()):
+    name = _lone_name(units[k].text)
+    if name is None or any(len(w) < 2 and not w.endswith(".") for w in name.split()):
         return None
     lower = _lower_words(doc)
     return None if any(w.lower() in lower for w in _LETTER_WORD.findall(name)) else name
@@ -1123,16 +1118,22 @@ def _name_with_role(text: str) -> str | None:
 BOXED_NAME_MAX_WORDS = 4
 
 
+def _lone_name(text: str) -> str | None:
+    """The name a line holds and nothing else, of BOXED_NAME_MAX_WORDS words at most; not a
+    label in capitals ("BOOK NOW")."""
+    name = name_line(text)
+    if name is None or name != text.strip("*_ ") or name.isupper():
+        return None
+    return name if len(name.split()) <= BOXED_NAME_MAX_WORDS else None
+
+
 def _boxed_name(doc: Doc, i: int) -> str | None:
     """A person's name on a line of its own with its role or a date on the next line or the one
     after ("Chirag Bhardwaj" / "VP - Technology" / "November 14, 2025"), as an author box
     prints it under the title. Not a label in capitals ("BOOK NOW")."""
     units = doc.units
-    text = units[i].text
-    name = name_line(text)
-    if name is None or name != text.strip("*_ ") or name.isupper():
-        return None
-    if len(name.split()) > BOXED_NAME_MAX_WORDS:
+    name = _lone_name(units[i].text)
+    if name is None:
         return None
     below = [units[j].text for j in (i + 1, i + 2) if j < len(units)]
     if below and _role_line(below[0]):

@@ -753,8 +753,7 @@ def _labelled_meta_authors(page: _Page) -> list[str]:
         return names
     for k in range(1, 5):
         for label in page.meta.get(f"twitter:label{k}", ()):
-            m = _WRITTEN_BY.match(label.strip())
-            if m is not None and m.end() == len(label.strip()):
+            if _WRITTEN_BY.fullmatch(label.strip()):
                 names += page.meta.get(f"twitter:data{k}", [])
     return names
 

@@ -503,12 +503,11 @@ def run_together(doc: Doc) -> None:
     reason = REGISTRY["G210"].reason
     for i in long:
         text = units[i].text
-        inside = [q for q in parts if q != text and q in text]
+        inside = [(at, q) for q in parts if q != text and (at := text.find(q)) >= 0]
         if len(inside) < RUN_TOGETHER_MIN_PARTS:
             continue
         covered = bytearray(len(text))  # parts may overlap (a bullet and the paragraph it opens)
-        for q in inside:
-            at = text.find(q)
+        for at, q in inside:
             covered[at : at + len(q)] = b"\x01" * len(q)
         if sum(covered) >= RUN_TOGETHER_COVER * len(text):
             doc.remove(i, "G210", reason)
